@@ -1,0 +1,7 @@
+import { Capability } from "../context";
+
+/** The `audit` capability. */
+export const audit: Capability = {
+  name: "audit",
+  deploy: () => undefined,
+};

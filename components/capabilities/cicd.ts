@@ -1,0 +1,7 @@
+import { Capability } from "../context";
+
+/** The `cicd` capability. */
+export const cicd: Capability = {
+  name: "cicd",
+  deploy: () => undefined,
+};

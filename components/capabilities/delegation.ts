@@ -1,0 +1,7 @@
+import { Capability } from "../context";
+
+/** The `delegation` capability. */
+export const delegation: Capability = {
+  name: "delegation",
+  deploy: () => undefined,
+};

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import {
+  accountId,
+  name,
+  organizationId,
+  ouId,
+  roleName,
+  rootId,
+  SESSION_NAME_PATTERN,
+  tags,
+} from "./primitives";
+
+/** `org-access:organization`: the facts every trust policy and SCP is built from. */
+export const organizationSchema = z
+  .object({
+    id: organizationId,
+    managementAccountId: accountId,
+    rootId: rootId,
+  })
+  .strict();
+
+/** `org-access:organizationalUnits`: OUs by name; accounts and targets refer to them by name. */
+export const organizationalUnitSchema = z
+  .object({
+    name: name("organizational unit"),
+    id: ouId,
+    /** Which workloads live here; drives the permissions-boundary and advisory rules. */
+    workload: z.boolean().optional(),
+  })
+  .strict();
+
+/** `org-access:accounts`: the account inventory. */
+export const accountSchema = z
+  .object({
+    name: name("account"),
+    id: accountId,
+    /** OU name, or `root` for accounts directly under the organization root (the management account). */
+    ou: z.string({ error: "expected the name of the account's organizational unit, or `root`" }),
+    environment: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, "use a short lower-case environment name")
+      .optional(),
+    tags,
+  })
+  .strict();
+
+/** `org-access:deployment`: which stack this is and which account it runs in. */
+export const deploymentSchema = z
+  .object({
+    kind: z.enum(["management", "security"], {
+      error:
+        'expected "management" (runs in the management account) or "security" (runs in the delegated-admin security account)',
+    }),
+    account: z.string({ error: "expected the name of the account this stack deploys from" }),
+    /** Role the home provider assumes (the pipeline's deploy role); ambient credentials when absent. */
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
+      .optional(),
+  })
+  .strict();
+
+/** `org-access:providers`: how the stack reaches the accounts it manages. */
+export const providersSchema = z
+  .object({
+    roleName: roleName.default("OrganizationAccountAccessRole"),
+    sessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(900, "sessions last at least 15 minutes (900 seconds); set a value from 900 to 3600")
+      .max(3600, "role chaining caps sessions at 1 hour (3600 seconds); set a value from 900 to 3600")
+      .default(900),
+    sessionName: z
+      .string()
+      .regex(SESSION_NAME_PATTERN, "a session name is 2 to 64 letters, digits and + = , . @ _ -")
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "expected an AWS region such as us-east-1")
+      .default("us-east-1"),
+  })
+  .strict();
+
+/** `org-access:scope`: limit the accounts this stack rolls out to, so large organizations shard stacks. */
+export const scopeSchema = z
+  .object({
+    accounts: z.array(z.string()).optional(),
+    organizationalUnits: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type OrganizationConfig = z.infer<typeof organizationSchema>;
+export type OrganizationalUnitConfig = z.infer<typeof organizationalUnitSchema>;
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type ProvidersConfig = z.infer<typeof providersSchema>;
+export type ScopeConfig = z.infer<typeof scopeSchema>;

@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AccountInventory } from "./accounts";
+import { BoundaryRegistry } from "./boundaries";
+import { OrgAccessConfig } from "./config";
+import { RoleInventory } from "./inventory";
+import { AccountProviders } from "./providers";
+
+/** What every capability gets from the composition: config, accounts, providers, the inventory. */
+export interface StackContext {
+  readonly config: OrgAccessConfig;
+  /** `management` or `security`: decides which capabilities this stack deploys. */
+  readonly kind: OrgAccessConfig["deployment"]["kind"];
+  readonly stackName: string;
+  readonly accounts: AccountInventory;
+  readonly providers: AccountProviders;
+  readonly inventory: RoleInventory;
+  /** Permissions boundaries per account, registered by the boundaries capability. */
+  readonly boundaries: BoundaryRegistry;
+  /** Config keys (without namespace) that are Pulumi secrets. */
+  readonly secretKeys: ReadonlySet<string>;
+}
+
+/** A capability: deploys its components for this stack and returns its stack outputs. */
+export interface Capability {
+  readonly name: string;
+  deploy(ctx: StackContext): Record<string, pulumi.Input<unknown>> | undefined;
+}

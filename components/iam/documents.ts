@@ -1,0 +1,52 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** An IAM policy document, typed; values may be Outputs until serialised. */
+export type PolicyDocument = aws.iam.PolicyDocument;
+export type PolicyStatement = aws.iam.PolicyStatement;
+
+/** A condition block: operator, then key, then one value or a list. */
+export type Conditions = Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
+
+/** Wraps statements into a version-2012-10-17 document. */
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Serialises a document that may contain Outputs. */
+export function toJson(document: PolicyDocument): pulumi.Output<string> {
+  return pulumi.jsonStringify(document);
+}
+
+/** Merges condition blocks; values for the same operator and key are combined into one list. */
+export function mergeConditions(...blocks: (Conditions | undefined)[]): Conditions | undefined {
+  const out: Conditions = {};
+  for (const block of blocks) {
+    if (block === undefined) continue;
+    for (const [operator, keys] of Object.entries(block)) {
+      out[operator] = { ...(out[operator] ?? {}), ...keys };
+    }
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** `sts:AssumeRole` on the named roles in any account: the caller side of a cross-account trust. */
+export function allowAssumeRoleNames(sid: string, roleNames: readonly string[], path = "/"): PolicyStatement {
+  if (roleNames.length === 0) throw new Error("org-access: a caller policy needs at least one role name");
+  for (const name of roleNames) {
+    if (name.includes("*"))
+      throw new Error(`org-access: caller policies name exact roles; ${JSON.stringify(name)} has a wildcard`);
+  }
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: roleNames.map((name) => `arn:aws:iam::*:role${path}${name}`),
+  };
+}
+
+/** `sts:AssumeRole` on exact role ARNs. */
+export function allowAssumeRoleArns(sid: string, roleArns: pulumi.Input<string>[]): PolicyStatement {
+  if (roleArns.length === 0) throw new Error("org-access: a caller policy needs at least one role ARN");
+  return { Sid: sid, Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArns };
+}

@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Conditions, mergeConditions, policyDocument, PolicyDocument, PolicyStatement } from "./documents";
+
+/**
+ * Trust policy builders: the contract between accounts. Every role of this program gets its trust
+ * policy from one of these functions, so each cross-account trust names a specific principal and
+ * carries the condition that binds it (organization, external ID, OIDC audience and subject).
+ */
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const STS_AUDIENCE = "sts.amazonaws.com";
+
+/** Condition: the calling principal belongs to the organization. */
+export function principalOrgCondition(organizationId: pulumi.Input<string>): Conditions {
+  return { StringEquals: { "aws:PrincipalOrgID": organizationId } };
+}
+
+/** The member-account organization access role's trust: the management account root (the guide's shape). */
+export function managementRootTrust(managementAccountId: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "TrustManagementAccount",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
+      Action: "sts:AssumeRole",
+    },
+  ]);
+}
+
+/** Trust for an AWS service principal, bound to the calling account when the service supports it. */
+export function serviceTrust(
+  service: string,
+  options: { sid?: string; sourceAccount?: pulumi.Input<string>; sourceArn?: pulumi.Input<string> } = {},
+): PolicyDocument {
+  const condition = mergeConditions(
+    options.sourceAccount === undefined
+      ? undefined
+      : { StringEquals: { "aws:SourceAccount": options.sourceAccount } },
+    options.sourceArn === undefined ? undefined : { ArnLike: { "aws:SourceArn": options.sourceArn } },
+  );
+  return policyDocument([
+    {
+      Sid: options.sid ?? "TrustService",
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      ...(condition === undefined ? {} : { Condition: condition }),
+    },
+  ]);
+}
+
+/**
+ * Trust for named roles of other accounts in the organization, with `aws:PrincipalOrgID`. Optional
+ * extra conditions (MFA, source IP, session name) are added to the same statement.
+ */
+export function roleTrust(args: {
+  sid: string;
+  roleArns: pulumi.Input<string>[];
+  organizationId: pulumi.Input<string>;
+  extraConditions?: Conditions;
+  tagSession?: boolean;
+}): PolicyDocument {
+  if (args.roleArns.length === 0)
+    throw new Error(`org-access: trust statement ${args.sid} names no principal`);
+  const statement: PolicyStatement = {
+    Sid: args.sid,
+    Effect: "Allow",
+    Principal: { AWS: args.roleArns.length === 1 ? args.roleArns[0] : args.roleArns },
+    Action: args.tagSession === true ? ["sts:AssumeRole", "sts:TagSession"] : "sts:AssumeRole",
+    Condition: mergeConditions(principalOrgCondition(args.organizationId), args.extraConditions),
+  };
+  return policyDocument([statement]);
+}
+
+/** Trust for principals of the role's own account (the guide's delegated-admin source role). */
+export function sameAccountTrust(args: {
+  sid: string;
+  accountId: string;
+  principalArns?: pulumi.Input<string>[];
+  extraConditions?: Conditions;
+}): PolicyDocument {
+  const principals = args.principalArns?.length
+    ? args.principalArns
+    : [`arn:aws:iam::${args.accountId}:root`];
+  return policyDocument([
+    {
+      Sid: args.sid,
+      Effect: "Allow",
+      Principal: { AWS: principals.length === 1 ? principals[0] : principals },
+      Action: "sts:AssumeRole",
+      Condition: mergeConditions(
+        { StringEquals: { "aws:PrincipalAccount": args.accountId } },
+        args.extraConditions,
+      ),
+    },
+  ]);
+}
+
+/** Trust for a third party's account, which must present the agreed external ID. */
+export function externalIdTrust(args: {
+  sid: string;
+  vendorAccountId: string;
+  externalId: pulumi.Input<string>;
+  principalArn?: string;
+}): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: args.sid,
+      Effect: "Allow",
+      Principal: { AWS: args.principalArn ?? `arn:aws:iam::${args.vendorAccountId}:root` },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": args.externalId } },
+    },
+  ]);
+}
+
+/** Trust for GitHub Actions over OIDC: the audience is STS, and every subject is a scoped repository. */
+export function githubOidcTrust(args: {
+  sid: string;
+  providerArn: pulumi.Input<string>;
+  subjects: readonly string[];
+}): PolicyDocument {
+  if (args.subjects.length === 0) throw new Error(`org-access: OIDC trust ${args.sid} has no subject`);
+  for (const subject of args.subjects) assertScopedGithubSubject(subject);
+  return policyDocument([
+    {
+      Sid: args.sid,
+      Effect: "Allow",
+      Principal: { Federated: args.providerArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE,
+          [`${GITHUB_OIDC_HOST}:sub`]: [...args.subjects],
+        },
+      },
+    },
+  ]);
+}
+
+const GITHUB_SUBJECT =
+  /^repo:([A-Za-z0-9-]+(@\d+)?)\/([A-Za-z0-9._-]+(@\d+)?):(ref:refs\/(heads|tags)\/[^*\s]+|environment:[^*\s]+|pull_request)$/;
+
+/**
+ * A GitHub subject must name one repository and one branch, tag, environment or pull requests:
+ * `repo:ORG/REPO:ref:refs/heads/main`, `repo:ORG@123/REPO@456:environment:prod`. Wildcards over an
+ * organization or repository would let any workflow there assume the role.
+ */
+export function assertScopedGithubSubject(subject: string): void {
+  if (!GITHUB_SUBJECT.test(subject)) {
+    throw new Error(
+      `org-access: GitHub OIDC subject ${JSON.stringify(subject)} is not scoped to one repository and one branch, tag or environment; write repo:ORG/REPO:ref:refs/heads/BRANCH or repo:ORG/REPO:environment:NAME`,
+    );
+  }
+}
+
+export function isScopedGithubSubject(subject: string): boolean {
+  return GITHUB_SUBJECT.test(subject);
+}

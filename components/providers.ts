@@ -1,0 +1,104 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Account, AccountInventory } from "./accounts";
+import { OrgAccessConfig } from "./config";
+import { roleArn } from "./naming";
+
+/** Tags every resource of this program carries, through each provider's default tags. */
+export const MANAGED_BY_TAG = { "managed-by": "org-access" };
+
+/**
+ * One explicit `aws.Provider` per account, created on first use and shared. A member account's
+ * provider assumes the organization access role there with a short, named session and refuses to
+ * act on any other account (`allowedAccountIds`). The home account's provider uses the stack's own
+ * credentials (or the configured deploy role). Default providers are disabled in the stack files, so
+ * a resource that forgets its provider fails instead of landing in the wrong account.
+ */
+export class AccountProviders {
+  private readonly providers = new Map<string, aws.Provider>();
+  private readonly dependencies = new Map<string, pulumi.Resource[]>();
+  readonly sessionName: string;
+
+  constructor(
+    private readonly config: OrgAccessConfig,
+    private readonly accounts: AccountInventory,
+    stackName: string,
+  ) {
+    this.sessionName = config.providers.sessionName ?? sessionNameFor(stackName);
+  }
+
+  /** The provider for an account by name; the account must be in the stack's scope. */
+  forAccount(account: Account | string): aws.Provider {
+    const target = typeof account === "string" ? this.accounts.get(account) : account;
+    if (!this.accounts.inScope(target)) {
+      throw new Error(
+        `org-access: account ${JSON.stringify(target.name)} is outside this stack's scope (org-access:scope); deploy its resources from the stack whose scope includes it`,
+      );
+    }
+    let provider = this.providers.get(target.name);
+    if (provider === undefined) {
+      provider = this.create(target);
+      this.providers.set(target.name, provider);
+    }
+    return provider;
+  }
+
+  /** The provider of the account this stack deploys from. */
+  get home(): aws.Provider {
+    return this.forAccount(this.accounts.home);
+  }
+
+  /**
+   * Makes an account's provider wait for resources, e.g. the StackSet instance that creates the
+   * role the provider assumes. Must be called before the provider is first used.
+   */
+  dependOn(accountName: string, resources: readonly pulumi.Resource[]): void {
+    if (this.providers.has(accountName)) {
+      throw new Error(
+        `org-access: the provider of ${accountName} already exists; declare its dependencies first`,
+      );
+    }
+    this.dependencies.set(accountName, [...(this.dependencies.get(accountName) ?? []), ...resources]);
+  }
+
+  /** Accounts that have a provider so far, with the role each assumes (none for the home account). */
+  created(): { account: Account; roleArn?: string }[] {
+    return [...this.providers.keys()].map((name) => {
+      const account = this.accounts.get(name);
+      return { account, roleArn: this.assumedRoleArn(account) };
+    });
+  }
+
+  private assumedRoleArn(account: Account): string | undefined {
+    if (account.name === this.accounts.home.name) return this.config.deployment.roleArn;
+    return roleArn(account.id, this.config.providers.roleName);
+  }
+
+  private create(account: Account): aws.Provider {
+    const assumed = this.assumedRoleArn(account);
+    return new aws.Provider(
+      `account-${account.name}`,
+      {
+        region: this.config.providers.region as aws.Region,
+        allowedAccountIds: [account.id],
+        assumeRoles:
+          assumed === undefined
+            ? undefined
+            : [
+                {
+                  roleArn: assumed,
+                  sessionName: this.sessionName,
+                  duration: `${this.config.providers.sessionDurationSeconds}s`,
+                },
+              ],
+        defaultTags: { tags: MANAGED_BY_TAG },
+      },
+      { dependsOn: this.dependencies.get(account.name) },
+    );
+  }
+}
+
+/** A session name that identifies the stack in CloudTrail: `org-access-<stack>`, IAM's charset, 64 chars. */
+export function sessionNameFor(stackName: string): string {
+  return `org-access-${stackName}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+}

@@ -1,0 +1,333 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+
+/**
+ * Runs the org-access program under Pulumi's mocked runtime and records what it registers. The
+ * offline plan, the benchmark and the tests share this, so what they report is what the program
+ * does: no AWS account, no Pulumi CLI, no network.
+ */
+
+export const PROJECT = "org-access";
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** One resource the program registered, with the options and provider it got. */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** True for AWS (and other provider) resources, false for components. */
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly parent?: string;
+  /** `<providerUrn>::<providerId>` for custom resources given an explicit provider. */
+  readonly provider?: string;
+  /** URN of that provider. */
+  readonly providerUrn?: string;
+  /** Account the provider is pinned to (`allowedAccountIds`), if any. */
+  readonly account?: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Import ID when the resource adopts an existing one. */
+  readonly import?: string;
+  readonly dependencies: string[];
+}
+
+/** A provider resource, decoded. */
+export interface RecordedProvider {
+  readonly urn: string;
+  readonly name: string;
+  readonly accountId?: string;
+  readonly roleArn?: string;
+  readonly sessionName?: string;
+  readonly duration?: string;
+  readonly region?: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  readonly stack: string;
+  readonly resources: RecordedResource[];
+  readonly providers: RecordedProvider[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Config the way the Pulumi CLI hands it to a program: namespaced keys, string values. */
+export interface StackConfig {
+  readonly values: Record<string, string>;
+  /** Namespaced keys whose value is (or contains) a secret. */
+  readonly secretKeys: string[];
+}
+
+/** Placeholder a secret takes under the offline tools, which cannot decrypt stack secrets. */
+export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
+
+/**
+ * Reads a `Pulumi.<stack>.yaml` as the CLI does: keys without a namespace belong to the project,
+ * scalars become strings, objects and lists become JSON, and a `secure:` value (at any depth) makes
+ * its top-level key secret. Offline there is no secrets provider, so secure values are replaced by a
+ * placeholder and reported as `[secret]`.
+ */
+export function readStackFile(file: string): StackConfig {
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    let secret = false;
+    const plain = replaceSecure(value, () => {
+      secret = true;
+    });
+    values[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secret) secretKeys.push(fullKey);
+  }
+  return { values, secretKeys };
+}
+
+function replaceSecure(value: unknown, onSecret: () => void): unknown {
+  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, onSecret));
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0][0] === "secure") {
+      onSecret();
+      return SECRET_PLACEHOLDER;
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, onSecret)]));
+  }
+  return value;
+}
+
+/** The stack file of a named stack of this project. */
+export function stackFilePath(stack: string): string {
+  return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getImportid(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getObject(): unknown;
+}
+
+interface Monitor {
+  registerResource(
+    req: RegisterRequest,
+    callback: (err: unknown, resp?: { getUrn(): string; getId(): string }) => void,
+  ): void;
+}
+
+const runtime = pulumi.runtime as unknown as {
+  deserializeProperties(struct: unknown): Record<string, unknown>;
+  waitForRPCs?: () => Promise<void>;
+};
+
+/**
+ * Runs `index.ts` under mocks with the given config and returns every registered resource. Throws
+ * whatever the program throws (a config validation error, for instance) before any registration.
+ */
+export async function runProgram(args: {
+  stack: string;
+  config: StackConfig;
+  preview?: boolean;
+  programPath?: string;
+}): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  const providerAccounts = new Map<string, string | undefined>();
+  const providers: RecordedProvider[] = [];
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(mock: pulumi.runtime.MockResourceArgs): {
+        id: string | undefined;
+        state: Record<string, unknown>;
+      } {
+        if (mock.custom === false) return { id: undefined, state: {} };
+        const account =
+          mock.provider === undefined ? undefined : providerAccounts.get(providerUrnOf(mock.provider));
+        return {
+          id: mockId(mock.type, mock.name, mock.inputs),
+          state: mockState(mock.type, mock.name, mock.inputs, account),
+        };
+      },
+      call(mock: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (mock.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+          return { accountId: "000000000000", arn: "arn:aws:iam::000000000000:root", userId: "mock" };
+        }
+        return mock.inputs;
+      },
+    },
+    PROJECT,
+    args.stack,
+    args.preview ?? true,
+  );
+  pulumi.runtime.setAllConfig(args.config.values, args.config.secretKeys);
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const type = req.getType();
+    const inputs = runtime.deserializeProperties(req.getObject());
+    const providerRef = req.getProvider() || undefined;
+    register(req, (err, resp) => {
+      if (err === null && resp !== undefined) {
+        const urn = resp.getUrn();
+        if (type.startsWith("pulumi:providers:")) {
+          const decoded = decodeProvider(urn, req.getName(), inputs);
+          providers.push(decoded);
+          providerAccounts.set(urn, decoded.accountId);
+        }
+        const providerUrn = providerRef === undefined ? undefined : providerUrnOf(providerRef);
+        resources.push({
+          urn,
+          type,
+          name: req.getName(),
+          custom: req.getCustom(),
+          inputs,
+          parent: req.getParent() || undefined,
+          provider: providerRef,
+          providerUrn,
+          account: providerUrn === undefined ? undefined : providerAccounts.get(providerUrn),
+          protect: req.getProtect() === true,
+          retainOnDelete: req.getRetainondelete() === true,
+          import: req.getImportid() || undefined,
+          dependencies: req.getDependenciesList(),
+        });
+      }
+      callback(err, resp);
+    });
+  };
+
+  const programPath = args.programPath ?? path.join(REPO_ROOT, "index.ts");
+  clearProgramModules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(programPath) as Record<string, unknown>;
+  const outputs = (await promiseOf(pulumi.output(exported))) as Record<string, unknown>;
+  await settle();
+  return { stack: args.stack, resources, providers, outputs };
+}
+
+/** Resolves an Output (or plain value) to its value, as tests and tools read outputs. */
+export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
+async function settle(): Promise<void> {
+  if (runtime.waitForRPCs !== undefined) await runtime.waitForRPCs();
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Drops the program's own modules from the require cache so each run builds a fresh program. */
+function clearProgramModules(): void {
+  for (const key of Object.keys(require.cache)) {
+    if (
+      key.startsWith(REPO_ROOT) &&
+      !key.includes(`${path.sep}node_modules${path.sep}`) &&
+      !key.includes(`${path.sep}tools${path.sep}`)
+    ) {
+      delete require.cache[key];
+    }
+  }
+}
+
+function providerUrnOf(ref: string): string {
+  const at = ref.lastIndexOf("::");
+  return at < 0 ? ref : ref.slice(0, at);
+}
+
+/** Provider inputs reach the monitor JSON-encoded; decode the ones that say where it acts. */
+function decodeProvider(urn: string, name: string, inputs: Record<string, unknown>): RecordedProvider {
+  const allowed = decodeJson(inputs.allowedAccountIds) as string[] | undefined;
+  const assumeRoles = decodeJson(inputs.assumeRoles) as
+    { roleArn?: string; sessionName?: string; duration?: string }[] | undefined;
+  const assumed = assumeRoles?.[0];
+  return {
+    urn,
+    name,
+    accountId: allowed?.length === 1 ? allowed[0] : assumed?.roleArn?.split(":")[4],
+    roleArn: assumed?.roleArn,
+    sessionName: assumed?.sessionName,
+    duration: assumed?.duration,
+    region: typeof inputs.region === "string" ? inputs.region : undefined,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, decodeJson(v)])),
+  };
+}
+
+function decodeJson(value: unknown): unknown {
+  if (typeof value === "string" && /^[[{]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function mockId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (type === "aws:iam/role:Role" || type === "aws:iam/policy:Policy") return String(inputs.name ?? name);
+  return `${name}-id`;
+}
+
+/** Plausible provider outputs: ARNs built from the provider's account, so trust policies read naturally. */
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  account = "000000000000",
+): Record<string, unknown> {
+  const physical = String(inputs.name ?? name);
+  switch (type) {
+    case "aws:iam/role:Role":
+      return {
+        ...inputs,
+        name: physical,
+        arn: `arn:aws:iam::${account}:role${String(inputs.path ?? "/")}${physical}`,
+        uniqueId: `AROA${name}`,
+      };
+    case "aws:iam/policy:Policy":
+      return {
+        ...inputs,
+        name: physical,
+        arn: `arn:aws:iam::${account}:policy${String(inputs.path ?? "/")}${physical}`,
+      };
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return {
+        ...inputs,
+        arn: `arn:aws:iam::${account}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`,
+      };
+    case "aws:iam/group:Group":
+      return { ...inputs, name: physical, arn: `arn:aws:iam::${account}:group/${physical}` };
+    case "aws:kms/key:Key":
+      return { ...inputs, arn: `arn:aws:kms:us-east-1:${account}:key/${name}-id`, keyId: `${name}-id` };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return {
+        ...inputs,
+        bucket: String(inputs.bucket ?? name),
+        arn: `arn:aws:s3:::${String(inputs.bucket ?? name)}`,
+      };
+    case "aws:organizations/policy:Policy":
+      return {
+        ...inputs,
+        arn: `arn:aws:organizations::${account}:policy/o-mock/service_control_policy/p-${name}`,
+        id: `p-${name}`,
+      };
+    case "aws:ssoadmin/permissionSet:PermissionSet":
+      return { ...inputs, arn: `arn:aws:sso:::permissionSet/ssoins-mock/ps-${name}` };
+    case "aws:cloudformation/stackSet:StackSet":
+      return {
+        ...inputs,
+        arn: `arn:aws:cloudformation:us-east-1:${account}:stackset/${physical}:mock`,
+        stackSetId: `${physical}:mock`,
+      };
+    default:
+      return { ...inputs, arn: `arn:aws:mock:us-east-1:${account}:${type.split(":").pop()}/${name}` };
+  }
+}
