@@ -11,7 +11,7 @@ export interface ConfigSource {
   /** Every key with its namespace (`org-access:accounts`) and its raw string value. */
   readonly values: Readonly<Record<string, string>>;
   /** Namespaced keys whose values are Pulumi secrets. */
-  readonly secretKeys: ReadonlySet<string>;
+  readonly secretKeys: Iterable<string>;
 }
 
 /** Validated config plus what the loader learned about secrets. */
@@ -38,6 +38,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
   const issues: ConfigIssue[] = [];
   const raw: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
+  const secretFullKeys = new Set(source.secretKeys);
   const prefix = `${CONFIG_NAMESPACE}:`;
 
   for (const [fullKey, text] of Object.entries(source.values)) {
@@ -50,7 +51,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
       });
       continue;
     }
-    if (source.secretKeys.has(fullKey)) secretKeys.add(key);
+    if (secretFullKeys.has(fullKey)) secretKeys.add(key);
     raw[key] = parseValue(text);
   }
 
