@@ -1,7 +1,159 @@
-import { Capability } from "../context";
+import * as pulumi from "@pulumi/pulumi";
+import { Account } from "../accounts";
+import { SecurityAccessConfig, SecurityAccessTeamConfig } from "../config/sections/securityAccess";
+import { Capability, StackContext } from "../context";
+import { toJson } from "../iam/documents";
+import { roleArn } from "../naming";
+import { callerPolicyDocument, callerPolicySid } from "../security-access/caller-policy";
+import { SourceRole } from "../security-access/source-role";
+import { TargetRole } from "../security-access/target-role";
+import { TargetStackSet } from "../security-access/target-stackset";
 
-/** The `securityAccess` capability. */
+/** The caller policy's name for a team: `AllowAssume<TargetRoleName>`. */
+export function callerPolicyName(team: SecurityAccessTeamConfig): string {
+  return callerPolicySid([team.targetRoleName]);
+}
+
+interface TeamOutput {
+  sourceRoleArn: pulumi.Input<string>;
+  targetRoleName: string;
+  callerPolicy: pulumi.Input<string>;
+  callerPolicyArn?: pulumi.Input<string>;
+  targetAccounts: string[];
+  stackSetName?: pulumi.Input<string>;
+}
+
+/**
+ * The `securityAccess` capability: delegated-admin source roles (security stack), `SecurityAccessRole`
+ * targets (per-account providers from the management stack, or a DELEGATED_ADMIN StackSet from the
+ * security stack), the payer copy (management stack only: no StackSet reaches it), and the caller
+ * policy of each team.
+ */
 export const securityAccess: Capability = {
   name: "securityAccess",
-  deploy: () => undefined,
+  deploy: (ctx) => {
+    const config = ctx.config.securityAccess;
+    if (config === undefined) return undefined;
+    const admin = ctx.accounts.get(config.delegatedAdminAccount);
+    const teams: Record<string, TeamOutput> = {};
+    for (const team of config.teams) {
+      teams[team.name] = {
+        sourceRoleArn: roleArn(admin.id, team.sourceRoleName),
+        targetRoleName: team.targetRoleName,
+        callerPolicy: toJson(
+          callerPolicyDocument({
+            roleNames: [team.targetRoleName],
+            organizationId: ctx.config.organization.id,
+          }),
+        ),
+        targetAccounts: [],
+      };
+    }
+    if (ctx.kind === "security") deploySecurityStack(ctx, config, admin, teams);
+    else deployManagementStack(ctx, config, admin, teams);
+    return { delegatedAdminAccount: admin.name, rolloutMode: config.rollout.mode, teams };
+  },
 };
+
+function deploySecurityStack(
+  ctx: StackContext,
+  config: SecurityAccessConfig,
+  admin: Account,
+  teams: Record<string, TeamOutput>,
+): void {
+  const organizationId = ctx.config.organization.id;
+  const provider = ctx.providers.home;
+  const { rollout } = config;
+  const individually = new Set(rollout.accounts);
+  for (const team of config.teams) {
+    const out = teams[team.name];
+    const source = new SourceRole(
+      `security-access-${team.name}-source`,
+      {
+        roleName: team.sourceRoleName,
+        accountId: admin.id,
+        trustedPrincipals: team.trustedPrincipals,
+        targetRoleNames: [team.targetRoleName],
+        organizationId,
+        callerPolicyName: callerPolicyName(team),
+        permissionsBoundary: ctx.boundaries.forRole(admin.name, team.sourceRoleName),
+      },
+      { provider },
+    );
+    out.sourceRoleArn = source.arn;
+    out.callerPolicyArn = source.callerPolicy.arn;
+    ctx.inventory.add(admin.name, team.sourceRoleName);
+
+    if (rollout.mode !== "stackset" || rollout.organizationalUnits.length === 0) continue;
+    const stackSet = new TargetStackSet(
+      `security-access-${team.name}-targets`,
+      {
+        roleName: team.targetRoleName,
+        sourceRoleArns: [roleArn(admin.id, team.sourceRoleName)],
+        organizationId,
+        managedPolicies: team.managedPolicies,
+        stackSetName: `org-access-${team.targetRoleName}`,
+        organizationalUnits: rollout.organizationalUnits.map((ou) => ({
+          name: ou,
+          id: ctx.accounts.organizationalUnitId(ou),
+          // Exceptional accounts are deployed one by one by the management stack.
+          excludeAccountIds: ctx.accounts
+            .inOrganizationalUnits([ou])
+            .filter((a) => individually.has(a.name))
+            .map((a) => a.id),
+        })),
+        managementAccountId: ctx.config.organization.managementAccountId,
+        region: ctx.config.providers.region,
+        operationPreferences: rollout.operationPreferences,
+      },
+      // IAM refuses a trust policy naming a role that does not exist yet.
+      { provider, dependsOn: [source] },
+    );
+    out.stackSetName = stackSet.stackSetName;
+    for (const account of ctx.accounts.inOrganizationalUnits(rollout.organizationalUnits)) {
+      if (account.isManagement || individually.has(account.name)) continue;
+      ctx.inventory.add(account.name, team.targetRoleName);
+      out.targetAccounts.push(account.name);
+    }
+  }
+}
+
+function deployManagementStack(
+  ctx: StackContext,
+  config: SecurityAccessConfig,
+  admin: Account,
+  teams: Record<string, TeamOutput>,
+): void {
+  const { rollout } = config;
+  const { accounts } = ctx;
+  // The StackSet covers the OUs in stackset mode; this stack deploys what it cannot reach.
+  const members = accounts
+    .resolve({
+      accounts: rollout.accounts,
+      organizationalUnits: rollout.mode === "providers" ? rollout.organizationalUnits : [],
+    })
+    .filter((a) => !a.isManagement);
+  const targets = accounts.scoped([
+    ...(rollout.includeManagementAccount ? [accounts.management] : []),
+    ...members,
+  ]);
+
+  for (const team of config.teams) {
+    const out = teams[team.name];
+    for (const account of targets) {
+      new TargetRole(
+        `security-access-${team.name}-${account.name}`,
+        {
+          roleName: team.targetRoleName,
+          sourceRoleArns: [roleArn(admin.id, team.sourceRoleName)],
+          organizationId: ctx.config.organization.id,
+          managedPolicies: team.managedPolicies,
+          permissionsBoundary: ctx.boundaries.forRole(account.name, team.targetRoleName),
+        },
+        { provider: ctx.providers.forAccount(account) },
+      );
+      ctx.inventory.add(account.name, team.targetRoleName);
+      out.targetAccounts.push(account.name);
+    }
+  }
+}

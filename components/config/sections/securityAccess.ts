@@ -1,9 +1,215 @@
 import { z } from "zod";
+import {
+  checkStackSetOrganizationalUnits,
+  operationPreferencesSchema,
+  rawAccounts,
+  rawManagementAccountName,
+} from "../../cloudformation/config";
+import { roleName } from "../primitives";
+import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
-/** `org-access:securityAccess`. */
+export const DEFAULT_SECURITY_ACCESS_ROLE_NAME = "SecurityAccessRole";
+
+/** Policies that turn a read-only security role into an administrative one. */
+const FORBIDDEN_TARGET_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+/** A principal of the delegated-admin account: a role name there, or a role/user ARN of that account. */
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[\w+=,.@/-]{1,512}$/;
+const ROLE_NAME_OR_PATH = /^[\w+=,.@/-]{1,512}$/;
+
+/** `teams[]`: one source role in the delegated-admin account and the target role its team may assume. */
+const teamSchema = z
+  .object({
+    name: z
+      .string({ error: "expected the team's name as a string" })
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "use 1 to 40 lower-case letters, digits and hyphens"),
+    /** The role in the delegated-admin account that this team's automation runs as. */
+    sourceRoleName: roleName,
+    /** The role in target accounts this team may assume; unique per team. */
+    targetRoleName: roleName.default(DEFAULT_SECURITY_ACCESS_ROLE_NAME),
+    /** Who may assume the source role: role names or ARNs in the delegated-admin account; empty = that account. */
+    trustedPrincipals: z.array(z.string({ error: "expected a role name or ARN" })).default([]),
+    /** What the target role may do: AWS managed policy names or ARNs. */
+    managedPolicies: z
+      .array(z.string({ error: "expected a managed policy name or ARN" }))
+      .min(1, "list at least one policy, e.g. SecurityAudit")
+      .default(["SecurityAudit"]),
+  })
+  .strict();
+
+const rolloutSchema = z
+  .object({
+    /** `providers`: the management stack creates each target role; `stackset`: the security stack's StackSet does. */
+    mode: z
+      .enum(["providers", "stackset"], {
+        error:
+          '"providers" (the management stack creates each copy through per-account providers) or "stackset" (the security stack rolls it out by StackSet)',
+      })
+      .default("providers"),
+    organizationalUnits: z.array(z.string({ error: "expected an organizational unit name" })).default([]),
+    /** Exceptional accounts, deployed one by one by the management stack (in both modes). */
+    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
+    /** Deploy the payer (management account) copy; only the management stack can. */
+    includeManagementAccount: z.boolean({ error: "expected true or false" }).default(true),
+    operationPreferences: operationPreferencesSchema,
+  })
+  .strict();
+
+const schema = z
+  .object({
+    /** The delegated-admin account (by name) that holds the source roles. */
+    delegatedAdminAccount: z.string({ error: "expected an account name" }).default("security"),
+    teams: z.array(teamSchema).min(1, "list at least one team"),
+    rollout: rolloutSchema.default({
+      mode: "providers",
+      organizationalUnits: [],
+      accounts: [],
+      includeManagementAccount: true,
+      operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
+    }),
+  })
+  .strict()
+  .optional();
+
+export type SecurityAccessConfig = NonNullable<z.infer<typeof schema>>;
+export type SecurityAccessTeamConfig = z.infer<typeof teamSchema>;
+
+/** `org-access:securityAccess`: delegated-admin source roles, SecurityAccessRole targets, caller policies. */
 export const securityAccessSection = section({
   key: "securityAccess",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema,
+  crossCheck: (raw, ctx) => {
+    const path = ctx.path;
+    const accounts = rawAccounts(ctx.root);
+    const management = rawManagementAccountName(ctx.root);
+    const adminValue = field(raw, "delegatedAdminAccount");
+    const admin = adminValue === undefined ? "security" : adminValue;
+    const adminPath = `${path}.delegatedAdminAccount`;
+    if (isString(admin) && admin === management) {
+      ctx.refs.issue(
+        adminPath,
+        "the delegated admin must be a member account: the point of delegated security access is to keep the management account out of daily work; name the security account",
+      );
+    } else {
+      ctx.refs.account(admin, adminPath);
+    }
+    const adminId = accounts.find((a) => a.name === admin)?.id;
+    const deployment = ctx.root.deployment;
+    if (
+      field(deployment, "kind") === "security" &&
+      isString(admin) &&
+      field(deployment, "account") !== admin
+    ) {
+      ctx.refs.issue(
+        adminPath,
+        `the security stack deploys from ${JSON.stringify(field(deployment, "account"))} (org-access:deployment.account), but the source roles belong in ${JSON.stringify(admin)}; make them the same account`,
+      );
+    }
+
+    const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
+    const seen = { name: new Map<string, number>(), role: new Map<string, string>() };
+    asArray(field(raw, "teams")).forEach((team, i) => {
+      const at = `${path}.teams[${i}]`;
+      const name = field(team, "name");
+      if (isString(name)) {
+        const first = seen.name.get(name);
+        if (first !== undefined)
+          ctx.refs.issue(
+            `${at}.name`,
+            `duplicate team ${JSON.stringify(name)}, already ${path}.teams[${first}]`,
+          );
+        else seen.name.set(name, i);
+      }
+      const source = field(team, "sourceRoleName");
+      const target = field(team, "targetRoleName") ?? DEFAULT_SECURITY_ACCESS_ROLE_NAME;
+      for (const [key, role] of [
+        ["sourceRoleName", source],
+        ["targetRoleName", target],
+      ] as const) {
+        if (!isString(role)) continue;
+        if (role === providersRole) {
+          ctx.refs.issue(
+            `${at}.${key}`,
+            `${role} is the role the providers assume (org-access:providers.roleName); give the team's role its own name`,
+          );
+          continue;
+        }
+        const owner = seen.role.get(role);
+        if (owner !== undefined) {
+          ctx.refs.issue(
+            `${at}.${key}`,
+            `role name ${JSON.stringify(role)} is already used by ${owner}; each team has its own source and target role, so its caller policy grants only that team's role${key === "targetRoleName" ? " (set targetRoleName)" : ""}`,
+          );
+        } else {
+          seen.role.set(role, `${at}.${key}`);
+        }
+      }
+
+      asArray(field(team, "trustedPrincipals")).forEach((principal, j) => {
+        const pat = `${at}.trustedPrincipals[${j}]`;
+        if (!isString(principal)) return;
+        const arn = PRINCIPAL_ARN.exec(principal);
+        if (principal.includes("*")) {
+          ctx.refs.issue(pat, "wildcards are not allowed; name each role exactly");
+        } else if (principal.startsWith("arn:")) {
+          if (arn === null) {
+            ctx.refs.issue(pat, `${JSON.stringify(principal)} is not an IAM role or user ARN`);
+          } else if (adminId !== undefined && arn[1] !== adminId) {
+            ctx.refs.issue(
+              pat,
+              `${JSON.stringify(principal)} is in account ${arn[1]}, not the delegated-admin account ${adminId}; the source role trusts principals of its own account only`,
+            );
+          }
+        } else if (!ROLE_NAME_OR_PATH.test(principal)) {
+          ctx.refs.issue(pat, `${JSON.stringify(principal)} is neither a role name nor an IAM ARN`);
+        }
+      });
+
+      asArray(field(team, "managedPolicies")).forEach((policy, j) => {
+        if (
+          isString(policy) &&
+          FORBIDDEN_TARGET_POLICIES.includes(policy.replace(/^arn:aws[a-z-]*:iam::aws:policy\//, ""))
+        ) {
+          ctx.refs.issue(
+            `${at}.managedPolicies[${j}]`,
+            `${policy} is not read-only; a security access role audits, it does not administer (use SecurityAudit or ViewOnlyAccess)`,
+          );
+        }
+      });
+    });
+
+    const rollout = field(raw, "rollout");
+    const rolloutPath = `${path}.rollout`;
+    const mode = field(rollout, "mode") ?? "providers";
+    const ous = asArray(field(rollout, "organizationalUnits"));
+    const listed = asArray(field(rollout, "accounts"));
+    checkStackSetOrganizationalUnits(ous, `${rolloutPath}.organizationalUnits`, ctx, {
+      requireAccounts: mode === "stackset",
+    });
+    listed.forEach((account, i) => {
+      const at = `${rolloutPath}.accounts[${i}]`;
+      if (isString(account) && account === management) {
+        ctx.refs.issue(
+          at,
+          "the management (payer) account's copy is controlled by rollout.includeManagementAccount; remove it from accounts",
+        );
+        return;
+      }
+      ctx.refs.account(account, at);
+      const ou = accounts.find((a) => a.name === account)?.ou;
+      if (mode === "providers" && ou !== undefined && ous.includes(ou)) {
+        ctx.refs.issue(
+          at,
+          `account ${JSON.stringify(account)} is already targeted through organizational unit ${JSON.stringify(ou)}; remove it from accounts`,
+        );
+      }
+    });
+    if (ous.length === 0 && listed.length === 0 && field(rollout, "includeManagementAccount") === false) {
+      ctx.refs.issue(
+        rolloutPath,
+        "targets no account; list organizationalUnits or accounts, or set includeManagementAccount: true",
+      );
+    }
+  },
 });
