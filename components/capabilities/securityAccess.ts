@@ -105,9 +105,10 @@ function deploySecurityStack(
         managementAccountId: ctx.config.organization.managementAccountId,
         region: ctx.config.providers.region,
         operationPreferences: rollout.operationPreferences,
+        // IAM refuses a trust policy naming a role that does not exist yet.
+        sourceRoles: [source],
       },
-      // IAM refuses a trust policy naming a role that does not exist yet.
-      { provider, dependsOn: [source] },
+      { provider },
     );
     out.stackSetName = stackSet.stackSetName;
     for (const account of ctx.accounts.inOrganizationalUnits(rollout.organizationalUnits)) {

@@ -56,6 +56,8 @@ export interface RoleStackSetArgs {
   readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
   /** Protects the StackSet itself from `pulumi destroy` and accidental removal from config. */
   readonly protectStackSet?: boolean;
+  /** Resources the template relies on (e.g. the roles its trust policy names: IAM rejects unknown principals). */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 /**
@@ -121,7 +123,8 @@ export class RoleStackSet extends pulumi.ComponentResource {
         templateBody: this.templateBody,
         region: args.region,
       },
-      { parent: this, protect: args.protectStackSet === true },
+      // A component's dependsOn does not reach its children: the StackSet carries it itself.
+      { parent: this, protect: args.protectStackSet === true, dependsOn: [...(args.dependsOn ?? [])] },
     );
     this.stackSetName = this.stackSet.name;
 

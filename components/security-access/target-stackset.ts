@@ -26,6 +26,8 @@ export interface TargetStackSetArgs {
   readonly region: string;
   /** Rollout speed and failure tolerance. */
   readonly operationPreferences?: StackSetOperationPreferences;
+  /** The source roles, which must exist before a template naming them in a trust policy is deployed. */
+  readonly sourceRoles?: readonly pulumi.Resource[];
 }
 
 /**
@@ -59,6 +61,7 @@ export class TargetStackSet extends pulumi.ComponentResource {
         operationPreferences: args.operationPreferences,
         // Access for an account that left the organization is access nobody reviews: remove it.
         autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        dependsOn: args.sourceRoles,
       },
       { parent: this },
     );
