@@ -92,10 +92,13 @@ describe("security access from the security stack", () => {
   it("narrows the source role's trust to the configured principals of the security account", () => {
     const role = single(restricted, ROLE, "security-access-security-source-role-role");
     assert.deepStrictEqual(jsonInput(role, "assumeRolePolicy"), {
-      ...sourceTrust(),
+      Version: "2012-10-17",
       Statement: [
         {
-          ...sourceTrust().Statement[0],
+          Sid: "TrustDelegatedAdminAccountPrincipals",
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:PrincipalAccount": SECURITY } },
           Principal: {
             AWS: [
               `arn:aws:iam::${SECURITY}:role/SecurityPipeline`,
