@@ -13,7 +13,8 @@ interface WaitInputs {
   readonly triggers: string[];
 }
 
-const sleepProvider: pulumi.dynamic.ResourceProvider = {
+/** The dynamic provider behind {@link PropagationWait}; exported for tests. */
+export const sleepProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: WaitInputs) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, inputs.seconds) * 1000));
     return { id: `wait-${Date.now().toString(36)}`, outs: inputs };
