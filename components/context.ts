@@ -11,6 +11,11 @@ export interface StackContext {
   /** `management` or `security`: decides which capabilities this stack deploys. */
   readonly kind: OrgAccessConfig["deployment"]["kind"];
   readonly stackName: string;
+  /**
+   * Whether this stack owns the organization-wide resources. True without `scope`; a sharded
+   * organization gives them to exactly one shard (`scope.organizationWide`), so shards never collide.
+   */
+  readonly organizationWide: boolean;
   readonly accounts: AccountInventory;
   readonly providers: AccountProviders;
   readonly inventory: RoleInventory;

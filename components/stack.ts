@@ -29,6 +29,7 @@ export function buildStack(source: ConfigSource, stackName: string): StackOutput
     config,
     kind: config.deployment.kind,
     stackName,
+    organizationWide: config.scope === undefined || config.scope.organizationWide,
     accounts,
     providers,
     inventory: new RoleInventory(accounts),

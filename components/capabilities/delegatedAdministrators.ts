@@ -16,7 +16,7 @@ export const delegatedAdministrators: Capability = {
   name: "delegatedAdministrators",
   deploy: (ctx) => {
     const config = ctx.config.delegatedAdministrators;
-    if (config === undefined || ctx.kind !== "management") return undefined;
+    if (config === undefined || ctx.kind !== "management" || !ctx.organizationWide) return undefined;
     const defaults = { security: config.securityAccount, infrastructure: config.infrastructureAccount };
     const registrations = config.services.map((entry) => {
       // Config validation guarantees the principal is known.

@@ -13,13 +13,14 @@ import { pipeline } from "./pipeline";
 import { serviceControlPolicies } from "./serviceControlPolicies";
 
 /**
- * Every capability, in the order the composition deploys them: permissions boundaries first (roles
- * reference them), the organization access rollout before anything that needs its providers, and
- * SCPs last (the role-protection SCP lists every role the others created).
+ * Every capability, in the order the composition deploys them: the organization access rollout first
+ * (member-account providers wait for the StackSet that creates the role they assume, so none may
+ * exist before it), then permissions boundaries (custom roles reference them), and SCPs last (the
+ * role-protection SCP lists every role the others created).
  */
 export const capabilities: readonly Capability[] = [
-  permissionsBoundaries,
   organizationAccess,
+  permissionsBoundaries,
   securityAccess,
   delegatedAdministrators,
   identityCenter,

@@ -15,7 +15,7 @@ export const organizationAccess: Capability = {
   name: "organizationAccess",
   deploy: (ctx) => {
     const config = ctx.config.organizationAccess;
-    if (config === undefined || ctx.kind !== "management") return undefined;
+    if (config === undefined || ctx.kind !== "management" || !ctx.organizationWide) return undefined;
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     if (config.memberRole !== undefined) {
       outputs.memberRole = deployMemberRole(ctx, config.roleName, config.memberRole);

@@ -135,7 +135,8 @@ function deployManagementStack(
     })
     .filter((a) => !a.isManagement);
   const targets = accounts.scoped([
-    ...(rollout.includeManagementAccount ? [accounts.management] : []),
+    // The payer copy is organization-wide: only the shard that owns those deploys it.
+    ...(rollout.includeManagementAccount && ctx.organizationWide ? [accounts.management] : []),
     ...members,
   ]);
 

@@ -86,6 +86,12 @@ export const scopeSchema = z
   .object({
     accounts: z.array(z.string()).optional(),
     organizationalUnits: z.array(z.string()).optional(),
+    /**
+     * Whether this shard owns the organization-wide resources (StackSets, the management account's
+     * roles, delegated administrators, SCPs, Identity Center). Exactly one shard of each stack kind
+     * sets it; without a scope the stack owns them.
+     */
+    organizationWide: z.boolean({ error: "expected true or false" }).default(false),
   })
   .strict();
 
