@@ -1,0 +1,45 @@
+import { SECRET_PLACEHOLDER, StackConfig } from "../mock-runtime";
+
+/** Shown wherever a secret would be: offline there is nothing to decrypt, and reports get shared. */
+export const SECRET_MARK = "[secret]";
+
+/**
+ * Replaces secrets in recorded inputs: the placeholder the offline runtime gives `secure:` values, and
+ * any plain string leaf of a key the config marks secret (a config passed in by a test, say).
+ */
+export function secretRedactor(config: StackConfig): (value: unknown) => unknown {
+  const secrets = new Set<string>([SECRET_PLACEHOLDER]);
+  for (const key of config.secretKeys) collectLeaves(parse(config.values[key]), secrets);
+  const ordered = [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  const redact = (value: unknown): unknown => {
+    if (typeof value === "string") {
+      let out = value;
+      for (const s of ordered) out = out.split(s).join(SECRET_MARK);
+      return out;
+    }
+    if (Array.isArray(value)) return value.map(redact);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(v)]),
+      );
+    }
+    return value;
+  };
+  return redact;
+}
+
+function parse(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function collectLeaves(value: unknown, into: Set<string>): void {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => collectLeaves(v, into));
+  else if (value !== null && typeof value === "object")
+    Object.values(value).forEach((v) => collectLeaves(v, into));
+}

@@ -1,0 +1,195 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigIssue, loadConfig, OrgAccessConfig } from "../../components/config";
+import {
+  ProgramRun,
+  readStackFile,
+  REPO_ROOT,
+  runProgram,
+  stackFilePath,
+  StackConfig,
+} from "../mock-runtime";
+import { accessGraph } from "./access";
+import { diffAccess, readBaseline } from "./baseline";
+import { checkExpectations } from "./expectations";
+import { renderMarkdown } from "./markdown";
+import { buildModel, OrgFacts } from "./model";
+import { runPolicyPack } from "./policy";
+import { secretRedactor } from "./redact";
+import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
+
+/** What `npm run plan` is asked to do. */
+export interface PlanOptions {
+  /** Stack name; defaults to the name in `Pulumi.<stack>.yaml` of `configFile`, else `management`. */
+  readonly stack?: string;
+  /** Any Pulumi stack file; defaults to the stack's own file in the repository. */
+  readonly configFile?: string;
+  /** Where `plan-<stack>.md` and `plan-<stack>.json` go; `plan-out/` by default. */
+  readonly outDir?: string;
+  /** A previous `plan-<stack>.json` to diff access edges against. */
+  readonly baseline?: string;
+  /** Overrides `org-access:expectations.maxProviders`. */
+  readonly maxProviders?: number;
+  /** Config given directly instead of a file (tests). */
+  readonly config?: StackConfig;
+}
+
+export type ExitCode = 0 | 1 | 2;
+
+export interface PlanOutcome {
+  readonly exitCode: ExitCode;
+  readonly report?: PlanReport;
+  /** Files written. */
+  readonly files: string[];
+  /** Why the plan is not clean, or why it could not run (validation errors). */
+  readonly problems: string[];
+}
+
+/** Rough resident memory of one AWS provider plugin process; an estimate, not a measurement. */
+export const PROVIDER_MEMORY_ESTIMATE_MB = 250;
+
+export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, "plan-out");
+
+/** Runs the whole plan and writes its reports. Exit 2 is returned, not thrown, for bad config or usage. */
+export async function plan(options: PlanOptions): Promise<PlanOutcome> {
+  const target = resolveTarget(options);
+  if (typeof target === "string") return usage(target);
+  const { stack, config } = target;
+
+  let loaded: OrgAccessConfig;
+  try {
+    loaded = loadConfig(config).config;
+  } catch (err) {
+    return invalid(err);
+  }
+  let run: ProgramRun;
+  try {
+    run = await runProgram({ stack, config });
+  } catch (err) {
+    if ((err as Error).name === "ConfigValidationError") return invalid(err);
+    return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
+  }
+
+  const org: OrgFacts = {
+    organizationId: loaded.organization.id,
+    rootId: loaded.organization.rootId,
+    managementAccountId: loaded.organization.managementAccountId,
+    accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
+    organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
+  };
+  const redact = secretRedactor(config);
+  const providerNames = new Map(run.providers.map((p) => [p.urn, p.name]));
+  const resources: PlannedResource[] = run.resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    account: r.account,
+    provider: r.providerUrn === undefined ? undefined : providerNames.get(r.providerUrn),
+    inputs: redact(r.inputs) as Record<string, unknown>,
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    import: r.import,
+  }));
+  const providers: PlannedProvider[] = run.providers.map((p) => ({
+    name: p.name,
+    accountId: p.accountId,
+    roleArn: p.roleArn,
+  }));
+
+  const policy = await runPolicyPack(run, loaded);
+  const model = buildModel(run.resources, org);
+  const access = await accessGraph(model);
+  const expectations = await checkExpectations(model, loaded.expectations?.access ?? [], loaded.vendors);
+  const providerLoad = loadOf(
+    run.providers.filter((p) => p.urn.includes("::pulumi:providers:aws::")).length,
+    options.maxProviders ?? loaded.expectations?.maxProviders ?? 50,
+  );
+
+  let accessDiff: PlanReport["accessDiff"];
+  if (options.baseline !== undefined) {
+    let baseline;
+    try {
+      baseline = readBaseline(options.baseline);
+    } catch (err) {
+      return usage(`--baseline ${options.baseline}: ${(err as Error).message}`);
+    }
+    accessDiff = diffAccess(path.basename(options.baseline), baseline.access, access);
+  }
+
+  const report: PlanReport = {
+    stack,
+    generatedAt: new Date().toISOString(),
+    organizationId: org.organizationId,
+    accounts: [...org.accounts],
+    resources,
+    providers,
+    providerLoad,
+    policyPack: { ran: policy.ran, note: policy.note },
+    findings: policy.findings.map((f) => redact(f) as typeof f),
+    access: access.map((e) => redact(e) as typeof e),
+    expectations,
+    ...(accessDiff === undefined ? {} : { accessDiff }),
+  };
+
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  fs.mkdirSync(outDir, { recursive: true });
+  const jsonFile = path.join(outDir, `plan-${stack}.json`);
+  const mdFile = path.join(outDir, `plan-${stack}.md`);
+  fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(mdFile, renderMarkdown(report));
+
+  const problems = [
+    ...report.findings
+      .filter((f) => f.enforcementLevel === "mandatory")
+      .map((f) => `mandatory policy ${f.policy} violated${f.urn ? ` by ${f.urn}` : ""}: ${f.message}`),
+    ...expectations
+      .filter((e) => !e.ok)
+      .map(
+        (e) =>
+          `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.role} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
+      ),
+  ];
+  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+}
+
+function resolveTarget(options: PlanOptions): { stack: string; config: StackConfig } | string {
+  const fromFile =
+    options.configFile === undefined
+      ? undefined
+      : /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(options.configFile))?.[1];
+  const stack = options.stack ?? fromFile ?? "management";
+  if (!/^[\w.-]+$/.test(stack)) return `invalid stack name ${JSON.stringify(stack)}`;
+  if (options.config !== undefined) return { stack, config: options.config };
+  const file = options.configFile ?? stackFilePath(stack);
+  if (!fs.existsSync(file)) {
+    return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+  }
+  try {
+    return { stack, config: readStackFile(file) };
+  } catch (err) {
+    return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
+  }
+}
+
+function loadOf(count: number, threshold: number): ProviderLoad {
+  const estimatedMemoryMb = count * PROVIDER_MEMORY_ESTIMATE_MB;
+  return {
+    count,
+    estimatedMemoryMb,
+    threshold,
+    warning:
+      count > threshold
+        ? `${count} explicit AWS providers: a real \`pulumi up\` starts one provider process per provider, about ${estimatedMemoryMb} MB at an estimated ${PROVIDER_MEMORY_ESTIMATE_MB} MB each (above the threshold of ${threshold}). Roll OU-wide roles out with a StackSet (\`rollout: stackset\`) or shard the stack with \`org-access:scope\`.`
+        : undefined,
+  };
+}
+
+function usage(message: string): PlanOutcome {
+  return { exitCode: 2, files: [], problems: [message] };
+}
+
+function invalid(err: unknown): PlanOutcome {
+  const issues = (err as { issues?: ConfigIssue[] }).issues;
+  if (issues === undefined) return usage((err as Error).message);
+  return { exitCode: 2, files: [], problems: [(err as Error).message] };
+}
