@@ -32,6 +32,8 @@ export interface PlanOptions {
   readonly maxProviders?: number;
   /** Config given directly instead of a file (tests). */
   readonly config?: StackConfig;
+  /** Program to run instead of `index.ts` (tests that add resources a capability has not landed yet). */
+  readonly programPath?: string;
 }
 
 export type ExitCode = 0 | 1 | 2;
@@ -64,7 +66,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   }
   let run: ProgramRun;
   try {
-    run = await runProgram({ stack, config });
+    run = await runProgram({ stack, config, programPath: options.programPath });
   } catch (err) {
     if ((err as Error).name === "ConfigValidationError") return invalid(err);
     return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
@@ -173,6 +175,7 @@ function resolveTarget(options: PlanOptions): { stack: string; config: StackConf
 
 function loadOf(count: number, threshold: number): ProviderLoad {
   const estimatedMemoryMb = count * PROVIDER_MEMORY_ESTIMATE_MB;
+  if (count <= threshold) return { count, estimatedMemoryMb, threshold };
   return {
     count,
     estimatedMemoryMb,

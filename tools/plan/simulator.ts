@@ -183,7 +183,13 @@ function unique<T>(values: T[]): T[] {
 type CoreModules = {
   authorize: (request: unknown) => RequestAnalysis;
   loadPolicy: (policy: unknown, meta?: { name: string }) => unknown;
-  AwsRequestImpl: new (principal: string, resource: unknown, action: string, context: unknown) => unknown;
+  AwsRequestImpl: new (
+    principal: string,
+    resource: unknown,
+    action: string,
+    context: unknown,
+    wildcardOnlyAction: boolean,
+  ) => unknown;
   RequestContextImpl: new (values: Record<string, string | string[]>) => unknown;
   DiscoveryContextKeyConstraints: new (constraints: unknown[]) => unknown;
 };
@@ -232,6 +238,7 @@ function coreAuthorize(simulation: Simulation): RequestAnalysis {
     { resource: simulation.request.resource.resource, accountId: simulation.request.resource.accountId },
     simulation.request.action,
     new m.RequestContextImpl(simulation.request.contextVariables),
+    false,
   );
   return m.authorize({
     request,
@@ -243,7 +250,9 @@ function coreAuthorize(simulation: Simulation): RequestAnalysis {
     })),
     resourceControlPolicies: [],
     resourcePolicy:
-      simulation.resourcePolicy === undefined ? undefined : m.loadPolicy(simulation.resourcePolicy),
+      simulation.resourcePolicy === undefined
+        ? undefined
+        : m.loadPolicy(simulation.resourcePolicy, { name: "trust-policy" }),
     permissionBoundaries: simulation.permissionBoundaryPolicies?.map(load),
     vpcEndpointPolicies: undefined,
     simulationParameters: {
