@@ -10,7 +10,7 @@ export function renderMarkdown(report: PlanReport): string {
   const out: string[] = [];
   out.push(`# org-access plan: \`${report.stack}\``, "");
   out.push(
-    `Offline plan of the \`${report.stack}\` stack (organization \`${report.organizationId}\`): the program ran under Pulumi's mocked runtime, the policy pack through the analyzer protocol, and every trust relationship through an IAM policy simulator. Nothing was deployed.`,
+    `Offline plan of the \`${report.stack}\` stack (organization \`${report.organizationId}\`): the program ran under Pulumi's mocked runtime, ${report.policyPack.ran ? "the policy pack through the analyzer protocol, " : ""}and every trust relationship through an IAM policy simulator. Nothing was deployed.`,
     "",
   );
   out.push("## Summary", "");
