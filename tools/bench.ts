@@ -1,0 +1,153 @@
+// `npm run bench`: measures the program against the bare Pulumi floor, the policy pack and the access
+// graph on synthetic organizations of 10, 100 and 1,000 accounts. Each measurement runs in a fresh
+// process; each figure is the median of several runs. Targets are in the README; this prints them
+// next to the measurements and never fails on them (it is a measurement, not a test).
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Command } from "commander";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
+
+type Sample = Record<string, number | string | undefined>;
+
+function measure(args: string[]): Sample {
+  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", RUN_ONE, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+  });
+  const line = out.trim().split("\n").pop() ?? "{}";
+  return JSON.parse(line) as Sample;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianOf(samples: Sample[], key: string): number {
+  return median(samples.map((s) => Number(s[key])));
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+interface Row {
+  accounts: number;
+  resources: number;
+  providers: number;
+  programSeconds: number;
+  floorSeconds: number;
+  programRssMb: number;
+  floorRssMb: number;
+  packResourcesPerSecond?: number;
+  packProtocolSeconds?: number;
+  simulations: number;
+  accessSeconds: number;
+  planSeconds: number;
+  stacksetPlanSeconds?: number;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("bench")
+    .option("--sizes <list>", "organization sizes", "10,100,1000")
+    .option("--runs <n>", "runs per measurement (median)", "3")
+    .option("--stack <stack>", "example stack the synthetic organizations derive from", "management")
+    .option("--stackset-overrides <json>", "config overrides for the StackSet rollout mode", "")
+    .parse(argv);
+  const opts = program.opts<{ sizes: string; runs: string; stack: string; stacksetOverrides: string }>();
+  const sizes = opts.sizes.split(",").map(Number);
+  const runs = Math.max(1, Number(opts.runs));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-"));
+  const rows: Row[] = [];
+
+  for (const size of sizes) {
+    const dump = path.join(work, `dump-${size}.json`);
+    const programs: Sample[] = [];
+    const floors: Sample[] = [];
+    programs.push(measure(["program", String(size), opts.stack, dump]));
+    floors.push(measure(["floor", String(size), opts.stack, dump]));
+    for (let i = 1; i < runs; i++) {
+      programs.push(measure(["program", String(size), opts.stack]));
+      floors.push(measure(["floor", String(size), opts.stack, dump]));
+    }
+    const access = Array.from({ length: runs }, () => measure(["access", String(size), opts.stack]));
+    const plans = Array.from({ length: runs }, () => measure(["plan", String(size), opts.stack]));
+    const stacksetPlans =
+      opts.stacksetOverrides === ""
+        ? []
+        : Array.from({ length: runs }, () =>
+            measure(["plan", String(size), opts.stack, opts.stacksetOverrides]),
+          );
+    rows.push({
+      accounts: size,
+      resources: Number(programs[0].resources),
+      providers: Number(programs[0].providers),
+      programSeconds: medianOf(programs, "seconds"),
+      floorSeconds: medianOf(floors, "seconds"),
+      programRssMb: medianOf(programs, "peakRssMb"),
+      floorRssMb: medianOf(floors, "peakRssMb"),
+      simulations: Number(access[0].simulations),
+      accessSeconds: medianOf(access, "seconds"),
+      planSeconds: medianOf(plans, "seconds"),
+      stacksetPlanSeconds: stacksetPlans.length > 0 ? medianOf(stacksetPlans, "seconds") : undefined,
+    });
+    process.stderr.write(`bench: ${size} accounts measured\n`);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const header = [
+    "accounts",
+    "AWS resources",
+    "providers",
+    "program s",
+    "floor s",
+    "time ratio",
+    "program RSS MB",
+    "floor RSS MB",
+    "RSS ratio",
+    "simulations",
+    "access s",
+    "plan s",
+    "plan s (stackset)",
+  ];
+  const table = rows.map((r) => [
+    String(r.accounts),
+    String(r.resources),
+    String(r.providers),
+    fmt(r.programSeconds),
+    fmt(r.floorSeconds),
+    fmt(r.programSeconds / r.floorSeconds),
+    fmt(r.programRssMb, 0),
+    fmt(r.floorRssMb, 0),
+    fmt(r.programRssMb / r.floorRssMb),
+    String(r.simulations),
+    fmt(r.accessSeconds),
+    fmt(r.planSeconds),
+    r.stacksetPlanSeconds === undefined ? "-" : fmt(r.stacksetPlanSeconds),
+  ]);
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`| ${header.map(() => "---").join(" | ")} |`);
+  for (const row of table) console.log(`| ${row.join(" | ")} |`);
+
+  const largest = rows[rows.length - 1];
+  const hundred = rows.find((r) => r.accounts === 100);
+  if (hundred !== undefined && largest.accounts !== 100) {
+    console.log(
+      `access-graph growth ${hundred.accounts} -> ${largest.accounts} accounts: ${fmt(largest.accessSeconds / hundred.accessSeconds)}x time, ${fmt(largest.simulations / hundred.simulations)}x simulations`,
+    );
+  }
+  console.log(
+    `bench: ${largest.accounts} accounts program/floor time ratio ${fmt(largest.programSeconds / largest.floorSeconds)}, rss ratio ${fmt(largest.programRssMb / largest.floorRssMb)}, plan seconds ${fmt(largest.planSeconds, 1)}`,
+  );
+}
+
+main(process.argv).catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

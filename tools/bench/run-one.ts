@@ -1,0 +1,77 @@
+// One benchmark measurement in a fresh process, for one organization size. Prints one JSON line.
+//   program <accounts> <stack> [dumpOut] [overridesJson]   the program under mocks
+//   floor   <accounts> <stack> <dumpIn>                    the same raw resources, no components
+//   access  <accounts> <stack> [overridesJson]             the access graph of the program's resources
+//   plan    <accounts> <stack> [overridesJson]             the whole offline plan
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import "@pulumi/aws";
+import "@pulumi/pulumi";
+import { loadConfig } from "../../components/config";
+import { ProgramRun, runProgram } from "../mock-runtime";
+import { accessGraph } from "../plan/access";
+import { buildModel } from "../plan/model";
+import { plan } from "../plan/run";
+import { floorDumpOf } from "./dump";
+import { syntheticStackConfig } from "./synthetic";
+
+const awsResources = (run: ProgramRun) =>
+  run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+
+async function main(): Promise<void> {
+  const [mode, accountsText, stack, arg4, arg5] = process.argv.slice(2);
+  const accounts = Number(accountsText);
+  const overridesJson = mode === "program" ? arg5 : mode === "floor" ? undefined : arg4;
+  const overrides = overridesJson ? (JSON.parse(overridesJson) as Record<string, unknown>) : {};
+  const config = syntheticStackConfig(stack as "management" | "security", accounts, overrides);
+  const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+  const result: Record<string, unknown> = { mode, accounts };
+
+  if (mode === "program" || mode === "floor") {
+    if (mode === "floor") process.env.ORG_ACCESS_FLOOR_DUMP = arg4;
+    const start = process.hrtime.bigint();
+    const run = await runProgram({
+      stack,
+      config,
+      programPath: mode === "floor" ? path.join(__dirname, "floor-program.ts") : undefined,
+    });
+    result.seconds = seconds(start);
+    result.resources = awsResources(run);
+    result.registrations = run.resources.length;
+    result.providers = run.providers.length;
+    if (mode === "program" && arg4) fs.writeFileSync(arg4, JSON.stringify(floorDumpOf(run)));
+  } else if (mode === "access") {
+    const { config: loaded } = loadConfig(config);
+    const run = await runProgram({ stack, config });
+    const start = process.hrtime.bigint();
+    const model = buildModel(run.resources, {
+      organizationId: loaded.organization.id,
+      rootId: loaded.organization.rootId,
+      managementAccountId: loaded.organization.managementAccountId,
+      accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
+      organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
+    });
+    const edges = await accessGraph(model);
+    result.seconds = seconds(start);
+    result.simulations = edges.length;
+    result.roles = model.roles.length;
+  } else if (mode === "plan") {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-"));
+    const start = process.hrtime.bigint();
+    const outcome = await plan({ stack, config, outDir });
+    result.seconds = seconds(start);
+    result.exitCode = outcome.exitCode;
+    result.providers = outcome.report?.providerLoad.count;
+    fs.rmSync(outDir, { recursive: true, force: true });
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+  result.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify(result));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
