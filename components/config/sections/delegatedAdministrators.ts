@@ -14,7 +14,7 @@ const region = z
 
 const serviceSchema = z
   .object({
-    /** The service principal, e.g. `guardduty.amazonaws.com` (see docs/organization-access.md for the list). */
+    /** The service principal, e.g. `guardduty.amazonaws.com` (the README lists the supported ones). */
     servicePrincipal: z.string({ error: "expected a service principal such as guardduty.amazonaws.com" }),
     /** The member account (by name); defaults to the suggested account for the service. */
     account: z.string({ error: "expected an account name" }).optional(),
