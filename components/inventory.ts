@@ -32,6 +32,13 @@ export class RoleInventory {
     return arn;
   }
 
+  /** Every role name this stack manages, in any account, sorted and without duplicates. */
+  roleNames(): string[] {
+    const names = new Set<string>();
+    for (const roles of this.roles.values()) for (const name of roles.keys()) names.add(name);
+    return [...names].sort();
+  }
+
   /** The stack output: every account in scope, with its ID, OU and managed role ARNs. */
   toOutput(): Record<string, InventoryEntry> {
     const out: Record<string, InventoryEntry> = {};

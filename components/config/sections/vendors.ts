@@ -1,9 +1,171 @@
 import { z } from "zod";
+import { rawAccounts } from "../../cloudformation/config";
+import { accountId, name, roleName } from "../primitives";
+import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
-/** `org-access:vendors`. */
+/** What IAM accepts as `sts:ExternalId`: 2 to 1,224 characters of letters, digits and `+=,.@:/-_`. */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+const POLICY_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/)?[\w+=,.@/-]{1,512}$/;
+const VENDOR_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** `vendors[<i>]` from a zod issue path, for messages that show the exact `pulumi config` command. */
+function vendorPath(path: readonly PropertyKey[] | undefined): string {
+  const index = path?.find((p) => typeof p === "number");
+  return `vendors[${index === undefined ? "<index>" : String(index)}]`;
+}
+
+const externalId = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `is required: a vendor role without an ExternalId is open to the confused-deputy problem; ask the vendor for the ExternalId of your tenant and store it as a secret: pulumi config set --secret --path '${vendorPath(issue.path)}.externalId' <value>`
+        : "expected the ExternalId as a string",
+  })
+  .regex(EXTERNAL_ID_PATTERN, {
+    error: (issue) => {
+      const value = String(issue.input);
+      return `is not a valid ExternalId (${value.length} characters); IAM accepts 2 to 1224 letters, digits and + = , . @ : / _ -`;
+    },
+  });
+
+/** An inline policy the vendor documents, as a policy document. */
+const inlinePolicySchema = z
+  .object({
+    Version: z.literal("2012-10-17").default("2012-10-17"),
+    Statement: z.array(z.record(z.string(), z.unknown())).min(1, "list at least one statement"),
+  })
+  .strict();
+
+const vendorSchema = z
+  .object({
+    /** Short name; the role is `vendor-<name>` unless `roleName` says otherwise. */
+    name: name("vendor"),
+    /** The vendor's own AWS account, outside the organization. */
+    accountId,
+    /** The vendor's role that assumes ours, when the vendor documents one; default: the vendor account. */
+    principalArn: z
+      .string()
+      .regex(VENDOR_PRINCIPAL_ARN, "expected the vendor's IAM role or user ARN")
+      .optional(),
+    /** The ExternalId the vendor issued for this organization; a Pulumi secret. */
+    externalId,
+    /** IAM name of the role in each target account. */
+    roleName: roleName.optional(),
+    /** What the integration does, shown on the role. */
+    description: z.string().max(1000).optional(),
+    /** The AWS managed policies the vendor documents (names such as SecurityAudit, or ARNs). */
+    managedPolicies: z
+      .array(
+        z
+          .string()
+          .regex(POLICY_NAME_OR_ARN, "expected a managed policy name such as SecurityAudit, or a policy ARN"),
+      )
+      .default([]),
+    /** The vendor's documented inline policy, when its managed policies are not enough or too broad. */
+    inlinePolicy: inlinePolicySchema.optional(),
+    /** Target accounts by name. */
+    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
+    /** Target OUs by name: every account in them gets the role. */
+    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+    /** Longest vendor session in seconds. */
+    maxSessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(3600, "IAM's minimum is 3600 seconds")
+      .max(43200, "IAM's maximum is 43200 seconds")
+      .default(3600),
+  })
+  .strict()
+  .superRefine((vendor, ctx) => {
+    if (vendor.managedPolicies.length === 0 && vendor.inlinePolicy === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managedPolicies"],
+        message:
+          "list the managed policies the vendor documents (e.g. SecurityAudit), or give its inlinePolicy; a vendor role with no policy is useless",
+      });
+    }
+    if (vendor.accounts.length === 0 && vendor.organizationalUnits.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts"],
+        message: "list the accounts (accounts) or OUs (organizationalUnits) the vendor integrates with",
+      });
+    }
+    if (vendor.principalArn !== undefined && vendor.principalArn.split(":")[4] !== vendor.accountId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["principalArn"],
+        message: `is not in the vendor's account ${vendor.accountId}; use the role ARN the vendor documents for that account`,
+      });
+    }
+  });
+
+const schema = z.array(vendorSchema).optional();
+
+export type VendorConfig = z.infer<typeof vendorSchema>;
+
+/** The IAM name of a vendor's role. */
+export function vendorRoleName(vendor: Pick<VendorConfig, "name" | "roleName">): string {
+  return vendor.roleName ?? `vendor-${vendor.name}`;
+}
+
+/** `org-access:vendors`: one ExternalId-bound role per vendor integration in each of its accounts. */
 export const vendorsSection = section({
   key: "vendors",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema,
+  crossCheck: (raw, ctx) => {
+    const inventory = rawAccounts(ctx.root);
+    const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
+    const seen = { name: new Map<string, number>(), role: new Map<string, number>() };
+    asArray(raw).forEach((vendor, i) => {
+      const at = `${ctx.path}[${i}]`;
+      const vendorName = field(vendor, "name");
+      if (isString(vendorName)) {
+        const first = seen.name.get(vendorName);
+        if (first !== undefined)
+          ctx.refs.issue(`${at}.name`, `duplicate vendor, already ${ctx.path}[${first}]`);
+        else seen.name.set(vendorName, i);
+      }
+      const role = field(vendor, "roleName") ?? (isString(vendorName) ? `vendor-${vendorName}` : undefined);
+      if (isString(role)) {
+        const first = seen.role.get(role);
+        if (role === providersRole) {
+          ctx.refs.issue(
+            `${at}.roleName`,
+            `${role} is the role the providers assume (org-access:providers.roleName); a vendor gets its own role`,
+          );
+        } else if (first !== undefined) {
+          ctx.refs.issue(
+            `${at}.roleName`,
+            `role ${JSON.stringify(role)} is already ${ctx.path}[${first}]'s; one role per vendor integration, never shared`,
+          );
+        } else {
+          seen.role.set(role, i);
+        }
+      }
+
+      const id = field(vendor, "accountId");
+      const idText = typeof id === "number" ? String(id) : id;
+      const member = inventory.find((a) => a.id !== undefined && a.id === idText);
+      if (member !== undefined) {
+        ctx.refs.issue(
+          `${at}.accountId`,
+          `${String(idText)} is this organization's account ${JSON.stringify(member.name)}, not a vendor's; internal automation uses the organization's own role patterns (roleTrust with aws:PrincipalOrgID), never a vendor role`,
+        );
+      }
+
+      const external = field(vendor, "externalId");
+      if (isString(external) && !ctx.isSecret) {
+        ctx.refs.issue(
+          `${at}.externalId`,
+          `is stored in plain text; the ExternalId is a shared secret with the vendor, store it encrypted: pulumi config set --secret --path 'vendors[${i}].externalId' <value>`,
+        );
+      }
+
+      ctx.refs.accounts(field(vendor, "accounts"), `${at}.accounts`);
+      ctx.refs.organizationalUnits(field(vendor, "organizationalUnits"), `${at}.organizationalUnits`);
+    });
+  },
 });

@@ -1,0 +1,47 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { toJson } from "../iam/documents";
+import { boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
+
+export interface PermissionsBoundaryArgs extends BoundaryDocumentArgs {
+  /** What the policy is for, shown in the IAM console. */
+  readonly description?: string;
+}
+
+/**
+ * The permissions boundary policy of one workload account, created through that account's provider.
+ * Custom roles there reference its ARN as `permissionsBoundary`.
+ */
+export class PermissionsBoundary extends pulumi.ComponentResource {
+  public readonly policy: aws.iam.Policy;
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: PermissionsBoundaryArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("org-access:guardrails:PermissionsBoundary", name, {}, opts);
+    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
+      throw new pulumi.ResourceError(
+        `PermissionsBoundary \`${name}\` needs an explicit \`provider\` (the workload account's)`,
+        this,
+      );
+    }
+    if (!/^\d{12}$/.test(args.accountId)) {
+      throw new pulumi.ResourceError(
+        `\`accountId\` ${JSON.stringify(args.accountId)} is not an account ID`,
+        this,
+      );
+    }
+    this.policy = new aws.iam.Policy(
+      `${name}-policy`,
+      {
+        name: args.policyName,
+        description:
+          args.description ??
+          "Permissions boundary for custom roles: no IAM users, no unbounded roles, no edits to managed roles (org-access)",
+        policy: toJson(boundaryDocument(args)),
+      },
+      { parent: this },
+    );
+    this.arn = this.policy.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+}
