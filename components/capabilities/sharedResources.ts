@@ -74,7 +74,6 @@ function deployShare(ctx: StackContext, share: SharedResourceConfig): ShareOutpu
     );
     ctx.inventory.add(consumer.name, share.consumer.roleName);
   }
-  const afterConsumer = consumerRole === undefined ? [] : [consumerRole];
 
   const key =
     share.kmsKey === undefined
@@ -87,8 +86,9 @@ function deployShare(ctx: StackContext, share: SharedResourceConfig): ShareOutpu
             scope,
             alias: share.kmsKey.alias,
             description: share.kmsKey.description ?? `${share.name}: shared with ${consumerArn} (org-access)`,
+            consumerRole: consumerRole?.role.role,
           },
-          { provider: ownerProvider, dependsOn: afterConsumer },
+          { provider: ownerProvider },
         );
   const bucket =
     share.bucket === undefined
@@ -101,8 +101,9 @@ function deployShare(ctx: StackContext, share: SharedResourceConfig): ShareOutpu
             access: share.access,
             consumerRoleArn: consumerArn,
             kmsKeyArn: key?.arn,
+            consumerRole: consumerRole?.role.role,
           },
-          { provider: ownerProvider, dependsOn: afterConsumer },
+          { provider: ownerProvider },
         );
 
   new ConsumerPolicy(

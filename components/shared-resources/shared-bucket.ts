@@ -15,6 +15,8 @@ export interface SharedBucketArgs {
   readonly consumerRoleArn: string;
   /** Key for SSE-KMS; S3-managed encryption without it. */
   readonly kmsKeyArn?: pulumi.Input<string>;
+  /** The consumer role when created in the same run: S3 refuses a policy naming a role that does not exist yet. */
+  readonly consumerRole?: pulumi.Resource;
 }
 
 /**
@@ -88,7 +90,10 @@ export class SharedBucket extends pulumi.ComponentResource {
         ),
       },
       // S3 rejects a policy while public access settings are being written.
-      { parent: this, dependsOn: [publicAccess] },
+      {
+        parent: this,
+        dependsOn: [publicAccess, ...(args.consumerRole === undefined ? [] : [args.consumerRole])],
+      },
     );
     this.arn = this.bucket.arn;
     this.registerOutputs({ arn: this.arn });

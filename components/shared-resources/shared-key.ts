@@ -14,6 +14,8 @@ export interface SharedKeyArgs {
   readonly alias?: string;
   /** What the key protects, shown in the KMS console. */
   readonly description: string;
+  /** The consumer role when created in the same run: KMS refuses a key policy naming a role that does not exist yet. */
+  readonly consumerRole?: pulumi.Resource;
 }
 
 /**
@@ -48,7 +50,7 @@ export class SharedKey extends pulumi.ComponentResource {
           }),
         ),
       },
-      { parent: this },
+      { parent: this, dependsOn: args.consumerRole === undefined ? [] : [args.consumerRole] },
     );
     if (args.alias !== undefined) {
       this.alias = new aws.kms.Alias(
