@@ -31,7 +31,7 @@ describe("permissions boundaries in the example organization", () => {
   let exempted: ProgramRun;
   before(async () => {
     run = await runExample("management");
-    exempted = await runExample("management", withBoundary({ exemptRoles: ["vendor-monitoring"] }));
+    exempted = await runExample("management", withBoundary({ exemptRoles: ["vendor-observability"] }));
   });
 
   it("creates the boundary policy in each workload account through its own provider, and nowhere else", () => {
@@ -134,19 +134,19 @@ describe("permissions boundaries in the example organization", () => {
 
   it("skips exactly the roles config exempts", () => {
     const roles = ofType(exempted, ROLE).filter((r) => workloadAccountIds().includes(r.account as string));
-    const monitoring = roles.filter((r) => r.inputs.name === "vendor-monitoring");
-    assert.strictEqual(monitoring.length, 3);
+    const observability = roles.filter((r) => r.inputs.name === "vendor-observability");
+    assert.strictEqual(observability.length, 3);
     assert.deepStrictEqual(
-      monitoring.map((r) => r.inputs.permissionsBoundary),
+      observability.map((r) => r.inputs.permissionsBoundary),
       [undefined, undefined, undefined],
     );
-    for (const role of roles.filter((r) => r.inputs.name !== "vendor-monitoring")) {
+    for (const role of roles.filter((r) => r.inputs.name !== "vendor-observability")) {
       assert.strictEqual(role.inputs.permissionsBoundary, boundaryArn(role.account as string), role.name);
     }
     const output = (
       exempted.outputs as { capabilities: { permissionsBoundaries: { exemptRoles: string[] } } }
     ).capabilities.permissionsBoundaries;
-    assert.deepStrictEqual(output.exemptRoles, ["vendor-monitoring"]);
+    assert.deepStrictEqual(output.exemptRoles, ["vendor-observability"]);
   });
 
   it("outputs each workload account's boundary ARN", () => {

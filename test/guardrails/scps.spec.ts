@@ -129,7 +129,7 @@ describe("service control policies of the example organization", () => {
     for (const name of [
       "OrganizationAccountAccessRole",
       "SecurityAccessRole",
-      "vendor-monitoring",
+      "vendor-observability",
       "app-upload-role",
     ]) {
       assert.ok(managed.includes(name), name);

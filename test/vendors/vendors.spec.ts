@@ -29,18 +29,18 @@ describe("vendor access from the example organization", () => {
   let withoutScanner: ProgramRun;
   before(async () => {
     run = await runExample("management");
-    withoutScanner = await runExample("management", { vendors: [vendor("monitoring")] });
+    withoutScanner = await runExample("management", { vendors: [vendor("observability")] });
   });
 
   it("creates one role per vendor in each account of its set, through that account's provider", () => {
     assert.deepStrictEqual(
-      vendorRoles(run, "vendor-monitoring")
+      vendorRoles(run, "vendor-observability")
         .map((r) => [r.name, r.account])
         .sort(),
       [
-        ["vendor-monitoring-dev-role-role", ACCOUNT.dev],
-        ["vendor-monitoring-prod-role-role", ACCOUNT.prod],
-        ["vendor-monitoring-staging-role-role", ACCOUNT.staging],
+        ["vendor-observability-dev-role-role", ACCOUNT.dev],
+        ["vendor-observability-prod-role-role", ACCOUNT.prod],
+        ["vendor-observability-staging-role-role", ACCOUNT.staging],
       ],
     );
     assert.deepStrictEqual(
@@ -55,7 +55,7 @@ describe("vendor access from the example organization", () => {
   });
 
   it("trusts only the vendor's account with StringEquals sts:ExternalId, and keeps the trust policy secret", () => {
-    for (const role of vendorRoles(run, "vendor-monitoring")) {
+    for (const role of vendorRoles(run, "vendor-observability")) {
       assert.deepStrictEqual(secretInput(role, "assumeRolePolicy"), {
         Version: "2012-10-17",
         Statement: [
@@ -69,7 +69,7 @@ describe("vendor access from the example organization", () => {
         ],
       });
       assert.strictEqual(role.inputs.maxSessionDuration, 3600);
-      assert.deepStrictEqual(role.inputs.tags, { vendor: "monitoring" });
+      assert.deepStrictEqual(role.inputs.tags, { vendor: "observability" });
     }
   });
 
@@ -98,10 +98,10 @@ describe("vendor access from the example organization", () => {
           .map((a) => [a.account, a.inputs.role, a.inputs.policyArn]),
       );
     assert.deepStrictEqual(
-      attached("vendor-monitoring").flat(),
-      vendorRoles(run, "vendor-monitoring").map((r) => [
+      attached("vendor-observability").flat(),
+      vendorRoles(run, "vendor-observability").map((r) => [
         r.account,
-        "vendor-monitoring",
+        "vendor-observability",
         "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
       ]),
     );
@@ -121,7 +121,7 @@ describe("vendor access from the example organization", () => {
 
   it("sets the account's permissions boundary on every vendor role", () => {
     for (const role of [
-      ...vendorRoles(run, "vendor-monitoring"),
+      ...vendorRoles(run, "vendor-observability"),
       ...vendorRoles(run, "vendor-security-scanner"),
     ]) {
       assert.strictEqual(
@@ -159,7 +159,7 @@ describe("vendor access from the example organization", () => {
       withoutScanner.resources.filter((r) => r.name.startsWith("vendor-security-scanner")),
       [],
     );
-    assert.strictEqual(vendorRoles(withoutScanner, "vendor-monitoring").length, 3);
+    assert.strictEqual(vendorRoles(withoutScanner, "vendor-observability").length, 3);
     const inventory = (
       withoutScanner.outputs as { inventory: Record<string, { roles: Record<string, string> }> }
     ).inventory;
@@ -168,10 +168,10 @@ describe("vendor access from the example organization", () => {
 });
 
 describe("vendor config errors", () => {
-  const withVendor = (changes: Vendor) => ({ vendors: [{ ...vendor("monitoring"), ...changes }] });
+  const withVendor = (changes: Vendor) => ({ vendors: [{ ...vendor("observability"), ...changes }] });
 
   it("refuses a vendor without an ExternalId at config time, with the command that sets it as a secret", () => {
-    const { externalId: _dropped, ...noExternalId } = vendor("monitoring");
+    const { externalId: _dropped, ...noExternalId } = vendor("observability");
     assert.deepStrictEqual(issuesOf({ vendors: [vendor("security-scanner"), noExternalId] }), [
       "org-access:vendors[1].externalId: is required: a vendor role without an ExternalId is open to the confused-deputy problem; ask the vendor for the ExternalId of your tenant and store it as a secret: pulumi config set --secret --path 'vendors[1].externalId' <value>",
     ]);
@@ -227,13 +227,13 @@ describe("vendor config errors", () => {
     assert.deepStrictEqual(
       issuesOf({
         vendors: [
-          vendor("monitoring"),
-          { ...vendor("security-scanner"), roleName: "vendor-monitoring" },
-          { ...vendor("security-scanner"), name: "monitoring", roleName: "OrganizationAccountAccessRole" },
+          vendor("observability"),
+          { ...vendor("security-scanner"), roleName: "vendor-observability" },
+          { ...vendor("security-scanner"), name: "observability", roleName: "OrganizationAccountAccessRole" },
         ],
       }),
       [
-        'org-access:vendors[1].roleName: role "vendor-monitoring" is already org-access:vendors[0]\'s; one role per vendor integration, never shared',
+        'org-access:vendors[1].roleName: role "vendor-observability" is already org-access:vendors[0]\'s; one role per vendor integration, never shared',
         "org-access:vendors[2].name: duplicate vendor, already org-access:vendors[0]",
         "org-access:vendors[2].roleName: OrganizationAccountAccessRole is the role the providers assume (org-access:providers.roleName); a vendor gets its own role",
       ],
