@@ -197,3 +197,17 @@ describe("stack config validation", () => {
     );
   });
 });
+
+describe("config for the other stack", () => {
+  it("refuses a management-only section in the security stack instead of ignoring it", async () => {
+    const message = await configErrorOf("security", { vendors: [], sharedResources: [] });
+    assert.match(
+      message,
+      /org-access:vendors: Vendor roles \(org-access:vendors\) is deployed by the management stack, and this is a security stack; move this key to Pulumi.management.yaml/,
+    );
+    assert.match(
+      message,
+      /org-access:sharedResources: Cross-account S3\/KMS access \(org-access:sharedResources\) is deployed by the management stack/,
+    );
+  });
+});

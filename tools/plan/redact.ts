@@ -9,7 +9,12 @@ export const SECRET_MARK = "[secret]";
  */
 export function secretRedactor(config: StackConfig): (value: unknown) => unknown {
   const secrets = new Set<string>([SECRET_PLACEHOLDER]);
-  for (const key of config.secretKeys) collectLeaves(parse(config.values[key]), secrets);
+  for (const key of config.secretKeys) {
+    const value = parse(config.values[key]);
+    // Values read from a stack file carry the placeholder where each `secure:` leaf was, so only those
+    // leaves are secret; a key without one (set directly as a secret) has every leaf treated as one.
+    if (!JSON.stringify(value ?? "").includes(SECRET_PLACEHOLDER)) collectLeaves(value, secrets);
+  }
   const ordered = [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   const redact = (value: unknown): unknown => {
     if (typeof value === "string") {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rawManagementAccountName } from "../../cloudformation/config";
+import { rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
 import { name, roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
 import { section } from "../section";
@@ -82,6 +82,8 @@ export const sharedResourcesSection = section({
   key: "sharedResources",
   schema,
   crossCheck: (raw, ctx) => {
+    // Its per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
+    requireStackKind(ctx, "management", "Cross-account S3/KMS access (org-access:sharedResources)");
     const management = rawManagementAccountName(ctx.root);
     const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
     const seen = { name: new Map<string, number>(), bucket: new Map<string, number>() };

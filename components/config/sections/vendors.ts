@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rawAccounts } from "../../cloudformation/config";
+import { rawAccounts, requireStackKind } from "../../cloudformation/config";
 import { accountId, name, roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
 import { section } from "../section";
@@ -116,6 +116,8 @@ export const vendorsSection = section({
   key: "vendors",
   schema,
   crossCheck: (raw, ctx) => {
+    // Its per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
+    requireStackKind(ctx, "management", "Vendor roles (org-access:vendors)");
     const inventory = rawAccounts(ctx.root);
     const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
     const seen = { name: new Map<string, number>(), role: new Map<string, number>() };
