@@ -1,0 +1,184 @@
+import { PolicyConfigSchema } from "@pulumi/policy";
+import { ACCOUNT_ID } from "./accounts";
+
+/**
+ * Policy config shared by every rule. Org facts use the same property names in every policy that
+ * needs them, so one `--policy-pack-config` file (or one Pulumi Cloud policy group) can state them
+ * once per policy with the same shape. Every value has a default applied here too, because a unit
+ * test or an in-process run gets `{}` from `getConfig()` where the Pulumi CLI would send defaults.
+ */
+
+export interface PackConfig {
+  readonly organizationId?: string;
+  readonly managementAccountId?: string;
+  readonly organizationAccountIds: readonly string[];
+  readonly organizationAccessRoleName: string;
+  readonly maxTrustPolicyLength: number;
+  readonly allowedAdminRoleNames: readonly string[];
+  readonly allowedIamUsers: readonly string[];
+  readonly allowOrgWideGithubSubjects: boolean | readonly string[];
+  readonly maxSessionDurationSeconds: number;
+  readonly exemptServicePrincipals: readonly string[];
+  readonly workloadAccountIds: readonly string[];
+  readonly boundaryExemptRoleNames: readonly string[];
+}
+
+export const DEFAULT_EXEMPT_SERVICE_PRINCIPALS = [
+  "ec2.amazonaws.com",
+  "lambda.amazonaws.com",
+  "edgelambda.amazonaws.com",
+  "ecs-tasks.amazonaws.com",
+  "eks.amazonaws.com",
+  "eks-fargate-pods.amazonaws.com",
+  "pods.eks.amazonaws.com",
+  "batch.amazonaws.com",
+];
+
+export const DEFAULTS: PackConfig = {
+  organizationAccountIds: [],
+  organizationAccessRoleName: "OrganizationAccountAccessRole",
+  maxTrustPolicyLength: 2048,
+  allowedAdminRoleNames: [],
+  allowedIamUsers: [],
+  allowOrgWideGithubSubjects: false,
+  maxSessionDurationSeconds: 3600,
+  exemptServicePrincipals: DEFAULT_EXEMPT_SERVICE_PRINCIPALS,
+  workloadAccountIds: [],
+  boundaryExemptRoleNames: [],
+};
+
+const accountIdSchema = { type: "string", pattern: ACCOUNT_ID.source } as const;
+
+/** JSON schema of every config property; each policy's `configSchema` picks the ones it reads. */
+export const CONFIG_PROPERTIES = {
+  organizationId: {
+    type: "string",
+    pattern: "^o-[a-z0-9]{10,32}$",
+    description: "ID of the AWS Organization (o-...), the value aws:PrincipalOrgID conditions must carry.",
+  },
+  managementAccountId: {
+    ...accountIdSchema,
+    description: "The organization's management account: the one principal a member access role may trust.",
+  },
+  organizationAccountIds: {
+    type: "array",
+    items: accountIdSchema,
+    default: [],
+    description: "Every account of the organization; principals elsewhere are external.",
+  },
+  organizationAccessRoleName: {
+    type: "string",
+    default: DEFAULTS.organizationAccessRoleName,
+    description: "Name of the organization access role that may trust the management account root.",
+  },
+  maxTrustPolicyLength: {
+    type: "integer",
+    minimum: 1,
+    maximum: 4096,
+    default: DEFAULTS.maxTrustPolicyLength,
+    description: "Largest trust policy, in non-whitespace characters (the account's IAM quota).",
+  },
+  allowedAdminRoleNames: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description:
+      "Roles that may hold administrator rights while trusting another account (justified exceptions).",
+  },
+  allowedIamUsers: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "IAM user names allowed to exist with keys or passwords (break-glass users).",
+  },
+  allowOrgWideGithubSubjects: {
+    type: ["boolean", "array"],
+    items: { type: "string" },
+    default: false,
+    description: "true, or GitHub organizations whose every repository a role may trust (repo:ORG/*).",
+  },
+  maxSessionDurationSeconds: {
+    type: "integer",
+    minimum: 900,
+    maximum: 43200,
+    default: DEFAULTS.maxSessionDurationSeconds,
+    description: "Longest MaxSessionDuration a role may have without a finding.",
+  },
+  exemptServicePrincipals: {
+    type: "array",
+    items: { type: "string" },
+    default: DEFAULT_EXEMPT_SERVICE_PRINCIPALS,
+    description: "Service principals that need no aws:SourceAccount/aws:SourceArn condition.",
+  },
+  workloadAccountIds: {
+    type: "array",
+    items: accountIdSchema,
+    default: [],
+    description: "Workload accounts, where custom roles need a permissions boundary.",
+  },
+  boundaryExemptRoleNames: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Roles in workload accounts that need no permissions boundary.",
+  },
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_PROPERTIES;
+
+export const ORG_FACTS: ConfigKey[] = ["organizationId", "managementAccountId", "organizationAccountIds"];
+
+/** A policy's `configSchema` from the keys it reads. */
+export function configSchema(...keys: ConfigKey[]): PolicyConfigSchema {
+  const properties: PolicyConfigSchema["properties"] = {};
+  for (const key of keys)
+    properties[key] = CONFIG_PROPERTIES[key] as PolicyConfigSchema["properties"][string];
+  return { properties };
+}
+
+function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : fallback;
+}
+
+function integer(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
+}
+
+/** Reads a policy's config with defaults; a value of the wrong type falls back to its default. */
+export function readConfig(raw: unknown): PackConfig {
+  const c = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
+  const orgWide = c.allowOrgWideGithubSubjects;
+  return {
+    organizationId: text(c.organizationId),
+    managementAccountId: text(c.managementAccountId),
+    organizationAccountIds: stringList(c.organizationAccountIds, DEFAULTS.organizationAccountIds),
+    organizationAccessRoleName: text(c.organizationAccessRoleName) ?? DEFAULTS.organizationAccessRoleName,
+    maxTrustPolicyLength: integer(c.maxTrustPolicyLength, DEFAULTS.maxTrustPolicyLength),
+    allowedAdminRoleNames: stringList(c.allowedAdminRoleNames, DEFAULTS.allowedAdminRoleNames),
+    allowedIamUsers: stringList(c.allowedIamUsers, DEFAULTS.allowedIamUsers),
+    allowOrgWideGithubSubjects:
+      typeof orgWide === "boolean"
+        ? orgWide
+        : stringList(orgWide, [] as string[]).length > 0
+          ? stringList(orgWide, [])
+          : DEFAULTS.allowOrgWideGithubSubjects,
+    maxSessionDurationSeconds: integer(c.maxSessionDurationSeconds, DEFAULTS.maxSessionDurationSeconds),
+    exemptServicePrincipals: stringList(c.exemptServicePrincipals, DEFAULTS.exemptServicePrincipals),
+    workloadAccountIds: stringList(c.workloadAccountIds, DEFAULTS.workloadAccountIds),
+    boundaryExemptRoleNames: stringList(c.boundaryExemptRoleNames, DEFAULTS.boundaryExemptRoleNames),
+  };
+}
+
+/** Where a principal's account stands relative to the organization. */
+export type Membership = "organization" | "external" | "unknown";
+
+export function orgFactsConfigured(cfg: PackConfig): boolean {
+  return cfg.organizationAccountIds.length > 0;
+}
+
+export function membershipOf(account: string | undefined, cfg: PackConfig): Membership {
+  if (account !== undefined && account === cfg.managementAccountId) return "organization";
+  if (account !== undefined && cfg.organizationAccountIds.includes(account)) return "organization";
+  return orgFactsConfigured(cfg) ? "external" : "unknown";
+}

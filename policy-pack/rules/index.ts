@@ -1,0 +1,19 @@
+import { Policies } from "@pulumi/policy";
+import { cloudformationPolicies } from "./cloudformation";
+import { credentialPolicies } from "./credentials";
+import { identityPolicies } from "./identity";
+import { resourcePolicyPolicies } from "./resource-policies";
+import { rolePolicies } from "./roles";
+import { stackPolicies } from "./stack";
+import { trustPolicies } from "./trust";
+
+/** Every policy of the pack, in the order the README lists them. */
+export const allPolicies: Policies = [
+  ...trustPolicies,
+  ...identityPolicies,
+  ...credentialPolicies,
+  ...resourcePolicyPolicies,
+  ...cloudformationPolicies,
+  ...rolePolicies,
+  ...stackPolicies,
+];

@@ -1,0 +1,138 @@
+import { PolicyResource } from "@pulumi/policy";
+import { isAccountRoot, isDefaultProvider, providerAccount } from "../lib/accounts";
+import { ORG_FACTS } from "../lib/config";
+import { asList, parsePolicyDocument, PolicyDocument } from "../lib/document";
+import { StackViolation, TYPES, stackPolicy, stringProp } from "../lib/policy";
+import { roleSubject } from "../lib/role";
+import { readStackTemplate } from "../lib/templates";
+import { adminGrants, checkAdminOnCrossAccountRole } from "../lib/trust";
+
+/** Stack-level rules: facts that only show when resources are read together. */
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The Role resource an attachment or inline policy points at by name (explicit or auto-named). */
+function findRole(roles: PolicyResource[], ref: unknown): PolicyResource | undefined {
+  if (typeof ref !== "string") return undefined;
+  return roles.find((r) => {
+    const name = stringProp(r.props, "name");
+    if (name !== undefined) return name === ref;
+    return r.name === ref || new RegExp(`^${escapeRegExp(r.name)}-[0-9a-f]{7}$`).test(ref);
+  });
+}
+
+export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
+  name: "no-admin-on-cross-account-role-attachment",
+  description:
+    "No RolePolicyAttachment or RolePolicy gives administrator rights to a role of the stack that trusts another account (the organization access role and allow-listed roles excepted).",
+  enforcementLevel: "mandatory",
+  config: [...ORG_FACTS, "organizationAccessRoleName", "allowedAdminRoleNames"],
+  check: (resources, cfg) => {
+    const roles = resources.filter((r) => r.type === TYPES.role);
+    const adminPolicyArns = new Map<string, PolicyDocument>();
+    for (const p of resources.filter((r) => r.type === TYPES.policy)) {
+      const arn = stringProp(p.props, "arn");
+      if (arn !== undefined) adminPolicyArns.set(arn, parsePolicyDocument(p.props.policy));
+    }
+    const grants = new Map<PolicyResource, string[]>();
+    const add = (role: PolicyResource | undefined, what: string[]) => {
+      if (!role || what.length === 0) return;
+      grants.set(role, [...(grants.get(role) ?? []), ...what]);
+    };
+    for (const a of resources.filter((r) => r.type === TYPES.rolePolicyAttachment)) {
+      const arn = stringProp(a.props, "policyArn");
+      if (arn === undefined) continue;
+      const doc = adminPolicyArns.get(arn);
+      const what = doc
+        ? adminGrants([], [doc]).map((g) => `policy ${arn} ${g.replace(/^inline policy #0 /, "")}`)
+        : adminGrants([arn], []);
+      add(
+        findRole(roles, a.props.role),
+        what.map((w) => `${w} (attachment ${JSON.stringify(a.name)})`),
+      );
+    }
+    for (const rp of resources.filter((r) => r.type === TYPES.rolePolicy)) {
+      const what = adminGrants([], [parsePolicyDocument(rp.props.policy)]).map((g) =>
+        g.replace(/^inline policy #0/, `role policy ${JSON.stringify(rp.name)}`),
+      );
+      add(findRole(roles, rp.props.role), what);
+    }
+    const out: StackViolation[] = [];
+    for (const [role, what] of grants) {
+      for (const message of checkAdminOnCrossAccountRole(roleSubject(role), what, cfg)) {
+        out.push({ message: `Role ${JSON.stringify(role.name)}: ${message}`, urn: role.urn });
+      }
+    }
+    return out;
+  },
+});
+
+export const orgAccessRoleStackSetNotManagement = stackPolicy({
+  name: "org-access-role-stackset-not-management",
+  description:
+    "A StackSet carrying the member organization access role (trusting an account root) has no instance targeting the management account.",
+  enforcementLevel: "mandatory",
+  config: [...ORG_FACTS, "organizationAccessRoleName"],
+  check: (resources, cfg) => {
+    const management = cfg.managementAccountId;
+    if (management === undefined) return [];
+    const out: StackViolation[] = [];
+    for (const set of resources.filter((r) => r.type === TYPES.cfnStackSet)) {
+      const template = readStackTemplate(set);
+      const memberRole = template?.roles.find(
+        (role) =>
+          role.roleName === cfg.organizationAccessRoleName &&
+          role.trust.statements.some((s) => s.principals.some((p) => p.literal && isAccountRoot(p.value))),
+      );
+      if (!memberRole) continue;
+      const setName = stringProp(set.props, "name") ?? set.name;
+      for (const inst of resources.filter((r) => r.type === TYPES.cfnStackSetInstance)) {
+        if (stringProp(inst.props, "stackSetName") !== setName) continue;
+        const targets = asList(
+          (inst.props.deploymentTargets as Record<string, unknown> | undefined)?.accounts,
+        );
+        const explicit = stringProp(inst.props, "accountId");
+        // Without accountId or deployment targets, an instance deploys to its provider's account.
+        const implicit =
+          explicit === undefined && targets.length === 0 ? providerAccount(inst.provider) : undefined;
+        const hits = [explicit, implicit, ...targets].filter((t) => t === management);
+        if (hits.length === 0) continue;
+        out.push({
+          urn: inst.urn,
+          message: `StackSet instance ${JSON.stringify(inst.name)} deploys the member ${cfg.organizationAccessRoleName} template of StackSet ${JSON.stringify(setName)} (template role ${JSON.stringify(memberRole.logicalId)}, trusting ${memberRole.trust.statements.flatMap((s) => s.principals.map((p) => p.value)).join(", ")}) to the management account ${management}: the management account would trust itself as a member. Target member OUs only; the management account's own role is a separate single-account stack trusting organizations.amazonaws.com.`,
+        });
+      }
+    }
+    return out;
+  },
+});
+
+export const defaultProviderInMultiAccountStack = stackPolicy({
+  name: "default-provider-in-multi-account-stack",
+  description:
+    "In a stack that manages several accounts, no AWS resource runs on the default provider (whose account depends on whoever runs the update).",
+  enforcementLevel: "advisory",
+  config: [],
+  check: (resources) => {
+    const accounts = new Set<string>();
+    for (const r of resources) {
+      const own = r.type === TYPES.awsProvider ? providerAccount(r) : providerAccount(r.provider);
+      if (own !== undefined) accounts.add(own);
+    }
+    if (accounts.size < 2) return [];
+    return resources
+      .filter((r) => r.type.startsWith("aws:") && isDefaultProvider(r.provider))
+      .map((r) => ({
+        urn: r.urn,
+        message: `${r.type} ${JSON.stringify(r.name)} uses the default AWS provider in a stack that manages ${accounts.size} accounts (${[...accounts].sort().join(", ")}): it lands in whichever account the ambient credentials point at. Pass an explicit provider, and set pulumi:disable-default-providers for aws.`,
+      }));
+  },
+});
+
+export const stackPolicies = [
+  noAdminOnCrossAccountRoleAttachment,
+  orgAccessRoleStackSetNotManagement,
+  defaultProviderInMultiAccountStack,
+];
