@@ -1,7 +1,159 @@
-import { Capability } from "../context";
+import * as pulumi from "@pulumi/pulumi";
+import { PipelineConfig } from "../config/sections/pipeline";
+import { Capability, StackContext } from "../context";
+import { pipelineLayout, PipelineLayout } from "../pipeline/names";
+import {
+  managementDeployPolicy,
+  ManagementPermissionsArgs,
+  managementPreviewPolicy,
+  securityDeployPolicy,
+  SecurityPermissionsArgs,
+  securityPreviewPolicy,
+} from "../pipeline/permissions";
+import { PipelineIdentity } from "../pipeline/pipeline-identity";
+import { PipelineStackRoles } from "../pipeline/stack-roles";
 
-/** The `pipeline` capability. */
+/**
+ * The `pipeline` capability: the roles this project's own pipeline runs as. The management stack
+ * creates the tooling account's GitHub identities and its own deploy and preview roles; the security
+ * stack creates its deploy and preview roles. It runs after every capability that creates roles (the
+ * management deploy role's policy names the roles this stack manages) and before the SCPs (which
+ * protect the roles it creates).
+ */
 export const pipeline: Capability = {
   name: "pipeline",
-  deploy: () => undefined,
+  deploy: (ctx) => {
+    const config = ctx.config.pipeline;
+    if (config === undefined || !ctx.organizationWide) return undefined;
+    const layout = pipelineLayout(config, ctx.accounts);
+    return ctx.kind === "management"
+      ? deployManagementStack(ctx, config, layout)
+      : deploySecurityStack(ctx, config, layout);
+  },
 };
+
+function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {
+  const names = config.roleNames;
+  const tooling = ctx.accounts.get(config.toolingAccount);
+  if (!ctx.accounts.inScope(tooling)) {
+    throw new Error(
+      `org-access: org-access:pipeline.toolingAccount ${JSON.stringify(tooling.name)} is outside org-access:scope of the stack that owns the organization-wide resources; add it to scope.accounts`,
+    );
+  }
+  const management = ctx.accounts.management;
+  const identity = new PipelineIdentity(
+    "pipeline-identity",
+    {
+      oidcProvider: config.oidcProvider,
+      existingOidcProviderArn: layout.oidcProviderArn,
+      pipelineRoleName: names.pipeline,
+      deploySubjects: layout.deploySubjects,
+      deployRoleArns: [layout.deployRoleArns.management, layout.deployRoleArns.security],
+      previewRoleName: config.preview ? names.preview : undefined,
+      previewSubject: layout.previewSubject,
+      previewTargetRoleArns: [layout.previewTargetRoleArns.management, layout.previewTargetRoleArns.security],
+      sessionNamePattern: layout.sessionNamePattern,
+      maxSessionDuration: config.maxSessionDurationSeconds,
+      permissionsBoundaries: {
+        pipeline: ctx.boundaries.forRole(tooling.name, names.pipeline),
+        preview: ctx.boundaries.forRole(tooling.name, names.preview),
+      },
+    },
+    { provider: ctx.providers.forAccount(tooling) },
+  );
+  ctx.inventory.add(tooling.name, names.pipeline);
+  if (config.preview) ctx.inventory.add(tooling.name, names.preview);
+  ctx.inventory.add(management.name, names.deployManagement);
+  if (config.preview) ctx.inventory.add(management.name, names.previewManagement);
+
+  // Every capability that creates roles ran before this one, so the inventory is complete here.
+  const managedRoleArns = Object.values(ctx.inventory.toOutput()[management.name]?.roles ?? {}).sort();
+  const { config: c } = ctx;
+  const permissions: ManagementPermissionsArgs = {
+    accountId: management.id,
+    organizationId: c.organization.id,
+    memberProviderRoleName: c.providers.roleName,
+    managedRoleArns,
+    stackSets: c.organizationAccess?.memberRole !== undefined,
+    organizationPolicies: (c.guardrails?.scps.length ?? 0) > 0 || c.delegatedAdministrators !== undefined,
+    delegatedAdministrators: c.delegatedAdministrators !== undefined,
+    identityCenter: c.identityCenter !== undefined,
+  };
+  const roles = new PipelineStackRoles(
+    "pipeline-management",
+    {
+      stack: "management",
+      deployRoleName: names.deployManagement,
+      pipelineRoleArn: layout.pipelineRoleArn,
+      deployPolicy: managementDeployPolicy(permissions),
+      previewRoleName: config.preview ? names.previewManagement : undefined,
+      previewRoleArn: layout.previewRoleArn,
+      previewPolicy: managementPreviewPolicy(permissions),
+      organizationId: c.organization.id,
+      sessionNamePattern: layout.sessionNamePattern,
+      maxSessionDuration: config.maxSessionDurationSeconds,
+      permissionsBoundaries: {
+        deploy: ctx.boundaries.forRole(management.name, names.deployManagement),
+        preview: ctx.boundaries.forRole(management.name, names.previewManagement),
+      },
+    },
+    // IAM rejects a trust naming a role that does not exist yet: the tooling roles come first.
+    { provider: ctx.providers.home, dependsOn: [identity] },
+  );
+  return outputs(config, layout, roles, {
+    oidcProviderArn: identity.oidcProviderArn,
+    oidcProvider: config.oidcProvider,
+  });
+}
+
+function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {
+  const names = config.roleNames;
+  const home = ctx.accounts.home;
+  ctx.inventory.add(home.name, names.deploySecurity);
+  if (config.preview) ctx.inventory.add(home.name, names.previewSecurity);
+  const permissions: SecurityPermissionsArgs = {
+    accountId: home.id,
+    managedRoleArns: Object.values(ctx.inventory.toOutput()[home.name]?.roles ?? {}).sort(),
+    stackSets: ctx.config.securityAccess?.rollout.mode === "stackset",
+  };
+  const roles = new PipelineStackRoles(
+    "pipeline-security",
+    {
+      stack: "security",
+      deployRoleName: names.deploySecurity,
+      pipelineRoleArn: layout.pipelineRoleArn,
+      deployPolicy: securityDeployPolicy(permissions),
+      previewRoleName: config.preview ? names.previewSecurity : undefined,
+      previewRoleArn: layout.previewRoleArn,
+      previewPolicy: securityPreviewPolicy(permissions),
+      organizationId: ctx.config.organization.id,
+      sessionNamePattern: layout.sessionNamePattern,
+      maxSessionDuration: config.maxSessionDurationSeconds,
+      permissionsBoundaries: {
+        deploy: ctx.boundaries.forRole(home.name, names.deploySecurity),
+        preview: ctx.boundaries.forRole(home.name, names.previewSecurity),
+      },
+    },
+    { provider: ctx.providers.home },
+  );
+  return outputs(config, layout, roles, {});
+}
+
+function outputs(
+  config: PipelineConfig,
+  layout: PipelineLayout,
+  roles: PipelineStackRoles,
+  extra: Record<string, pulumi.Input<unknown>>,
+): Record<string, pulumi.Input<unknown>> {
+  return {
+    repository: config.repository,
+    deploySubjects: layout.deploySubjects,
+    ...(config.preview ? { previewSubject: layout.previewSubject } : {}),
+    pipelineRoleArn: layout.pipelineRoleArn,
+    deployRoleArn: roles.deployRole.arn,
+    ...(roles.previewRole === undefined
+      ? {}
+      : { previewRoleArn: layout.previewRoleArn, previewTargetRoleArn: roles.previewRole.arn }),
+    ...extra,
+  };
+}

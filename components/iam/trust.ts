@@ -157,3 +157,46 @@ export function assertScopedGithubSubject(subject: string): void {
 export function isScopedGithubSubject(subject: string): boolean {
   return GITHUB_SUBJECT.test(subject);
 }
+
+/**
+ * GitHub Actions over OIDC with a named session: like `githubOidcTrust`, and the session name must
+ * match `sessionNamePattern` (e.g. `gha-*`, the workflow adds the run ID) so CloudTrail ties every
+ * session to one workflow run.
+ */
+export function githubOidcNamedSessionTrust(args: {
+  sid: string;
+  providerArn: pulumi.Input<string>;
+  subjects: readonly string[];
+  sessionNamePattern: string;
+}): PolicyDocument {
+  const base = githubOidcTrust(args);
+  const statement = (base.Statement as PolicyStatement[])[0];
+  return policyDocument([
+    {
+      ...statement,
+      Condition: mergeConditions(statement.Condition as Conditions, {
+        StringLike: { "sts:RoleSessionName": args.sessionNamePattern },
+      }),
+    },
+  ]);
+}
+
+/**
+ * A role of the pipeline chain: trusts exactly one role of another account in the organization, with
+ * a session name matching `sessionNamePattern`, and lets that caller pass session tags (the workflow's
+ * run, actor and commit appear in CloudTrail).
+ */
+export function pipelineChainTrust(args: {
+  sid: string;
+  roleArn: pulumi.Input<string>;
+  organizationId: pulumi.Input<string>;
+  sessionNamePattern: string;
+}): PolicyDocument {
+  return roleTrust({
+    sid: args.sid,
+    roleArns: [args.roleArn],
+    organizationId: args.organizationId,
+    extraConditions: { StringLike: { "sts:RoleSessionName": args.sessionNamePattern } },
+    tagSession: true,
+  });
+}

@@ -1,9 +1,160 @@
 import { z } from "zod";
+import { roleName } from "../primitives";
+import { field, isString } from "../refs";
 import { section } from "../section";
+
+/**
+ * `org-access:pipeline`: the roles this project's own pipeline uses. A GitHub Actions job of the
+ * configured repository federates into the pipeline role in the tooling account, which may assume
+ * only the deploy role of the stack it deploys; pull requests federate into the preview role, which
+ * may assume only the read-only preview roles. See docs/pipelines.md.
+ */
+
+/** `ORG/REPO`, or `ORG@<id>/REPO@<id>` for repositories created, renamed or transferred since July 2026. */
+export const REPOSITORY_PATTERN = /^[A-Za-z0-9-]+(@\d+)?\/[A-Za-z0-9._-]+(@\d+)?$/;
+/** A branch name without wildcards: the trust names exactly one protected branch. */
+const BRANCH_PATTERN = /^[A-Za-z0-9._/-]{1,200}$/;
+/** GitHub environment names: no wildcards, nothing the subject claim cannot carry. */
+const ENVIRONMENT_PATTERN = /^[A-Za-z0-9._-]{1,255}$/;
+/** A session-name prefix; the run ID follows it (`gha-<run id>-<attempt>`). */
+const SESSION_PREFIX_PATTERN = /^[\w+=,.@-]{1,32}$/;
+
+export const DEFAULT_PIPELINE_ROLE_NAMES = {
+  pipeline: "org-access-pipeline",
+  preview: "org-access-preview",
+  deployManagement: "org-access-deploy-management",
+  deploySecurity: "org-access-deploy-security",
+  previewManagement: "org-access-preview-management",
+  previewSecurity: "org-access-preview-security",
+} as const;
+
+const roleNamesSchema = z
+  .object({
+    /** Tooling account: the deploy jobs' identity (GitHub OIDC, protected branch or environments). */
+    pipeline: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.pipeline),
+    /** Tooling account: the pull-request jobs' identity. */
+    preview: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.preview),
+    /** Management account: what `pulumi up` of the management stack runs as. */
+    deployManagement: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.deployManagement),
+    /** Security account: what `pulumi up` of the security stack runs as. */
+    deploySecurity: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.deploySecurity),
+    /** Management account: read-only, for `pulumi preview` of the management stack. */
+    previewManagement: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewManagement),
+    /** Security account: read-only, for `pulumi preview` of the security stack. */
+    previewSecurity: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewSecurity),
+  })
+  .strict();
+
+const environmentName = z
+  .string({ error: "expected a GitHub environment name" })
+  .regex(
+    ENVIRONMENT_PATTERN,
+    "use the GitHub environment's exact name: letters, digits and . _ -, no wildcards",
+  );
+
+const schema = z
+  .object({
+    /** The repository whose workflows deploy this project: `ORG/REPO` or `ORG@<id>/REPO@<id>`. */
+    repository: z
+      .string({ error: "expected the repository as ORG/REPO" })
+      .regex(
+        REPOSITORY_PATTERN,
+        "expected ORG/REPO (or ORG@<owner id>/REPO@<repo id> for repositories with immutable subjects), without wildcards",
+      ),
+    /** The protected branch that deploys when no environments are configured. */
+    branch: z
+      .string({ error: "expected a branch name" })
+      .regex(BRANCH_PATTERN, "use the branch's exact name, without wildcards or spaces")
+      .default("main"),
+    /**
+     * GitHub environments the deploy jobs run in, one per stack. When set, the pipeline role trusts
+     * these environment subjects instead of the branch, so the environments' protection rules
+     * (required reviewers, branch policy) gate every deployment.
+     */
+    environments: z.object({ management: environmentName, security: environmentName }).strict().optional(),
+    /** Account (by name) that holds the pipeline's identities; never the management account. */
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }),
+    /** Account (by name) the security stack deploys from: it holds that stack's deploy and preview roles. */
+    securityAccount: z.string({ error: "expected the name of the security stack's account" }),
+    /**
+     * `create` makes the GitHub OIDC provider in the tooling account; `existing` references the one
+     * already there (created by `org-access:cicd` or by hand). An account has one provider per URL.
+     */
+    oidcProvider: z
+      .enum(["create", "existing"], { error: 'expected "create" or "existing"' })
+      .default("create"),
+    /** Read-only preview roles and the pull-request identity; false leaves only the deploy path. */
+    preview: z.boolean({ error: "expected true or false" }).default(true),
+    /** Session names must start with this; the workflow appends the run ID. */
+    sessionNamePrefix: z
+      .string({ error: "expected a session name prefix" })
+      .regex(SESSION_PREFIX_PATTERN, "use 1 to 32 letters, digits and + = , . @ _ -")
+      .default("gha-"),
+    /** Longest session of every pipeline role; a deployment re-assumes rather than holding long sessions. */
+    maxSessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(900, "sessions last at least 900 seconds; set 900 to 3600")
+      .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
+      .default(3600),
+    roleNames: roleNamesSchema.default(DEFAULT_PIPELINE_ROLE_NAMES),
+  })
+  .strict()
+  .optional();
+
+export type PipelineConfig = NonNullable<z.infer<typeof schema>>;
+export type PipelineRoleNames = z.infer<typeof roleNamesSchema>;
 
 /** `org-access:pipeline`. */
 export const pipelineSection = section({
   key: "pipeline",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema,
+  crossCheck: (raw, ctx) => {
+    if (raw === undefined) return;
+    const tooling = field(raw, "toolingAccount");
+    const security = field(raw, "securityAccount");
+    ctx.refs.account(tooling, `${ctx.path}.toolingAccount`);
+    ctx.refs.account(security, `${ctx.path}.securityAccount`);
+
+    const managementId = field(ctx.root.organization, "managementAccountId");
+    const idOf = (name: unknown) =>
+      (Array.isArray(ctx.root.accounts) ? ctx.root.accounts : []).find((a) => field(a, "name") === name);
+    if (isString(tooling) && field(idOf(tooling), "id") === managementId) {
+      ctx.refs.issue(
+        `${ctx.path}.toolingAccount`,
+        "the pipeline's identities must live outside the management account, so a compromised workflow never starts there; name the tooling account",
+      );
+    }
+    if (isString(security) && field(idOf(security), "id") === managementId) {
+      ctx.refs.issue(
+        `${ctx.path}.securityAccount`,
+        "the security stack runs in the delegated-admin security account, not the management account; name that account",
+      );
+    }
+    const deployment = ctx.root.deployment;
+    if (field(deployment, "kind") === "security" && isString(security)) {
+      const home = field(deployment, "account");
+      if (isString(home) && home !== security) {
+        ctx.refs.issue(
+          `${ctx.path}.securityAccount`,
+          `the security stack deploys from ${JSON.stringify(home)} (org-access:deployment.account), so its deploy role lives there; set securityAccount: ${home}`,
+        );
+      }
+    }
+    const names = field(raw, "roleNames");
+    const values = Object.entries(
+      names !== null && typeof names === "object" ? (names as Record<string, unknown>) : {},
+    );
+    const seen = new Map<string, string>();
+    for (const [key, value] of values) {
+      if (!isString(value)) continue;
+      const first = seen.get(value);
+      if (first !== undefined) {
+        ctx.refs.issue(
+          `${ctx.path}.roleNames.${key}`,
+          `${JSON.stringify(value)} is already roleNames.${first}; each pipeline role needs its own name so trust and permissions never mix`,
+        );
+      } else seen.set(value, key);
+    }
+  },
 });

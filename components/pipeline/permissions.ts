@@ -1,0 +1,379 @@
+import { MANAGED_BY_TAG } from "../providers";
+import { policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
+
+/**
+ * What the pipeline's deploy and preview roles may do, as explicit action lists: no `*` action and no
+ * service wildcard, so a reviewer reads exactly what a pipeline run can call. Each group pairs the
+ * calls `pulumi preview` needs (reads) with those `pulumi up` adds (writes); the preview roles get
+ * the reads only.
+ */
+interface PermissionGroup {
+  readonly sid: string;
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly resources: readonly string[];
+  readonly condition?: PolicyStatement["Condition"];
+}
+
+const [TAG_KEY, TAG_VALUE] = Object.entries(MANAGED_BY_TAG)[0];
+
+const ORGANIZATION_READ = [
+  "organizations:DescribeAccount",
+  "organizations:DescribeOrganization",
+  "organizations:DescribeOrganizationalUnit",
+  "organizations:DescribePolicy",
+  "organizations:DescribeResourcePolicy",
+  "organizations:ListAWSServiceAccessForOrganization",
+  "organizations:ListAccounts",
+  "organizations:ListAccountsForParent",
+  "organizations:ListChildren",
+  "organizations:ListDelegatedAdministrators",
+  "organizations:ListDelegatedServicesForAccount",
+  "organizations:ListOrganizationalUnitsForParent",
+  "organizations:ListParents",
+  "organizations:ListPolicies",
+  "organizations:ListPoliciesForTarget",
+  "organizations:ListRoots",
+  "organizations:ListTagsForResource",
+  "organizations:ListTargetsForPolicy",
+];
+
+const ROLE_READ = [
+  "iam:GetRole",
+  "iam:GetRolePolicy",
+  "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole",
+  "iam:ListRolePolicies",
+  "iam:ListRoleTags",
+];
+
+/** Changes to an existing role; creation is separate because it is authorised by the request's tags. */
+const ROLE_WRITE = [
+  "iam:AttachRolePolicy",
+  "iam:DeleteRole",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:DeleteRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+];
+
+const POLICY_READ = [
+  "iam:GetPolicy",
+  "iam:GetPolicyVersion",
+  "iam:ListEntitiesForPolicy",
+  "iam:ListPolicyTags",
+  "iam:ListPolicyVersions",
+];
+
+const POLICY_WRITE = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
+];
+
+const STACKSET_READ = [
+  "cloudformation:DescribeStackInstance",
+  "cloudformation:DescribeStackSet",
+  "cloudformation:DescribeStackSetOperation",
+  "cloudformation:ListStackInstances",
+  "cloudformation:ListStackSetOperationResults",
+  "cloudformation:ListStackSetOperations",
+];
+
+const STACKSET_WRITE = [
+  "cloudformation:CreateStackInstances",
+  "cloudformation:CreateStackSet",
+  "cloudformation:DeleteStackInstances",
+  "cloudformation:DeleteStackSet",
+  "cloudformation:TagResource",
+  "cloudformation:UntagResource",
+  "cloudformation:UpdateStackInstances",
+  "cloudformation:UpdateStackSet",
+];
+
+function managedTag(kind: "ResourceTag" | "RequestTag"): PolicyStatement["Condition"] {
+  return { StringEquals: { [`aws:${kind}/${TAG_KEY}`]: TAG_VALUE } };
+}
+
+/** IAM roles and customer managed policies of the stack's own account. */
+function iamGroups(accountId: string, managedRoleArns: readonly string[]): PermissionGroup[] {
+  const roles = `arn:aws:iam::${accountId}:role/*`;
+  const policies = `arn:aws:iam::${accountId}:policy/*`;
+  return [
+    { sid: "ReadRoles", read: ROLE_READ, write: [], resources: [roles] },
+    // The roles this stack already manages, by exact ARN: covers adopted (imported) roles, which carry
+    // no managed-by tag until the first update.
+    ...(managedRoleArns.length === 0
+      ? []
+      : [{ sid: "ManageRolesOfThisStack", read: [], write: ROLE_WRITE, resources: managedRoleArns }]),
+    // Roles added later: created with the tag every provider sets, then changed only while tagged.
+    {
+      sid: "CreateTaggedRoles",
+      read: [],
+      write: ["iam:CreateRole", "iam:TagRole"],
+      resources: [roles],
+      condition: managedTag("RequestTag"),
+    },
+    {
+      sid: "ManageTaggedRoles",
+      read: [],
+      write: ROLE_WRITE,
+      resources: [roles],
+      condition: managedTag("ResourceTag"),
+    },
+    { sid: "ReadPolicies", read: POLICY_READ, write: [], resources: [policies] },
+    {
+      sid: "CreateTaggedPolicies",
+      read: [],
+      write: ["iam:CreatePolicy", "iam:TagPolicy"],
+      resources: [policies],
+      condition: managedTag("RequestTag"),
+    },
+    {
+      sid: "ManageTaggedPolicies",
+      read: [],
+      write: POLICY_WRITE,
+      resources: [policies],
+      condition: managedTag("ResourceTag"),
+    },
+  ];
+}
+
+function stackSetGroups(accountId: string): PermissionGroup[] {
+  return [
+    {
+      sid: "ManageStackSets",
+      read: STACKSET_READ,
+      write: STACKSET_WRITE,
+      resources: [
+        `arn:aws:cloudformation:*:${accountId}:stackset/*`,
+        `arn:aws:cloudformation:*:${accountId}:stackset-target/*`,
+        "arn:aws:cloudformation:*::type/resource/*",
+      ],
+    },
+    {
+      // These calls take no resource ARN.
+      sid: "StackSetsWithOrganizations",
+      read: ["cloudformation:DescribeOrganizationsAccess", "cloudformation:ListStackSets"],
+      write: ["cloudformation:ActivateOrganizationsAccess"],
+      resources: ["*"],
+    },
+  ];
+}
+
+/** What the management stack's deploy role needs, by the capabilities the config turns on. */
+export interface ManagementPermissionsArgs {
+  readonly accountId: string;
+  readonly organizationId: string;
+  /** The role member-account providers assume (`providers.roleName`). */
+  readonly memberProviderRoleName: string;
+  /** Roles this stack manages in the management account (including the pipeline's own). */
+  readonly managedRoleArns: readonly string[];
+  readonly stackSets: boolean;
+  readonly organizationPolicies: boolean;
+  readonly delegatedAdministrators: boolean;
+  readonly identityCenter: boolean;
+}
+
+function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
+  const groups: PermissionGroup[] = [
+    { sid: "ReadOrganization", read: ORGANIZATION_READ, write: [], resources: ["*"] },
+    {
+      // Member-account providers assume this role; only in accounts of this organization.
+      sid: "AssumeMemberProviderRole",
+      read: [],
+      write: ["sts:AssumeRole"],
+      resources: [`arn:aws:iam::*:role/${args.memberProviderRoleName}`],
+      condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
+    },
+    ...iamGroups(args.accountId, args.managedRoleArns),
+  ];
+  if (args.stackSets) groups.push(...stackSetGroups(args.accountId));
+  if (args.organizationPolicies) {
+    groups.push({
+      sid: "ManageOrganizationPolicies",
+      read: [],
+      write: [
+        "organizations:AttachPolicy",
+        "organizations:CreatePolicy",
+        "organizations:DeletePolicy",
+        "organizations:DeleteResourcePolicy",
+        "organizations:DetachPolicy",
+        "organizations:EnablePolicyType",
+        "organizations:PutResourcePolicy",
+        "organizations:TagResource",
+        "organizations:UntagResource",
+        "organizations:UpdatePolicy",
+      ],
+      resources: ["*"],
+    });
+  }
+  if (args.delegatedAdministrators) {
+    groups.push(
+      {
+        sid: "DelegateAdministration",
+        read: [
+          "guardduty:ListOrganizationAdminAccounts",
+          "inspector2:GetDelegatedAdminAccount",
+          "inspector2:ListDelegatedAdminAccounts",
+          "securityhub:ListOrganizationAdminAccounts",
+        ],
+        write: [
+          "ec2:DisableIpamOrganizationAdminAccount",
+          "ec2:EnableIpamOrganizationAdminAccount",
+          "guardduty:DisableOrganizationAdminAccount",
+          "guardduty:EnableOrganizationAdminAccount",
+          "inspector2:DisableDelegatedAdminAccount",
+          "inspector2:EnableDelegatedAdminAccount",
+          "organizations:DeregisterDelegatedAdministrator",
+          "organizations:DisableAWSServiceAccess",
+          "organizations:EnableAWSServiceAccess",
+          "organizations:RegisterDelegatedAdministrator",
+          "securityhub:DisableOrganizationAdminAccount",
+          "securityhub:EnableOrganizationAdminAccount",
+        ],
+        resources: ["*"],
+      },
+      {
+        // Enabling a service's organization admin creates its service-linked role, and nothing else.
+        sid: "CreateServiceLinkedRolesForDelegation",
+        read: [],
+        write: ["iam:CreateServiceLinkedRole"],
+        resources: [`arn:aws:iam::${args.accountId}:role/aws-service-role/*`],
+        condition: {
+          StringEquals: {
+            "iam:AWSServiceName": [
+              "guardduty.amazonaws.com",
+              "inspector2.amazonaws.com",
+              "ipam.amazonaws.com",
+              "securityhub.amazonaws.com",
+            ],
+          },
+        },
+      },
+    );
+  }
+  if (args.identityCenter) {
+    groups.push({
+      sid: "ManageIdentityCenter",
+      read: [
+        "identitystore:DescribeGroup",
+        "identitystore:GetGroupId",
+        "identitystore:ListGroups",
+        "sso:DescribeAccountAssignmentCreationStatus",
+        "sso:DescribeAccountAssignmentDeletionStatus",
+        "sso:DescribePermissionSet",
+        "sso:DescribePermissionSetProvisioningStatus",
+        "sso:GetInlinePolicyForPermissionSet",
+        "sso:GetPermissionsBoundaryForPermissionSet",
+        "sso:ListAccountAssignments",
+        "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+        "sso:ListInstances",
+        "sso:ListManagedPoliciesInPermissionSet",
+        "sso:ListPermissionSets",
+        "sso:ListTagsForResource",
+      ],
+      write: [
+        "sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+        "sso:AttachManagedPolicyToPermissionSet",
+        "sso:CreateAccountAssignment",
+        "sso:CreatePermissionSet",
+        "sso:DeleteAccountAssignment",
+        "sso:DeleteInlinePolicyFromPermissionSet",
+        "sso:DeletePermissionSet",
+        "sso:DeletePermissionsBoundaryFromPermissionSet",
+        "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
+        "sso:DetachManagedPolicyFromPermissionSet",
+        "sso:ProvisionPermissionSet",
+        "sso:PutInlinePolicyToPermissionSet",
+        "sso:PutPermissionsBoundaryToPermissionSet",
+        "sso:TagResource",
+        "sso:UntagResource",
+        "sso:UpdatePermissionSet",
+      ],
+      resources: ["*"],
+    });
+  }
+  return groups;
+}
+
+/** What the security stack's deploy role needs: its own roles and policies, DELEGATED_ADMIN StackSets. */
+export interface SecurityPermissionsArgs {
+  readonly accountId: string;
+  /** Roles this stack manages in the security account (including the pipeline's own). */
+  readonly managedRoleArns: readonly string[];
+  readonly stackSets: boolean;
+}
+
+function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
+  return [
+    {
+      // A StackSets delegated admin checks its registration and resolves OU targets.
+      sid: "ReadOrganization",
+      read: [
+        "organizations:DescribeOrganization",
+        "organizations:ListAccountsForParent",
+        "organizations:ListDelegatedAdministrators",
+      ],
+      write: [],
+      resources: ["*"],
+    },
+    ...iamGroups(args.accountId, args.managedRoleArns),
+    ...(args.stackSets ? stackSetGroups(args.accountId) : []),
+  ];
+}
+
+function toDocument(groups: PermissionGroup[], part: "all" | "read"): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  for (const group of groups) {
+    const actions = part === "read" ? [...group.read] : [...group.read, ...group.write];
+    if (actions.length === 0) continue;
+    statements.push({
+      Sid: group.sid,
+      Effect: "Allow",
+      Action: actions.sort(),
+      Resource: group.resources.length === 1 ? group.resources[0] : [...group.resources],
+      ...(group.condition === undefined ? {} : { Condition: group.condition }),
+    });
+  }
+  return policyDocument(statements);
+}
+
+/** The management deploy role's inline policy. */
+export function managementDeployPolicy(args: ManagementPermissionsArgs): PolicyDocument {
+  return toDocument(managementGroups(args), "all");
+}
+
+/** The management preview role's inline policy: the reads of the deploy policy, nothing else. */
+export function managementPreviewPolicy(args: ManagementPermissionsArgs): PolicyDocument {
+  return toDocument(managementGroups(args), "read");
+}
+
+export function securityDeployPolicy(args: SecurityPermissionsArgs): PolicyDocument {
+  return toDocument(securityGroups(args), "all");
+}
+
+export function securityPreviewPolicy(args: SecurityPermissionsArgs): PolicyDocument {
+  return toDocument(securityGroups(args), "read");
+}
+
+/** The tooling roles' policy: assume exactly the listed roles, tagging the session with the run. */
+export function assumeRolesPolicy(sid: string, roleArns: readonly string[]): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: sid,
+      Effect: "Allow",
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Resource: roleArns.length === 1 ? roleArns[0] : [...roleArns],
+    },
+  ]);
+}
