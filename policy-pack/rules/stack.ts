@@ -96,7 +96,9 @@ export const orgAccessRoleStackSetNotManagement = stackPolicy({
         const explicit = stringProp(inst.props, "accountId");
         // Without accountId or deployment targets, an instance deploys to its provider's account.
         const implicit =
-          explicit === undefined && targets.length === 0 ? providerAccount(inst.provider) : undefined;
+          explicit === undefined && inst.props.deploymentTargets === undefined
+            ? providerAccount(inst.provider)
+            : undefined;
         const hits = [explicit, implicit, ...targets].filter((t) => t === management);
         if (hits.length === 0) continue;
         out.push({
