@@ -1,0 +1,156 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../tools/policy-check";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const F = path.join("test", "policy-pack", "fixtures");
+const fx = (name: string) => path.join(F, name);
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out, err };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe("policy pack: npm run policy:check", () => {
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-"));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const write = (name: string, value: unknown) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+    return file;
+  };
+
+  it("exits 1 on a wildcard trust policy and prints one JSON object per finding", async () => {
+    const r = await run(["--json", fx("open-trust.json")]);
+    assert.strictEqual(r.code, 1);
+    assert.deepStrictEqual(
+      r.out
+        .map((l) => JSON.parse(l) as Record<string, string>)
+        .map((f) => [f.policy, f.enforcementLevel, f.resource]),
+      [["trust-no-wildcard-principal", "mandatory", fx("open-trust.json")]],
+    );
+    assert.deepStrictEqual(Object.keys(JSON.parse(r.out[0]) as object), [
+      "policy",
+      "enforcementLevel",
+      "resource",
+      "message",
+    ]);
+  });
+
+  it("exits 0 on the vendor trust with an ExternalId once org facts say the vendor is external", async () => {
+    const r = await run(["--org", fx("org.json"), "--account", "444444444444", fx("vendor-trust.json")]);
+    assert.strictEqual(r.code, 0);
+    assert.deepStrictEqual(r.out, []);
+    assert.deepStrictEqual(r.err, ["1 file(s) checked: 0 mandatory violation(s), 0 advisory finding(s)"]);
+  });
+
+  it("checks an array of resources with the stack rules (an admin attachment on a cross-account role)", async () => {
+    const r = await run(["--json", "--org", fx("org.json"), fx("resources.json")]);
+    assert.strictEqual(r.code, 1);
+    const f = r.out.map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepStrictEqual(
+      f.map((x) => [x.policy, x.resource]),
+      [["no-admin-on-cross-account-role-attachment", `${fx("resources.json")}#deploy`]],
+    );
+  });
+
+  it("checks YAML CloudFormation templates and honours --role-name for the sanctioned role", async () => {
+    assert.strictEqual((await run(["--org", fx("org.json"), fx("member-org-access-role.yaml")])).code, 0);
+    const root = write("mgmt-root.json", {
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" },
+      ],
+    });
+    const named = await run([
+      "--org",
+      fx("org.json"),
+      "--account",
+      "444444444444",
+      "--role-name",
+      "OrganizationAccountAccessRole",
+      root,
+    ]);
+    assert.strictEqual(named.code, 0);
+    const unnamed = await run(["--org", fx("org.json"), "--account", "444444444444", root]);
+    assert.strictEqual(unnamed.code, 1);
+    assert.match(
+      unnamed.out[0],
+      /^✗ mandatory trust-cross-account-requires-org-condition \(.*mgmt-root.json\): Statement\[0\] trusts/,
+    );
+  });
+
+  it("applies a --policy-pack-config file: all, levels and properties", async () => {
+    const svc = write("svc.json", {
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ],
+    });
+    const advisory = await run(["--json", svc]);
+    assert.strictEqual(advisory.code, 0);
+    assert.deepStrictEqual(
+      advisory.out.map((l) => (JSON.parse(l) as Record<string, string>).enforcementLevel),
+      ["advisory"],
+    );
+    const cfg = write("all.json", { all: "mandatory" });
+    assert.strictEqual((await run(["--config", cfg, svc])).code, 1);
+    const r = await run(["--json", "--config", fx("pack-config.json"), svc]);
+    assert.deepStrictEqual(
+      r.out.map((l) => (JSON.parse(l) as Record<string, string>).enforcementLevel),
+      ["advisory"],
+    );
+  });
+
+  it("exits 2 with the reason for unreadable input and bad usage", async () => {
+    const cases: [string[], RegExp][] = [
+      [[path.join(tmp, "missing.json")], /missing.json: cannot read \(ENOENT\)/],
+      [[write("bad.json", "{ nope")], /bad.json: not valid JSON/],
+      [[write("other.json", { hello: 1 })], /not an IAM policy document \(no Statement\)/],
+      [
+        ["--org", write("org-bad.json", { managementAccountId: "12345" }), fx("open-trust.json")],
+        /managementAccountId must be a 12-digit account ID string/,
+      ],
+      [
+        [
+          "--config",
+          write("cfg-bad.json", { "trust-policy-size": { maxTrustPolicyLength: "big" } }),
+          fx("open-trust.json"),
+        ],
+        /trust-policy-size.maxTrustPolicyLength: expected integer, got string/,
+      ],
+      [["--account", "12", fx("open-trust.json")], /--account: "12" is not a 12-digit account ID/],
+      [[], /missing required argument 'files'/],
+    ];
+    for (const [argv, reason] of cases) {
+      const r = await run(argv);
+      assert.strictEqual(r.code, 2, argv.join(" "));
+      assert.match(r.err.join("\n"), reason);
+    }
+  });
+
+  it("runs as a real process through npm run policy:check", function () {
+    this.timeout(60000);
+    const r = spawnSync("npm", ["run", "--silent", "policy:check", "--", "--json", fx("open-trust.json")], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.strictEqual(
+      (JSON.parse(r.stdout.trim()) as Record<string, string>).policy,
+      "trust-no-wildcard-principal",
+    );
+  });
+});
