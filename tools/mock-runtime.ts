@@ -19,7 +19,10 @@ export interface RecordedResource {
   readonly name: string;
   /** True for AWS (and other provider) resources, false for components. */
   readonly custom: boolean;
+  /** Inputs with secrets unwrapped, as a policy pack sees them; `secretInputs` says which were secret. */
   readonly inputs: Record<string, unknown>;
+  /** Top-level input names whose value is (or contains) a Pulumi secret. */
+  readonly secretInputs: string[];
   readonly parent?: string;
   /** `<providerUrn>::<providerId>` for custom resources given an explicit provider. */
   readonly provider?: string;
@@ -173,7 +176,14 @@ export async function runProgram(args: {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     const type = req.getType();
-    const inputs = runtime.deserializeProperties(req.getObject());
+    const secretInputs: string[] = [];
+    const inputs = Object.fromEntries(
+      Object.entries(runtime.deserializeProperties(req.getObject())).map(([key, value]) => {
+        const plain = unwrapSecrets(value);
+        if (plain.secret) secretInputs.push(key);
+        return [key, plain.value];
+      }),
+    );
     const providerRef = req.getProvider() || undefined;
     register(req, (err, resp) => {
       if (err === null && resp !== undefined) {
@@ -190,6 +200,7 @@ export async function runProgram(args: {
           name: req.getName(),
           custom: req.getCustom(),
           inputs,
+          secretInputs,
           parent: req.getParent() || undefined,
           provider: providerRef,
           providerUrn,
@@ -234,6 +245,32 @@ function clearProgramModules(): void {
       delete require.cache[key];
     }
   }
+}
+
+/** The runtime's marker for a serialised secret: `{ [SIG_KEY]: SECRET_SIG, value }`. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces secret wrappers by their values, and says whether there was one. */
+function unwrapSecrets(value: unknown): { value: unknown; secret: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map(unwrapSecrets);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) return { value: unwrapSecrets(record.value).value, secret: true };
+    let secret = false;
+    const out = Object.fromEntries(
+      Object.entries(record).map(([k, v]) => {
+        const inner = unwrapSecrets(v);
+        secret ||= inner.secret;
+        return [k, inner.value];
+      }),
+    );
+    return { value: out, secret };
+  }
+  return { value, secret: false };
 }
 
 function providerUrnOf(ref: string): string {

@@ -34,6 +34,7 @@ export const permissionsBoundaries: Capability = {
         `permissions-boundary-${account.name}`,
         {
           accountId: account.id,
+          organizationId: ctx.config.organization.id,
           policyName: config.policyName,
           managedTag: { key: tagKey, value: tagValue },
           // The providers' role comes from a StackSet, without the program's tags.

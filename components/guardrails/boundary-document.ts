@@ -6,6 +6,8 @@ import { LONG_LIVED_CREDENTIAL_ACTIONS, ROLE_CHANGE_ACTIONS } from "./actions";
 export interface BoundaryDocumentArgs {
   /** The account the boundary policy lives in. */
   readonly accountId: string;
+  /** The organization: bounded roles may assume only roles of its accounts. */
+  readonly organizationId: string;
   /** The boundary policy's own name, so the document can protect itself. */
   readonly policyName: string;
   /** Tag every resource of this program carries (the providers' default tags). */
@@ -27,8 +29,23 @@ export function boundaryDocument(args: BoundaryDocumentArgs): PolicyDocument {
       // A boundary only caps: the role's own policies still have to grant each action.
       Sid: "AllowWithinRolePolicies",
       Effect: "Allow",
-      Action: "*",
+      NotAction: ["sts:AssumeRole", "iam:PassRole"],
       Resource: "*",
+    },
+    {
+      // Role chaining stays inside the organization, whatever a role's own policy names.
+      Sid: "AllowAssumeRolesInOrganization",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
+    },
+    {
+      // A role can hand only this account's roles to a service.
+      Sid: "AllowPassRolesOfThisAccount",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: `arn:aws:iam::${args.accountId}:role/*`,
     },
     {
       Sid: "DenyLongLivedCredentials",

@@ -53,7 +53,25 @@ describe("permissions boundaries in the example organization", () => {
     assert.deepStrictEqual(jsonInput(prod, "policy"), {
       Version: "2012-10-17",
       Statement: [
-        { Sid: "AllowWithinRolePolicies", Effect: "Allow", Action: "*", Resource: "*" },
+        {
+          Sid: "AllowWithinRolePolicies",
+          Effect: "Allow",
+          NotAction: ["sts:AssumeRole", "iam:PassRole"],
+          Resource: "*",
+        },
+        {
+          Sid: "AllowAssumeRolesInOrganization",
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } },
+        },
+        {
+          Sid: "AllowPassRolesOfThisAccount",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: "arn:aws:iam::666666666666:role/*",
+        },
         {
           Sid: "DenyLongLivedCredentials",
           Effect: "Deny",

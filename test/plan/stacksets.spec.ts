@@ -43,6 +43,7 @@ function resource(type: string, name: string, inputs: Record<string, unknown>): 
     name,
     custom: true,
     inputs,
+    secretInputs: [],
     account: "111111111111",
     protect: false,
     retainOnDelete: false,

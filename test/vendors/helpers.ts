@@ -2,18 +2,11 @@ import * as assert from "assert";
 import { ConfigValidationError, loadConfig } from "../../components/config";
 import { exampleConfig, RecordedResource } from "../harness";
 
-/** The key under which the mocked runtime marks a secret value (Pulumi's secret signature). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** A recorded input that must be a secret: fails when it is plain, returns the value inside. */
+/** A recorded input that must be a secret: fails when it is plain, returns its (unwrapped) value. */
 export function secretInput<T = unknown>(resource: RecordedResource, key: string): T {
-  const value = resource.inputs[key] as Record<string, unknown> | undefined;
-  assert.ok(
-    value !== null && typeof value === "object" && SECRET_SIG in value,
-    `${resource.name}.${key} is not a secret`,
-  );
-  const inner = value.value;
-  return (typeof inner === "string" ? JSON.parse(inner) : inner) as T;
+  assert.ok(resource.secretInputs.includes(key), `${resource.name}.${key} is not a secret`);
+  const value = resource.inputs[key];
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
 /**
