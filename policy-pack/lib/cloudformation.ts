@@ -70,7 +70,12 @@ export function parseTemplate(body: string): Record<string, unknown> {
     }
   } else {
     try {
-      value = YAML.parse(text, { customTags: CUSTOM_TAGS, maxAliasCount: 100, prettyErrors: false });
+      value = YAML.parse(text, {
+        customTags: CUSTOM_TAGS,
+        maxAliasCount: 100,
+        prettyErrors: false,
+        logLevel: "error",
+      });
     } catch (e) {
       throw new Error(`the template is not valid YAML (${(e as Error).message.split("\n")[0]})`);
     }
