@@ -10,7 +10,9 @@ import {
   checkResources,
   isMandatory,
 } from "../policy-pack/lib/engine";
+import { ORG_FACTS } from "../policy-pack/lib/config";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
+import { allPolicies } from "../policy-pack/rules";
 
 /**
  * `npm run --silent policy:check -- [--org org.json] [--config pack-config.json] [--account ID]
@@ -176,6 +178,25 @@ function format(f: Finding, file: string): string {
   return `${mark} ${f.enforcementLevel} ${f.policy} (${where}): ${f.message}`;
 }
 
+/**
+ * The Pulumi CLI sends config per policy, so org facts must sit in each policy's entry of a
+ * `--policy-pack-config` file; this writes them there (the file's own values win).
+ */
+export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
+  const out: PolicyPackConfigFile = { ...file };
+  for (const p of allPolicies) {
+    const schema = p.configSchema?.properties ?? {};
+    const facts = Object.fromEntries(
+      ORG_FACTS.filter((k) => k in schema && org[k] !== undefined).map((k) => [k, org[k]]),
+    );
+    if (Object.keys(facts).length === 0) continue;
+    const entry = out[p.name];
+    out[p.name] =
+      typeof entry === "string" ? { enforcementLevel: entry, ...facts } : { ...facts, ...(entry ?? {}) };
+  }
+  return out;
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const program = new Command()
@@ -183,7 +204,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description(
       "Check IAM policies, resources and CloudFormation templates against the org-access policy pack.",
     )
-    .argument("<files...>", "policy documents, resources (or arrays of them), CloudFormation templates")
+    .argument("[files...]", "policy documents, resources (or arrays of them), CloudFormation templates")
     .option("--org <file>", "org facts: { organizationId, managementAccountId, organizationAccountIds }")
     .option("--config <file>", "policy pack config, as given to pulumi preview --policy-pack-config")
     .option(
@@ -192,6 +213,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     )
     .option("--role-name <name>", "IAM name of the role a trust policy document belongs to")
     .option("--json", "one JSON object per finding: policy, enforcementLevel, resource, message")
+    .option(
+      "--emit-pack-config",
+      "print a --policy-pack-config file carrying the --org facts (and --config) in every policy that reads them",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   try {
@@ -218,6 +243,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           ? undefined
           : (readJsonObject(opts.config, "--config") as PolicyPackConfigFile),
     };
+    if (opts.emitPackConfig) {
+      io.out(JSON.stringify(packConfigWithOrg(check.config ?? {}, check.org ?? {}), null, 2));
+      return 0;
+    }
+    if (program.args.length === 0) throw new UsageError("give at least one file to check (see --help)");
     const inputs = program.args.map((file) => ({ file, ...resourcesOfFile(file, opts) }));
     let mandatory = 0;
     let total = 0;

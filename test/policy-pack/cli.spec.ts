@@ -132,13 +132,50 @@ describe("policy pack: npm run policy:check", () => {
         /trust-policy-size.maxTrustPolicyLength: expected integer, got string/,
       ],
       [["--account", "12", fx("open-trust.json")], /--account: "12" is not a 12-digit account ID/],
-      [[], /missing required argument 'files'/],
+      [[], /give at least one file to check/],
     ];
     for (const [argv, reason] of cases) {
       const r = await run(argv);
       assert.strictEqual(r.code, 2, argv.join(" "));
       assert.match(r.err.join("\n"), reason);
     }
+  });
+
+  it("emits a policy pack config with the org facts in every policy that reads them", async () => {
+    const r = await run(["--org", fx("org.json"), "--config", fx("pack-config.json"), "--emit-pack-config"]);
+    assert.strictEqual(r.code, 0);
+    const emitted = JSON.parse(r.out.join("\n")) as Record<string, unknown>;
+    assert.strictEqual(emitted.all, "mandatory");
+    assert.deepStrictEqual(
+      emitted["trust-external-requires-external-id"],
+      JSON.parse(fs.readFileSync(fx("org.json"), "utf8")),
+    );
+    assert.deepStrictEqual(emitted["trust-policy-size"], { maxTrustPolicyLength: 4096 });
+    assert.deepStrictEqual(emitted["trust-service-confused-deputy"], "advisory");
+    assert.deepStrictEqual(
+      emitted["org-access-role-protected"],
+      JSON.parse(fs.readFileSync(fx("org.json"), "utf8")),
+    );
+    // The emitted file gives the pack what --org gives the CLI.
+    const file = write("emitted.json", emitted);
+    const root = write("root.json", {
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" },
+      ],
+    });
+    const viaFile = await run(["--json", "--config", file, "--account", "444444444444", root]);
+    const viaOrg = await run([
+      "--json",
+      "--org",
+      fx("org.json"),
+      "--config",
+      fx("pack-config.json"),
+      "--account",
+      "444444444444",
+      root,
+    ]);
+    assert.deepStrictEqual(viaFile.out, viaOrg.out);
+    assert.match(viaFile.out[0], /trust-external-requires-external-id/);
   });
 
   it("runs as a real process through npm run policy:check", function () {
