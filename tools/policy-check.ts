@@ -184,10 +184,11 @@ function format(f: Finding, file: string): string {
  */
 export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
   const out: PolicyPackConfigFile = { ...file };
+  const facts0 = org as Record<string, unknown>;
   for (const p of allPolicies) {
     const schema = p.configSchema?.properties ?? {};
     const facts = Object.fromEntries(
-      ORG_FACTS.filter((k) => k in schema && org[k] !== undefined).map((k) => [k, org[k]]),
+      ORG_FACTS.filter((k) => k in schema && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
     );
     if (Object.keys(facts).length === 0) continue;
     const entry = out[p.name];
@@ -231,6 +232,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     account?: string;
     roleName?: string;
     json?: boolean;
+    emitPackConfig?: boolean;
   }>();
   try {
     if (opts.account !== undefined && !ACCOUNT_ID.test(opts.account)) {
