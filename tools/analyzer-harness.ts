@@ -41,7 +41,10 @@ export interface Diagnostic {
   readonly policyPackName: string;
   readonly policyPackVersion: string;
   readonly description: string;
+  /** As sent by the pack: the policy's description, a newline, then the violation. */
   readonly message: string;
+  /** The violation alone (the message without the description the runtime puts first). */
+  readonly violation: string;
   readonly enforcementLevel: Exclude<EnforcementLevel, "disabled">;
   /** The URN the violation names (the analyzed resource's, or the one a stack policy reported). */
   readonly urn: string;
@@ -255,6 +258,9 @@ export async function startPack(options: StartPackOptions = {}): Promise<Running
         policyPackVersion: d.getPolicypackversion(),
         description: d.getDescription(),
         message: d.getMessage(),
+        violation: String(d.getMessage()).startsWith(`${d.getDescription()}\n`)
+          ? String(d.getMessage()).slice(String(d.getDescription()).length + 1)
+          : String(d.getMessage()),
         enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()] as Diagnostic["enforcementLevel"],
         urn: d.getUrn() || fallbackUrn,
       }));

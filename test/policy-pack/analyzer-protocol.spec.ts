@@ -109,7 +109,13 @@ describe("policy pack over the analyzer protocol (run-policy-pack, as the Pulumi
       d.map((x) => [x.policyName, x.enforcementLevel, x.urn]),
       [["trust-no-wildcard-principal", "mandatory", "urn:pulumi:dev::org-access::aws:iam/role:Role::open"]],
     );
-    assert.match(d[0].message, /Statement "Anyone" trusts a wildcard principal/);
+    assert.strictEqual(d[0].message, `${d[0].description}\n${d[0].violation}`);
+    assert.match(d[0].violation, /^Statement "Anyone" trusts a wildcard principal/);
+    const engine = checkResources([{ ...openRole, urn: d[0].urn }], { config: configFile });
+    assert.strictEqual(
+      engine.find((f) => f.policy === "trust-no-wildcard-principal")?.message,
+      d[0].violation,
+    );
   });
 
   it("infers the role's account from the provider sent in the request", async () => {
