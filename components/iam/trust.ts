@@ -200,3 +200,49 @@ export function pipelineChainTrust(args: {
     tagSession: true,
   });
 }
+
+/**
+ * Classic delegation: named IAM users or roles of an identity account in the organization, with
+ * `aws:PrincipalOrgID`, MFA (`Bool`, not `BoolIfExists`: a caller without the key is refused), an
+ * optional MFA age and optional source networks. `requireMfa: false` is for role principals only,
+ * which cannot present MFA; the caller decides that from validated config.
+ */
+export function mfaPrincipalTrust(args: {
+  sid: string;
+  principalArns: pulumi.Input<string>[];
+  organizationId: pulumi.Input<string>;
+  requireMfa: boolean;
+  maxMfaAgeSeconds?: number;
+  sourceIpRanges?: readonly string[];
+}): PolicyDocument {
+  return roleTrust({
+    sid: args.sid,
+    roleArns: args.principalArns,
+    organizationId: args.organizationId,
+    extraConditions: mfaAndNetworkConditions(args),
+  });
+}
+
+/** The MFA and source-network conditions of `mfaPrincipalTrust`, for the matching identity policies. */
+export function mfaAndNetworkConditions(args: {
+  requireMfa: boolean;
+  maxMfaAgeSeconds?: number;
+  sourceIpRanges?: readonly string[];
+}): Conditions | undefined {
+  if (args.maxMfaAgeSeconds !== undefined && !args.requireMfa)
+    throw new Error("org-access: an MFA age limit needs requireMfa");
+  return mergeConditions(
+    args.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : undefined,
+    args.maxMfaAgeSeconds === undefined
+      ? undefined
+      : { NumericLessThan: { "aws:MultiFactorAuthAge": String(args.maxMfaAgeSeconds) } },
+    args.sourceIpRanges === undefined || args.sourceIpRanges.length === 0
+      ? undefined
+      : {
+          IpAddress: {
+            "aws:SourceIp":
+              args.sourceIpRanges.length === 1 ? args.sourceIpRanges[0] : [...args.sourceIpRanges],
+          },
+        },
+  );
+}

@@ -1,9 +1,148 @@
 import { z } from "zod";
+import { rawAccounts, requireStackKind } from "../../cloudformation/config";
+import { roleName } from "../primitives";
+import { asArray, field, isString } from "../refs";
 import { section } from "../section";
+import { allowsEveryAction, identityStatementSchema, managedPolicyName } from "./cicd";
+
+/**
+ * `org-access:audit`: the central audit read role. Member accounts get a read-only role that only
+ * the security account's automation role may assume, inside the organization. See
+ * docs/role-patterns.md.
+ */
+
+export const DEFAULT_AUDIT_ROLE_NAME = "AuditReadRole";
+export const DEFAULT_AUDIT_AUTOMATION_ROLE_NAME = "audit-automation";
+export const DEFAULT_AUDIT_ACCOUNT = "security";
+
+/** Managed policies that write: an audit role reads and detects, it never changes anything. */
+const WRITE_POLICIES = /(^|\/)(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+const schema = z
+  .object({
+    /** Account (by name) whose automation reads the members: the security account. */
+    automationAccount: z.string({ error: "expected an account name" }).default(DEFAULT_AUDIT_ACCOUNT),
+    /** The automation role in that account, the only principal the audit roles trust. */
+    automationRoleName: roleName.default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME),
+    automationRole: z
+      .object({
+        /**
+         * `true`: this stack creates the automation role (through the security account's provider);
+         * `false`: it exists already (created by the security stack or by hand) and is only trusted.
+         */
+        create: z.boolean({ error: "expected true or false" }).default(true),
+        /** Principals of the automation account that may start from it (ARNs); default: that account. */
+        trustedPrincipalArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
+                "expected an IAM role or user ARN of the automation account",
+              ),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ create: true, trustedPrincipalArns: [] }),
+    /** The read role's name in every target account. */
+    roleName: roleName.default(DEFAULT_AUDIT_ROLE_NAME),
+    /** Where the read role goes. */
+    targets: z
+      .object({
+        organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+        accounts: z.array(z.string({ error: "expected an account name" })).default([]),
+      })
+      .strict()
+      .refine((t) => t.organizationalUnits.length > 0 || t.accounts.length > 0, {
+        message: "list the organizationalUnits or accounts that get the audit read role",
+      }),
+    /** Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy. */
+    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]),
+    /** A tighter custom read policy, instead of or besides the managed ones. */
+    inlinePolicy: z
+      .array(identityStatementSchema)
+      .min(1, "list at least one statement, or remove inlinePolicy")
+      .optional(),
+    /** How the role reaches the accounts; `providers` (one provider per account) for now. */
+    rollout: z
+      .object({
+        mode: z.enum(["providers"], {
+          error: '"providers" is the only rollout mode for now (a StackSet mode will follow)',
+        }),
+      })
+      .strict()
+      .default({ mode: "providers" }),
+    /** Longest session of the read role. */
+    maxSessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(900, "sessions last at least 900 seconds; set 900 to 3600")
+      .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
+      .default(3600),
+  })
+  .strict()
+  .superRefine((audit, ctx) => {
+    audit.managedPolicies.forEach((policy, i) => {
+      if (WRITE_POLICIES.test(policy)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["managedPolicies", i],
+          message: `${policy} writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy`,
+        });
+      }
+    });
+    audit.inlinePolicy?.forEach((statement, i) => {
+      if (allowsEveryAction(statement)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inlinePolicy", i, "Action"],
+          message:
+            'allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
+        });
+      }
+    });
+    if (audit.managedPolicies.length === 0 && audit.inlinePolicy === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managedPolicies"],
+        message: "the audit role needs a read policy: keep SecurityAudit or give a read-only inlinePolicy",
+      });
+    }
+  });
+
+export type AuditConfig = z.infer<typeof schema>;
 
 /** `org-access:audit`. */
 export const auditSection = section({
   key: "audit",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema: schema.optional(),
+  crossCheck: (raw, ctx) => {
+    // Per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
+    requireStackKind(ctx, "management", "The audit read role (org-access:audit)");
+    const automation = field(raw, "automationAccount") ?? DEFAULT_AUDIT_ACCOUNT;
+    const at = `${ctx.path}.automationAccount`;
+    if (isString(automation) && !rawAccounts(ctx.root).some((a) => a.name === automation)) {
+      ctx.refs.issue(
+        at,
+        field(raw, "automationAccount") === undefined
+          ? `defaults to "security", and no account has that name; set automationAccount to the security account's name`
+          : `unknown account ${JSON.stringify(automation)}; use a name from org-access:accounts`,
+      );
+    }
+    const targets = field(raw, "targets");
+    ctx.refs.accounts(field(targets, "accounts"), `${ctx.path}.targets.accounts`);
+    asArray(field(targets, "organizationalUnits")).forEach((ou, i) => {
+      ctx.refs.organizationalUnit(ou, `${ctx.path}.targets.organizationalUnits[${i}]`);
+    });
+    const ids = rawAccounts(ctx.root).find((a) => a.name === automation)?.id;
+    asArray(field(field(raw, "automationRole"), "trustedPrincipalArns")).forEach((arn, i) => {
+      if (isString(arn) && ids !== undefined && arn.split(":")[4] !== ids) {
+        ctx.refs.issue(
+          `${ctx.path}.automationRole.trustedPrincipalArns[${i}]`,
+          `is not in the automation account ${String(automation)} (${ids}); the automation role trusts principals of its own account only`,
+        );
+      }
+    });
+  },
 });

@@ -1,9 +1,352 @@
 import { z } from "zod";
-import { section } from "../section";
+import { rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { name } from "../primitives";
+import { asArray, field, isString } from "../refs";
+import { section, SectionCheckContext } from "../section";
+import { REPOSITORY_PATTERN } from "./pipeline";
+
+/**
+ * `org-access:cicd`: the guide's CI/CD pattern for application pipelines. GitHub Actions federates
+ * over OIDC into one CI role per pipeline in the tooling account; each CI role may assume only the
+ * `deployment-role-<env>` of the environments its pipeline serves, and each deployment role trusts
+ * only those CI roles, inside the organization. See docs/role-patterns.md.
+ */
+
+/** Presets of deployment-role permissions; `scoped-ecs` is the guide's ECS/EC2 example. */
+export const DEPLOYMENT_PRESETS = ["scoped-ecs"] as const;
+export type DeploymentPreset = (typeof DEPLOYMENT_PRESETS)[number];
+
+export const DEFAULT_DEPLOYMENT_ROLE_PREFIX = "deployment-role-";
+export const DEFAULT_CI_ROLE_PREFIX = "ci-";
+/** A written reason for an administrator deployment role: long enough to say who decided it and why. */
+export const MIN_JUSTIFICATION_LENGTH = 40;
+
+const show = (input: unknown): string => JSON.stringify(input) ?? String(input);
+const stringOrList = z.union([z.string(), z.array(z.string()).min(1)], {
+  error: "expected a string or a list of strings",
+});
+const SID = /^[A-Za-z0-9]{1,128}$/;
+const MANAGED_POLICY = /^(arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/)?[\w+=,.@/-]{1,512}$/;
+
+/**
+ * An identity-policy statement written in config (deployment roles, permission sets, audit and
+ * delegation roles). `Allow` with `NotAction` is refused: it grants everything but a list.
+ */
+export const identityStatementSchema = z
+  .object({
+    Sid: z
+      .string({ error: "expected a statement ID" })
+      .regex(SID, "a Sid is letters and digits only")
+      .optional(),
+    Effect: z.enum(["Allow", "Deny"], { error: 'expected "Allow" or "Deny"' }).default("Allow"),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.default("*"),
+    Condition: z.record(z.string(), z.record(z.string(), stringOrList)).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.Action === undefined) === (s.NotAction === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["Action"], message: "set exactly one of Action or NotAction" });
+    }
+    if (s.Effect === "Allow" && s.NotAction !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NotAction"],
+        message:
+          "an Allow with NotAction grants every action but the listed ones; list the actions with Action",
+      });
+    }
+  });
+
+export type IdentityStatementConfig = z.infer<typeof identityStatementSchema>;
+
+/** An AWS managed policy name (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or a policy ARN. */
+export const managedPolicyName = z
+  .string({ error: "expected a managed policy name or ARN" })
+  .regex(MANAGED_POLICY, "expected a managed policy name such as ReadOnlyAccess, or a policy ARN");
+
+/** Whether a statement allows every action (`*`, `*:*`): administrator rights by another name. */
+export function allowsEveryAction(statement: IdentityStatementConfig): boolean {
+  if (statement.Effect !== "Allow" || statement.Action === undefined) return false;
+  const actions = typeof statement.Action === "string" ? [statement.Action] : statement.Action;
+  return actions.some((a) => a === "*" || a === "*:*");
+}
+
+/** Whether a managed policy reference is `AdministratorAccess`, by name or ARN. */
+export function isAdministratorAccess(policy: string): boolean {
+  return policy === "AdministratorAccess" || /:policy\/AdministratorAccess$/.test(policy);
+}
+
+const ENVIRONMENT_NAME = /^[A-Za-z0-9._-]{1,255}$/;
+const BRANCH_NAME = /^[A-Za-z0-9._/-]{1,200}$/;
+const TAG_NAME = /^[A-Za-z0-9._/-]{1,200}$/;
+
+/**
+ * One GitHub subject a CI role trusts: a repository and exactly one of a branch, a tag or a GitHub
+ * environment. Wildcards are refused everywhere: the trust names what may deploy, not a pattern.
+ */
+const subjectSchema = z
+  .object({
+    /** `ORG/REPO`, or `ORG@<owner id>/REPO@<repo id>` (the immutable form GitHub uses for new repositories). */
+    repository: z
+      .string({ error: "expected the repository as ORG/REPO" })
+      .refine((v) => REPOSITORY_PATTERN.test(v), {
+        error: (issue) =>
+          String(issue.input).includes("*")
+            ? `${show(issue.input)} would let every repository of the organization assume the CI role; name one repository as ORG/REPO (or ORG@<owner id>/REPO@<repo id>)`
+            : `${show(issue.input)} is not ORG/REPO (or ORG@<owner id>/REPO@<repo id>)`,
+      }),
+    /** A protected branch that deploys. */
+    branch: z
+      .string()
+      .regex(BRANCH_NAME, "use the branch's exact name, without wildcards or spaces")
+      .optional(),
+    /** A GitHub environment whose protection rules gate the deployment (preferred for prod). */
+    environment: z
+      .string()
+      .regex(
+        ENVIRONMENT_NAME,
+        "use the GitHub environment's exact name: letters, digits and . _ -, no wildcards",
+      )
+      .optional(),
+    /** A release tag that deploys. */
+    tag: z.string().regex(TAG_NAME, "use the tag's exact name, without wildcards or spaces").optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const set = [s.branch, s.environment, s.tag].filter((v) => v !== undefined).length;
+    if (set !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message:
+          set === 0
+            ? "a subject without a branch, tag or environment would trust every workflow run of the repository; set exactly one of branch, environment or tag"
+            : "set exactly one of branch, environment or tag (add another subject for another ref)",
+      });
+    }
+  });
+
+export type GithubSubjectConfig = z.infer<typeof subjectSchema>;
+
+/** The `sub` claim value of a subject. */
+export function githubSubject(subject: GithubSubjectConfig): string {
+  const repo = `repo:${subject.repository}`;
+  if (subject.environment !== undefined) return `${repo}:environment:${subject.environment}`;
+  if (subject.tag !== undefined) return `${repo}:ref:refs/tags/${subject.tag}`;
+  return `${repo}:ref:refs/heads/${subject.branch ?? ""}`;
+}
+
+const pipelineSchema = z
+  .object({
+    /** Short name; the CI role is `<ciRoleNamePrefix><name>`, e.g. `ci-prod`. */
+    name: name("pipeline"),
+    /** The GitHub workflows (repository and branch, tag or environment) that run as this pipeline. */
+    subjects: z
+      .array(subjectSchema)
+      .min(1, "list at least one subject (repository and branch or environment)"),
+    /** Account environments (org-access:accounts[].environment) this pipeline deploys to. */
+    environments: z
+      .array(z.string({ error: "expected an environment name" }))
+      .min(1, "list the environments this pipeline deploys to"),
+  })
+  .strict();
+
+const permissionsSchema = {
+  /** Named permission sets for the deployment role (`scoped-ecs`: the guide's ECS/EC2 example). */
+  presets: z
+    .array(z.enum(DEPLOYMENT_PRESETS, { error: `expected one of ${DEPLOYMENT_PRESETS.join(", ")}` }))
+    .optional(),
+  /** Hand-written statements, after the presets. */
+  statements: z.array(identityStatementSchema).optional(),
+  /** Managed policies to attach; never AdministratorAccess (see administratorAccess). */
+  managedPolicies: z.array(managedPolicyName).optional(),
+};
+
+const environmentOverrideSchema = z
+  .object({
+    ...permissionsSchema,
+    /**
+     * Administrator rights for this environment's deployment role, only with a written reason: a
+     * compromised pipeline with administrator rights owns the account.
+     */
+    administratorAccess: z
+      .object({
+        justification: z
+          .string({ error: "expected the reason as text" })
+          .trim()
+          .min(
+            MIN_JUSTIFICATION_LENGTH,
+            `write at least ${MIN_JUSTIFICATION_LENGTH} characters: who decided, why scoped permissions do not work, and until when`,
+          ),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const deploymentRolesSchema = z
+  .object({
+    /** Role name prefix; the role is `<prefix><environment>`. */
+    roleNamePrefix: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,40}$/, "use 1 to 40 letters, digits and + = , . @ _ -")
+      .default(DEFAULT_DEPLOYMENT_ROLE_PREFIX),
+    /** Longest deployment session; role chaining caps it at one hour anyway. */
+    maxSessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(900, "sessions last at least 900 seconds; set 900 to 3600")
+      .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
+      .default(3600),
+    ...permissionsSchema,
+    /** Per-environment permissions (replacing the defaults above), and the administrator exception. */
+    environments: z.record(z.string(), environmentOverrideSchema).default({}),
+  })
+  .strict();
+
+const schema = z
+  .object({
+    /** Account (by name) that holds the OIDC provider and the CI roles; never the management account. */
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }),
+    github: z
+      .object({
+        /**
+         * `create` makes the GitHub OIDC provider in the tooling account; `existing` trusts the one
+         * already there (an account has one provider per URL).
+         */
+        oidcProvider: z
+          .enum(["create", "existing"], { error: 'expected "create" or "existing"' })
+          .default("create"),
+        /** Certificate thumbprints; IAM no longer needs them for GitHub, so none by default. */
+        thumbprints: z
+          .array(z.string().regex(/^[0-9a-fA-F]{40}$/, "a thumbprint is 40 hexadecimal characters"))
+          .max(5, "IAM keeps at most 5 thumbprints")
+          .optional(),
+      })
+      .strict()
+      .default({ oidcProvider: "create" }),
+    /** CI role name prefix; the role is `<prefix><pipeline>`. */
+    ciRoleNamePrefix: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,24}$/, "use 1 to 24 letters, digits and + = , . @ _ -")
+      .default(DEFAULT_CI_ROLE_PREFIX),
+    pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline"),
+    deploymentRoles: deploymentRolesSchema.default({
+      roleNamePrefix: DEFAULT_DEPLOYMENT_ROLE_PREFIX,
+      maxSessionDurationSeconds: 3600,
+      environments: {},
+    }),
+  })
+  .strict()
+  .optional();
+
+export type CicdConfig = NonNullable<z.infer<typeof schema>>;
+export type CicdPipelineConfig = z.infer<typeof pipelineSchema>;
+export type DeploymentRolesConfig = z.infer<typeof deploymentRolesSchema>;
+
+/** The CI role's name of a pipeline. */
+export function ciRoleName(config: Pick<CicdConfig, "ciRoleNamePrefix">, pipeline: string): string {
+  return `${config.ciRoleNamePrefix}${pipeline}`;
+}
+
+/** The deployment role's name of an environment. */
+export function deploymentRoleName(
+  config: Pick<DeploymentRolesConfig, "roleNamePrefix">,
+  environment: string,
+): string {
+  return `${config.roleNamePrefix}${environment}`;
+}
 
 /** `org-access:cicd`. */
 export const cicdSection = section({
   key: "cicd",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema,
+  crossCheck: (raw, ctx) => {
+    // The deployment roles land in workload accounts through providers only the management stack has.
+    requireStackKind(ctx, "management", "CI/CD roles (org-access:cicd)");
+    const tooling = field(raw, "toolingAccount");
+    ctx.refs.account(tooling, `${ctx.path}.toolingAccount`);
+    if (isString(tooling) && tooling === rawManagementAccountName(ctx.root)) {
+      ctx.refs.issue(
+        `${ctx.path}.toolingAccount`,
+        "CI roles must live outside the management account, so a compromised workflow never starts there; name the tooling account",
+      );
+    }
+    checkOidcProviderOwner(raw, ctx);
+
+    const served = new Set<string>();
+    const pipelineNames = new Map<string, number>();
+    asArray(field(raw, "pipelines")).forEach((pipeline, i) => {
+      const at = `${ctx.path}.pipelines[${i}]`;
+      const pipelineName = field(pipeline, "name");
+      if (isString(pipelineName)) {
+        const first = pipelineNames.get(pipelineName);
+        if (first !== undefined)
+          ctx.refs.issue(`${at}.name`, `duplicate pipeline, already ${ctx.path}.pipelines[${first}]`);
+        else pipelineNames.set(pipelineName, i);
+      }
+      asArray(field(pipeline, "environments")).forEach((env, j) => {
+        ctx.refs.environment(env, `${at}.environments[${j}]`);
+        if (isString(env)) served.add(env);
+      });
+    });
+
+    const overrides = field(field(raw, "deploymentRoles"), "environments");
+    if (overrides !== null && typeof overrides === "object") {
+      for (const [env, override] of Object.entries(overrides as Record<string, unknown>)) {
+        const at = `${ctx.path}.deploymentRoles.environments.${env}`;
+        if (!served.has(env)) {
+          ctx.refs.issue(
+            at,
+            `no pipeline deploys to environment ${JSON.stringify(env)}, so it has no deployment role; add it to a pipeline's environments or remove this entry`,
+          );
+        }
+        checkAdministratorRequests(override, at, ctx);
+      }
+    }
+    checkAdministratorRequests(field(raw, "deploymentRoles"), `${ctx.path}.deploymentRoles`, ctx);
+  },
 });
+
+/** AdministratorAccess and `*` actions come only through `administratorAccess` with a justification. */
+function checkAdministratorRequests(permissions: unknown, at: string, ctx: SectionCheckContext): void {
+  asArray(field(permissions, "managedPolicies")).forEach((policy, i) => {
+    if (isString(policy) && isAdministratorAccess(policy)) {
+      ctx.refs.issue(
+        `${at}.managedPolicies[${i}]`,
+        "a deployment role never gets AdministratorAccess as a plain policy; use the scoped-ecs preset or statements, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification",
+      );
+    }
+  });
+  asArray(field(permissions, "statements")).forEach((statement, i) => {
+    const action = field(statement, "Action");
+    const actions = isString(action) ? [action] : asArray(action);
+    const effect = field(statement, "Effect") ?? "Allow";
+    if (effect === "Allow" && actions.some((a) => a === "*" || a === "*:*")) {
+      ctx.refs.issue(
+        `${at}.statements[${i}].Action`,
+        'allowing "*" is administrator access; list the deployment\'s actions, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification',
+      );
+    }
+  });
+}
+
+/**
+ * One GitHub OIDC provider per account: when `org-access:pipeline` also creates one in the same
+ * account, exactly one of the two sections may say `create`.
+ */
+function checkOidcProviderOwner(raw: unknown, ctx: SectionCheckContext): void {
+  const mode = field(field(raw, "github"), "oidcProvider") ?? "create";
+  const pipeline = ctx.root.pipeline;
+  if (mode !== "create" || pipeline === undefined) return;
+  const pipelineMode = field(pipeline, "oidcProvider") ?? "create";
+  const sameAccount = field(pipeline, "toolingAccount") === field(raw, "toolingAccount");
+  if (pipelineMode === "create" && sameAccount) {
+    ctx.refs.issue(
+      `${ctx.path}.github.oidcProvider`,
+      "org-access:pipeline.oidcProvider already creates the GitHub OIDC provider in this tooling account, and an account holds one per URL; set this to existing (or set org-access:pipeline.oidcProvider: existing)",
+    );
+  }
+}

@@ -1,9 +1,237 @@
 import { z } from "zod";
+import { rawAccounts, rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { name, roleName } from "../primitives";
+import { asArray, field, isString } from "../refs";
 import { section } from "../section";
+import {
+  allowsEveryAction,
+  identityStatementSchema,
+  isAdministratorAccess,
+  managedPolicyName,
+  MIN_JUSTIFICATION_LENGTH,
+} from "./cicd";
+
+/**
+ * `org-access:delegation`: classic cross-account delegation. IAM users (and roles) live only in an
+ * identity account; a role in each target account trusts exactly the named principals of that
+ * account with MFA (and optionally from given networks), and the identity account's group gets an
+ * inline policy allowing `sts:AssumeRole` on exactly those roles. See docs/role-patterns.md.
+ */
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+const PRINCIPAL = /^((user|role)\/([\w+=,.@-]+\/)*)?[\w+=,.@-]{1,64}$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+
+const cidr = z
+  .string({ error: "expected a CIDR range such as 203.0.113.0/24" })
+  .refine((v) => IPV4_CIDR.test(v) || IPV6_CIDR.test(v), {
+    message: "expected a CIDR range such as 203.0.113.0/24",
+  })
+  .refine((v) => v !== "0.0.0.0/0" && v !== "::/0", {
+    message: "a range that matches every address restricts nothing; list your offices' or VPN's ranges",
+  });
+
+const delegationSchema = z
+  .object({
+    /** Short name, used in resource names and the group policy's name. */
+    name: name("delegation"),
+    /** Account (by name) where the IAM users live; never the management account. */
+    identityAccount: z.string({ error: "expected the identity account's name" }),
+    /** Target accounts by name: each gets the role. */
+    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
+    /** Target OUs by name: every account in them gets the role. */
+    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+    /** The role's name in every target account. */
+    roleName,
+    /** Who may assume it: user names (`alice`), `user/<name>`, `role/<name>`, or ARNs in the identity account. */
+    principals: z
+      .array(
+        z
+          .string({ error: "expected a user name, role/<name> or an ARN" })
+          .refine((v) => PRINCIPAL.test(v) || PRINCIPAL_ARN.test(v), {
+            message:
+              "expected a user name (alice), user/<name>, role/<name> or an IAM user or role ARN; no wildcards",
+          }),
+      )
+      .min(1, "name the IAM users or roles that may assume the role; a group cannot be a principal"),
+    /** The identity account's group whose members get `sts:AssumeRole` on the roles. */
+    group: z
+      .object({
+        name: z
+          .string({ error: "expected the group's name" })
+          .regex(GROUP_NAME, "use 1 to 128 letters, digits and + = , . @ _ -"),
+        /** `true`: this stack creates the group; `false` (default): it exists and only gets the inline policy. */
+        create: z.boolean({ error: "expected true or false" }).default(false),
+      })
+      .strict(),
+    /** MFA in the trust (and the group policy); on by default. */
+    requireMfa: z.boolean({ error: "expected true or false" }).default(true),
+    /** Why the role may be assumed without MFA (role principals only, which cannot present MFA). */
+    withoutMfaJustification: z.string().trim().optional(),
+    /** How old the MFA sign-in may be, in seconds (`aws:MultiFactorAuthAge`). */
+    maxMfaAgeSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(300, "use at least 300 seconds")
+      .max(129600, "an MFA session lasts at most 36 hours (129600 seconds)")
+      .optional(),
+    /** Networks the calls must come from (`aws:SourceIp`), e.g. the office's static address. */
+    sourceIpRanges: z.array(cidr).min(1, "list at least one range, or remove sourceIpRanges").optional(),
+    /** AWS managed policies of the role, e.g. ReadOnlyAccess. */
+    managedPolicies: z.array(managedPolicyName).default([]),
+    /** The role's inline statements; each also requires MFA and the source ranges, as the trust does. */
+    inlinePolicy: z
+      .array(identityStatementSchema)
+      .min(1, "list at least one statement, or remove inlinePolicy")
+      .optional(),
+    /** Longest session of the role. */
+    maxSessionDurationSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int()
+      .min(900, "sessions last at least 900 seconds")
+      .max(43200, "IAM's maximum is 43200 seconds")
+      .default(3600),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.accounts.length === 0 && d.organizationalUnits.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts"],
+        message: "list the target accounts or organizationalUnits",
+      });
+    }
+    if (d.managedPolicies.length === 0 && d.inlinePolicy === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managedPolicies"],
+        message:
+          "a role with no policy grants nothing; list managedPolicies (e.g. ReadOnlyAccess) or an inlinePolicy",
+      });
+    }
+    d.managedPolicies.forEach((p, i) => {
+      if (isAdministratorAccess(p)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["managedPolicies", i],
+          message:
+            "delegated people get what the job needs, not AdministratorAccess; use ReadOnlyAccess plus an inlinePolicy of the actions the job needs",
+        });
+      }
+    });
+    d.inlinePolicy?.forEach((s, i) => {
+      if (allowsEveryAction(s)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inlinePolicy", i, "Action"],
+          message: 'allowing "*" is administrator access; list the actions the job needs',
+        });
+      }
+    });
+    if (!d.requireMfa) {
+      const users = d.principals.filter((p) => !p.startsWith("role/") && !/:role\//.test(p));
+      if (users.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["requireMfa"],
+          message: `people always sign in with MFA; requireMfa: false is only for role principals (automation), and ${users.map((u) => JSON.stringify(u)).join(", ")} ${users.length === 1 ? "is a user" : "are users"}`,
+        });
+      } else if ((d.withoutMfaJustification ?? "").length < MIN_JUSTIFICATION_LENGTH) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["withoutMfaJustification"],
+          message: `requireMfa: false needs a written reason of at least ${MIN_JUSTIFICATION_LENGTH} characters: which automation, and why it cannot use the organization's role patterns`,
+        });
+      }
+    } else if (d.withoutMfaJustification !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["withoutMfaJustification"],
+        message: "only used with requireMfa: false; remove it",
+      });
+    }
+    if (d.maxMfaAgeSeconds !== undefined && !d.requireMfa) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxMfaAgeSeconds"],
+        message: "only used with requireMfa: true; remove it",
+      });
+    }
+  });
+
+export type DelegationConfig = z.infer<typeof delegationSchema>;
+
+/** The ARN of a configured principal in the identity account. */
+export function principalArn(identityAccountId: string, principal: string): string {
+  if (principal.startsWith("arn:")) return principal;
+  const qualified =
+    principal.startsWith("user/") || principal.startsWith("role/") ? principal : `user/${principal}`;
+  return `arn:aws:iam::${identityAccountId}:${qualified}`;
+}
 
 /** `org-access:delegation`. */
 export const delegationSection = section({
   key: "delegation",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema: z.array(delegationSchema).optional(),
+  crossCheck: (raw, ctx) => {
+    requireStackKind(ctx, "management", "Cross-account delegation (org-access:delegation)");
+    const accounts = rawAccounts(ctx.root);
+    const management = rawManagementAccountName(ctx.root);
+    const names = new Map<string, number>();
+    const roles = new Map<string, number>();
+    asArray(raw).forEach((d, i) => {
+      const at = `${ctx.path}[${i}]`;
+      const delegationName = field(d, "name");
+      if (isString(delegationName)) {
+        const first = names.get(delegationName);
+        if (first !== undefined)
+          ctx.refs.issue(`${at}.name`, `duplicate delegation, already ${ctx.path}[${first}]`);
+        else names.set(delegationName, i);
+      }
+      const role = field(d, "roleName");
+      if (isString(role)) {
+        const first = roles.get(role);
+        if (first !== undefined)
+          ctx.refs.issue(
+            `${at}.roleName`,
+            `role ${JSON.stringify(role)} is already ${ctx.path}[${first}]'s; give each delegation its own role`,
+          );
+        else roles.set(role, i);
+      }
+
+      const identity = field(d, "identityAccount");
+      ctx.refs.account(identity, `${at}.identityAccount`);
+      if (isString(identity) && identity === management) {
+        ctx.refs.issue(
+          `${at}.identityAccount`,
+          "users in the management account would start next to the organization's administration; keep them in a dedicated identity (e.g. security) account",
+        );
+      }
+      const targets = asArray(field(d, "accounts"));
+      ctx.refs.accounts(targets, `${at}.accounts`);
+      ctx.refs.organizationalUnits(field(d, "organizationalUnits"), `${at}.organizationalUnits`);
+      targets.forEach((t, j) => {
+        if (isString(identity) && t === identity) {
+          ctx.refs.issue(
+            `${at}.accounts[${j}]`,
+            "the identity account is where the users are; delegation grants access to other accounts, so remove it",
+          );
+        }
+      });
+
+      const identityId = accounts.find((a) => a.name === identity)?.id;
+      asArray(field(d, "principals")).forEach((p, j) => {
+        if (!isString(p) || identityId === undefined) return;
+        const match = PRINCIPAL_ARN.exec(p);
+        if (match !== null && match[1] !== identityId) {
+          ctx.refs.issue(
+            `${at}.principals[${j}]`,
+            `is in account ${match[1]}, not the identity account ${String(identity)} (${identityId}); users exist only in the identity account`,
+          );
+        }
+      });
+    });
+  },
 });

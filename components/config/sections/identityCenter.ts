@@ -1,9 +1,271 @@
 import { z } from "zod";
+import { rawAccounts, rawManagementAccountName } from "../../cloudformation/config";
+import { NAME_PATTERN } from "../primitives";
+import { asArray, field, isString } from "../refs";
 import { section } from "../section";
+import { identityStatementSchema, managedPolicyName } from "./cicd";
+
+/**
+ * `org-access:identityCenter`: human access through IAM Identity Center. Permission sets by job
+ * function, and account assignments of identity-store groups to permission sets per account or per
+ * OU. Identity Center creates the roles in the member accounts itself. See docs/role-patterns.md.
+ */
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$/;
+/** Identity-store IDs: a GUID, optionally prefixed by ten hexadecimal characters and a hyphen. */
+const GROUP_ID =
+  /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+const ISO_DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?$/;
+const POLICY_PATH = /^\/([\w+=,.@-]+\/)*$/;
+
+/** Identity Center sessions last 1 to 12 hours. */
+export const MIN_SESSION_MINUTES = 60;
+export const MAX_SESSION_MINUTES = 720;
+/** The break-glass set's session: the shortest Identity Center allows. */
+export const BREAK_GLASS_SESSION_MINUTES = 60;
+
+const show = (input: unknown): string => JSON.stringify(input) ?? String(input);
+
+/** Minutes of an ISO 8601 duration (`PT1H`, `PT90M`, `PT1H30M`) or a number of minutes. */
+export function sessionMinutes(value: string | number): number | undefined {
+  if (typeof value === "number") return Number.isInteger(value) ? value : undefined;
+  const match = ISO_DURATION.exec(value);
+  if (match === null || (match[1] === undefined && match[2] === undefined)) return undefined;
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
+
+/** The ISO 8601 form Identity Center stores: `PT1H`, `PT1H30M`, `PT45M`. */
+export function isoDuration(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `PT${hours > 0 ? `${hours}H` : ""}${rest > 0 || hours === 0 ? `${rest}M` : ""}`;
+}
+
+const sessionDuration = z
+  .union([z.string(), z.number()], {
+    error: "expected an ISO 8601 duration such as PT1H, or a number of minutes",
+  })
+  .transform((value, ctx) => {
+    const minutes = sessionMinutes(value);
+    if (minutes === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${show(value)} is not a duration; write ISO 8601 such as PT1H or PT1H30M, or a whole number of minutes`,
+      });
+      return z.NEVER;
+    }
+    if (minutes < MIN_SESSION_MINUTES || minutes > MAX_SESSION_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${show(value)} is outside what Identity Center accepts; use 1 to 12 hours (PT1H to PT12H)`,
+      });
+      return z.NEVER;
+    }
+    return isoDuration(minutes);
+  });
+
+const customerManagedPolicySchema = z.union(
+  [
+    z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
+    z
+      .object({
+        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
+        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
+      })
+      .strict(),
+  ],
+  { error: "expected a policy name, or { name, path }" },
+);
+
+const boundarySchema = z
+  .object({
+    /** An AWS managed policy as the boundary, by name or ARN. */
+    managedPolicy: managedPolicyName.optional(),
+    /** A customer managed policy (which must exist with this name in every assigned account). */
+    customerManagedPolicy: z
+      .object({
+        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
+        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((b) => (b.managedPolicy === undefined) !== (b.customerManagedPolicy === undefined), {
+    message: "set exactly one of managedPolicy or customerManagedPolicy",
+  });
+
+const permissionSetSchema = z
+  .object({
+    /** The permission set's name, shown on the AWS access portal (and in role names `AWSReservedSSO_<name>_...`). */
+    name: z.string({ error: "expected the permission set's name" }).regex(PERMISSION_SET_NAME, {
+      error: (issue) =>
+        `${show(issue.input)} is not a valid permission set name; use 1 to 32 letters, digits and + = , . @ _ -`,
+    }),
+    description: z.string().max(700, "Identity Center accepts at most 700 characters").optional(),
+    /** Session length, ISO 8601 (`PT1H`) or minutes; one hour by default. */
+    sessionDuration: sessionDuration.optional(),
+    /** AWS managed policies (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or their ARNs. */
+    managedPolicies: z.array(managedPolicyName).default([]),
+    /** Customer managed policies referenced by name (and path); they must exist in every assigned account. */
+    customerManagedPolicies: z.array(customerManagedPolicySchema).default([]),
+    /** Statements of the set's inline policy. */
+    inlinePolicy: z
+      .array(identityStatementSchema)
+      .min(1, "list at least one statement, or remove inlinePolicy")
+      .optional(),
+    /** A permissions boundary on the roles Identity Center creates from this set. */
+    permissionsBoundary: boundarySchema.optional(),
+    /** The emergency set: a one-hour session, tagged so its use stands out. */
+    breakGlass: z.boolean({ error: "expected true or false" }).default(false),
+  })
+  .strict()
+  .superRefine((set, ctx) => {
+    if (
+      set.managedPolicies.length === 0 &&
+      set.customerManagedPolicies.length === 0 &&
+      set.inlinePolicy === undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managedPolicies"],
+        message:
+          "a permission set with no policy grants nothing; list managedPolicies, customerManagedPolicies or an inlinePolicy",
+      });
+    }
+    if (
+      set.breakGlass &&
+      set.sessionDuration !== undefined &&
+      sessionMinutes(set.sessionDuration) !== BREAK_GLASS_SESSION_MINUTES
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sessionDuration"],
+        message: `a break-glass session lasts ${isoDuration(BREAK_GLASS_SESSION_MINUTES)}, the shortest Identity Center allows; remove sessionDuration or set it to PT1H`,
+      });
+    }
+  });
+
+const assignmentSchema = z
+  .object({
+    /** A group name from `groups`. */
+    group: z.string({ error: "expected a group name from identityCenter.groups" }),
+    /** A permission set name from `permissionSets`. */
+    permissionSet: z.string({ error: "expected a permission set name from identityCenter.permissionSets" }),
+    /** Accounts by name. */
+    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
+    /** OUs by name: every account in them is assigned. */
+    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+  })
+  .strict()
+  .refine((a) => a.accounts.length > 0 || a.organizationalUnits.length > 0, {
+    message: "list the accounts or organizationalUnits this assignment applies to",
+  });
+
+const schema = z
+  .object({
+    /** The Identity Center instance: `arn:aws:sso:::instance/ssoins-...` (IAM Identity Center console, Settings). */
+    instanceArn: z.string({ error: "expected the Identity Center instance ARN" }).regex(INSTANCE_ARN, {
+      error: (issue) =>
+        `${show(issue.input)} is not an Identity Center instance ARN; it looks like arn:aws:sso:::instance/ssoins-1234567890abcdef`,
+    }),
+    /** The identity store (`d-...`), for reference in outputs. */
+    identityStoreId: z
+      .string()
+      .regex(IDENTITY_STORE_ID, "an identity store ID looks like d-1234567890")
+      .optional(),
+    /** Account (by name) that administers Identity Center: the management account or its delegated administrator. */
+    account: z.string({ error: "expected an account name" }).optional(),
+    /** Group name (used in this config) to identity-store group ID. */
+    groups: z.record(
+      z.string().regex(NAME_PATTERN, "a group key is 1 to 40 lower-case letters, digits and hyphens"),
+      z.string({ error: "expected the group's identity-store ID" }).regex(GROUP_ID, {
+        error: (issue) =>
+          `${show(issue.input)} is not an identity-store group ID; copy the Group ID from IAM Identity Center, Groups (a GUID)`,
+      }),
+    ),
+    permissionSets: z.array(permissionSetSchema).min(1, "list at least one permission set"),
+    assignments: z.array(assignmentSchema).default([]),
+  })
+  .strict()
+  .optional();
+
+export type IdentityCenterConfig = NonNullable<z.infer<typeof schema>>;
+export type PermissionSetConfig = z.infer<typeof permissionSetSchema>;
+export type AccountAssignmentConfig = z.infer<typeof assignmentSchema>;
 
 /** `org-access:identityCenter`. */
 export const identityCenterSection = section({
   key: "identityCenter",
-  schema: z.object({}).strict().optional(),
-  crossCheck: () => undefined,
+  schema,
+  crossCheck: (raw, ctx) => {
+    const management = rawManagementAccountName(ctx.root);
+    const home = field(ctx.root.deployment, "account");
+    const adminAccount = field(raw, "account") ?? management;
+    ctx.refs.account(field(raw, "account"), `${ctx.path}.account`);
+    if (isString(adminAccount) && isString(home) && adminAccount !== home) {
+      ctx.refs.issue(
+        `${ctx.path}.account`,
+        `permission sets live in ${JSON.stringify(adminAccount)}, and this stack deploys from ${JSON.stringify(home)}; move org-access:identityCenter to the stack of that account, or set account: ${home} if Identity Center is delegated there`,
+      );
+    }
+
+    const groups = field(raw, "groups");
+    const groupNames = new Set(groups !== null && typeof groups === "object" ? Object.keys(groups) : []);
+    const setNames = new Map<string, number>();
+    asArray(field(raw, "permissionSets")).forEach((set, i) => {
+      const setName = field(set, "name");
+      if (!isString(setName)) return;
+      const first = setNames.get(setName);
+      if (first !== undefined)
+        ctx.refs.issue(
+          `${ctx.path}.permissionSets[${i}].name`,
+          `duplicate permission set, already ${ctx.path}.permissionSets[${first}]`,
+        );
+      else setNames.set(setName, i);
+    });
+
+    const accounts = rawAccounts(ctx.root);
+    asArray(field(raw, "assignments")).forEach((assignment, i) => {
+      const at = `${ctx.path}.assignments[${i}]`;
+      const group = field(assignment, "group");
+      if (isString(group) && !groupNames.has(group)) {
+        ctx.refs.issue(
+          `${at}.group`,
+          `unknown group ${JSON.stringify(group)}; add it to ${ctx.path}.groups with its identity-store ID (known: ${[...groupNames].sort().join(", ") || "none"})`,
+        );
+      }
+      const set = field(assignment, "permissionSet");
+      if (isString(set) && !setNames.has(set)) {
+        ctx.refs.issue(
+          `${at}.permissionSet`,
+          `unknown permission set ${JSON.stringify(set)}; use a name from ${ctx.path}.permissionSets (${[...setNames.keys()].sort().join(", ") || "none"})`,
+        );
+      }
+      ctx.refs.accounts(field(assignment, "accounts"), `${at}.accounts`);
+      ctx.refs.organizationalUnits(field(assignment, "organizationalUnits"), `${at}.organizationalUnits`);
+
+      const ous = asArray(field(assignment, "organizationalUnits")).filter(isString);
+      ous.forEach((ou, j) => {
+        const known = asArray(ctx.root.organizationalUnits).some((o) => field(o, "name") === ou);
+        if (known && !accounts.some((a) => a.ou === ou)) {
+          ctx.refs.issue(
+            `${at}.organizationalUnits[${j}]`,
+            `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, so this assignment reaches nothing there; add its accounts or remove it`,
+          );
+        }
+      });
+      const named = asArray(field(assignment, "accounts")).filter(isString);
+      const reachesManagement =
+        management !== undefined && (named.includes(management) || ous.includes("root"));
+      if (reachesManagement && isString(adminAccount) && adminAccount !== management) {
+        ctx.refs.issue(
+          `${at}.accounts`,
+          `a delegated Identity Center administrator (${adminAccount}) cannot assign access to the management account; assign it from the management stack, or remove ${management} here`,
+        );
+      }
+    });
+  },
 });

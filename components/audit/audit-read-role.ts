@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument } from "../iam/documents";
+import { AccessRole } from "../iam/role";
+import { roleTrust } from "../iam/trust";
+
+export interface AuditReadRoleArgs {
+  /** The role's IAM name, the same in every member account (`AuditReadRole`). */
+  readonly roleName: string;
+  /** The security account's automation role: the only principal trusted. */
+  readonly automationRoleArn: pulumi.Input<string>;
+  /** The organization both accounts belong to (`aws:PrincipalOrgID`). */
+  readonly organizationId: string;
+  /** Read-only managed policies (`SecurityAudit` by default). */
+  readonly managedPolicies: readonly string[];
+  /** A tighter custom read policy, if config gives one. */
+  readonly readPolicy?: PolicyDocument;
+  /** Permissions boundary of the account, if it has one. */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+  /** Longest session, in seconds. */
+  readonly maxSessionDuration?: number;
+}
+
+/**
+ * The central audit read role in a member account: read and detect only, assumable only by the
+ * security account's automation role from inside the organization.
+ */
+export class AuditReadRole extends pulumi.ComponentResource {
+  public readonly role: AccessRole;
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: AuditReadRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("org-access:audit:AuditReadRole", name, {}, opts);
+    if (opts.provider === undefined && opts.parent === undefined) {
+      throw new pulumi.ResourceError(
+        `AuditReadRole \`${name}\` needs the member account's \`provider\`; default providers are disabled`,
+        this,
+      );
+    }
+    if (args.managedPolicies.length === 0 && args.readPolicy === undefined) {
+      throw new pulumi.ResourceError(`\`${name}\` has neither \`managedPolicies\` nor \`readPolicy\``, this);
+    }
+    this.role = new AccessRole(
+      `${name}-role`,
+      {
+        roleName: args.roleName,
+        description: "Central audit: read-only access for the security account's automation (org-access)",
+        trustPolicy: roleTrust({
+          sid: "TrustSecurityAutomation",
+          roleArns: [args.automationRoleArn],
+          organizationId: args.organizationId,
+        }),
+        managedPolicies: args.managedPolicies,
+        inlinePolicies: args.readPolicy === undefined ? undefined : { AuditRead: args.readPolicy },
+        permissionsBoundary: args.permissionsBoundary,
+        maxSessionDuration: args.maxSessionDuration ?? 3600,
+      },
+      { parent: this },
+    );
+    this.arn = this.role.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+}

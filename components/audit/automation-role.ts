@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { allowAssumeRoleArns, policyDocument } from "../iam/documents";
+import { AccessRole } from "../iam/role";
+import { sameAccountTrust } from "../iam/trust";
+
+export interface AuditAutomationRoleArgs {
+  /** The role's IAM name in the security account. */
+  readonly roleName: string;
+  /** The security account's ID. */
+  readonly accountId: string;
+  /** Principals of the security account that may start from it; the account itself when empty. */
+  readonly trustedPrincipalArns: readonly string[];
+  /** The audit read roles of the member accounts: the only roles it may assume. */
+  readonly auditRoleArns: readonly string[];
+  /** Permissions boundary of the security account, if it has one. */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+}
+
+/**
+ * The security account's audit automation role: the start of the audit chain. Principals of its own
+ * account assume it; it may assume exactly the audit read roles and nothing else.
+ */
+export class AuditAutomationRole extends pulumi.ComponentResource {
+  public readonly role: AccessRole;
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: AuditAutomationRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("org-access:audit:AuditAutomationRole", name, {}, opts);
+    if (opts.provider === undefined && opts.parent === undefined) {
+      throw new pulumi.ResourceError(
+        `AuditAutomationRole \`${name}\` needs the security account's \`provider\`; default providers are disabled`,
+        this,
+      );
+    }
+    if (args.auditRoleArns.length === 0) {
+      throw new pulumi.ResourceError(
+        `\`auditRoleArns\` of \`${name}\` is empty: the automation reaches nothing`,
+        this,
+      );
+    }
+    this.role = new AccessRole(
+      `${name}-role`,
+      {
+        roleName: args.roleName,
+        description:
+          "Security automation: may only assume the member accounts' audit read roles (org-access)",
+        trustPolicy: sameAccountTrust({
+          sid: "TrustSecurityAccountPrincipals",
+          accountId: args.accountId,
+          principalArns: [...args.trustedPrincipalArns],
+        }),
+        inlinePolicies: {
+          AssumeAuditReadRoles: policyDocument([
+            allowAssumeRoleArns("AssumeAuditReadRoles", [...args.auditRoleArns].sort()),
+          ]),
+        },
+        permissionsBoundary: args.permissionsBoundary,
+        maxSessionDuration: 3600,
+      },
+      { parent: this },
+    );
+    this.arn = this.role.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+}

@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Conditions, policyDocument, PolicyDocument, toJson } from "../iam/documents";
+
+/** The group's side: `sts:AssumeRole` on exactly the delegation's role ARNs, under the trust's conditions. */
+export function delegationGroupPolicyDocument(args: {
+  sid: string;
+  roleArns: readonly string[];
+  conditions?: Conditions;
+}): PolicyDocument {
+  if (args.roleArns.length === 0) throw new Error("org-access: a delegation group policy needs a role ARN");
+  const sorted = [...args.roleArns].sort();
+  return policyDocument([
+    {
+      Sid: args.sid,
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: sorted.length === 1 ? sorted[0] : sorted,
+      ...(args.conditions === undefined ? {} : { Condition: args.conditions }),
+    },
+  ]);
+}
+
+export interface DelegationGroupPolicyArgs {
+  /** The group's name in the identity account. */
+  readonly groupName: string;
+  /** Whether this component creates the group (otherwise it must exist). */
+  readonly createGroup: boolean;
+  /** The inline policy's name on the group. */
+  readonly policyName: string;
+  /** The policy, from `delegationGroupPolicyDocument`. */
+  readonly policy: PolicyDocument;
+}
+
+/**
+ * The identity account's half of classic delegation: the group whose members may switch into the
+ * target roles. Permissions go to the group, never to individual users, so joining and leaving the
+ * group is the whole access review.
+ */
+export class DelegationGroupPolicy extends pulumi.ComponentResource {
+  public readonly group?: aws.iam.Group;
+  public readonly groupPolicy: aws.iam.GroupPolicy;
+
+  constructor(name: string, args: DelegationGroupPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("org-access:delegation:DelegationGroupPolicy", name, {}, opts);
+    if (opts.provider === undefined && opts.parent === undefined) {
+      throw new pulumi.ResourceError(
+        `DelegationGroupPolicy \`${name}\` needs the identity account's \`provider\`; default providers are disabled`,
+        this,
+      );
+    }
+    if (args.createGroup) {
+      this.group = new aws.iam.Group(`${name}-group`, { name: args.groupName }, { parent: this });
+    }
+    this.groupPolicy = new aws.iam.GroupPolicy(
+      `${name}-policy`,
+      {
+        group: this.group?.name ?? args.groupName,
+        name: args.policyName,
+        policy: toJson(args.policy),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ groupName: args.groupName });
+  }
+}
