@@ -1,12 +1,12 @@
-import * as fs from "fs";
-import * as path from "path";
-import { ProgramRun, REPO_ROOT } from "../mock-runtime";
 import type { OrgAccessConfig } from "../../components/config";
+import { HarnessResource, startPack } from "../analyzer-harness";
+import { ProgramRun } from "../mock-runtime";
 import { Finding } from "./types";
 
 /**
  * Step 2 of the plan: the policy pack over the recorded resources, through the analyzer protocol the
- * Pulumi CLI uses (tools/analyzer-harness.ts starts the pack the way the CLI does), so the findings are
+ * Pulumi CLI uses (tools/analyzer-harness.ts starts the pack the way the CLI does, applies config
+ * defaults as the CLI does, and sends each resource with its provider's inputs), so the findings are
  * what `pulumi preview --policy-pack policy-pack` would report.
  */
 export interface PolicyOutcome {
@@ -15,13 +15,55 @@ export interface PolicyOutcome {
   readonly findings: Finding[];
 }
 
-const HARNESS = path.join(REPO_ROOT, "tools", "analyzer-harness.ts");
+/** The program's AWS resources as the pack receives them: inputs, the provider's inputs, options. */
+export function packResources(run: ProgramRun): HarnessResource[] {
+  const providers = new Map(run.providers.map((p) => [p.urn, p]));
+  return run.resources
+    .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+    .map((r) => {
+      const provider = r.providerUrn === undefined ? undefined : providers.get(r.providerUrn);
+      return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.inputs,
+        provider:
+          provider === undefined
+            ? undefined
+            : {
+                type: "pulumi:providers:aws",
+                name: provider.name,
+                urn: provider.urn,
+                props: provider.inputs,
+              },
+        opts: { protect: r.protect, parent: r.parent },
+        parent: r.parent,
+        dependencies: r.dependencies,
+      };
+    });
+}
+
+/** Org facts from the stack config: every rule that needs them gets them, as pack config would. */
+export function orgFactsOf(config: OrgAccessConfig) {
+  return {
+    organizationId: config.organization.id,
+    managementAccountId: config.organization.managementAccountId,
+    organizationAccountIds: config.accounts.map((a) => a.id),
+  };
+}
 
 export async function runPolicyPack(run: ProgramRun, config: OrgAccessConfig): Promise<PolicyOutcome> {
-  void run;
-  void config;
-  if (!fs.existsSync(HARNESS)) {
-    return { ran: false, note: "tools/analyzer-harness.ts is not in this checkout", findings: [] };
+  const pack = await startPack({ org: orgFactsOf(config), stack: run.stack, project: "org-access" });
+  try {
+    const { resources, stack } = await pack.analyzeAll(packResources(run));
+    const findings = [...resources, ...stack].map((d) => ({
+      policy: d.policyName,
+      enforcementLevel: d.enforcementLevel,
+      ...(d.urn ? { urn: d.urn } : {}),
+      message: d.message,
+    }));
+    return { ran: true, findings };
+  } finally {
+    await pack.stop();
   }
-  return { ran: false, note: "the analyzer harness is present but not wired in yet", findings: [] };
 }
