@@ -1,3 +1,4 @@
+import { pipelineDeployRoleArns } from "../pipeline/names";
 import * as pulumi from "@pulumi/pulumi";
 import { ScpConfig } from "../config/sections/guardrails";
 import { Capability, StackContext } from "../context";
@@ -21,6 +22,8 @@ export function deployingPrincipalArns(ctx: StackContext, scp: ScpConfig): strin
       `arn:aws:iam::*:role/${ctx.config.providers.roleName}`,
       ...STACKSET_EXECUTION_ROLE_PATTERNS,
       ...(ctx.config.deployment.roleArn === undefined ? [] : [ctx.config.deployment.roleArn]),
+      // The pipeline's deploy roles are the only writers besides the roles above.
+      ...pipelineDeployRoleArns(ctx.config, ctx.accounts),
       ...scp.exemptPrincipalArns,
     ]),
   ];

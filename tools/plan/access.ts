@@ -231,6 +231,12 @@ export async function evaluate(
     context["aws:MultiFactorAuthPresent"] = "true";
     notes.push("with MFA");
   }
+  const sessionName = firstValue(statements, "sts:RoleSessionName");
+  if (sessionName !== undefined) {
+    // A caller names its session as the trust requires (the pipeline's `gha-<run id>`).
+    context["sts:RoleSessionName"] = sessionName.replace(/\*/g, "run-1").replace(/\?/g, "x");
+    notes.push(`as session ${context["sts:RoleSessionName"]}`);
+  }
   const sourceIp = firstValue(statements, "aws:SourceIp");
   if (sourceIp !== undefined) {
     context["aws:SourceIp"] = sourceIp.split("/")[0];
