@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuditAutomationRole } from "../audit/automation-role";
 import { AuditReadRole } from "../audit/audit-read-role";
+import { stackTargets } from "../audit/targets";
 import { Capability } from "../context";
 import { policyDocument, PolicyStatement } from "../iam/documents";
 import { roleArn } from "../naming";
 
 /**
- * The `audit` capability (management stack, `rollout.mode: providers`): the audit read role in each
- * target account of this stack's scope, and (organization-wide, unless config says it exists) the
- * security account's automation role that alone may assume them. A StackSet rollout mode can be
+ * The `audit` capability. The security stack creates the automation role in its own account
+ * (organization-wide); the management stack (`rollout.mode: providers`) creates the audit read role
+ * in each target account of its scope, trusting that role by its ARN. Deploy the security stack
+ * first: IAM refuses a trust naming a role that does not exist. A StackSet rollout mode can be
  * added under `rollout.mode` later.
  */
 export const audit: Capability = {
@@ -19,10 +21,15 @@ export const audit: Capability = {
     const automationAccount = ctx.accounts.get(config.automationAccount);
     const automationRoleArn = roleArn(automationAccount.id, config.automationRoleName);
     const targets = ctx.accounts.resolve(config.targets);
+    const common = {
+      rolloutMode: config.rollout.mode,
+      automationAccount: automationAccount.name,
+      roleName: config.roleName,
+    };
 
-    let automation: AuditAutomationRole | undefined;
-    if (config.automationRole.create && ctx.organizationWide) {
-      automation = new AuditAutomationRole(
+    if (ctx.kind === "security") {
+      if (!ctx.organizationWide) return undefined;
+      const automation = new AuditAutomationRole(
         "audit-automation",
         {
           roleName: config.automationRoleName,
@@ -31,9 +38,10 @@ export const audit: Capability = {
           auditRoleArns: targets.map((a) => roleArn(a.id, config.roleName)),
           permissionsBoundary: ctx.boundaries.forRole(automationAccount.name, config.automationRoleName),
         },
-        { provider: ctx.providers.forAccount(automationAccount) },
+        { provider: ctx.providers.home },
       );
       ctx.inventory.add(automationAccount.name, config.automationRoleName);
+      return { ...common, automationRoleArn: automation.arn, targetAccounts: targets.map((a) => a.name) };
     }
 
     const readPolicy =
@@ -41,7 +49,7 @@ export const audit: Capability = {
         ? undefined
         : policyDocument(config.inlinePolicy.map((s) => ({ ...s }) as PolicyStatement));
     const roles: Record<string, pulumi.Output<string>> = {};
-    for (const account of ctx.accounts.scoped(targets)) {
+    for (const account of stackTargets(ctx, targets)) {
       const role = new AuditReadRole(
         `audit-read-${account.name}`,
         {
@@ -53,21 +61,11 @@ export const audit: Capability = {
           permissionsBoundary: ctx.boundaries.forRole(account.name, config.roleName),
           maxSessionDuration: config.maxSessionDurationSeconds,
         },
-        // IAM refuses a trust naming a role that does not exist yet.
-        {
-          provider: ctx.providers.forAccount(account),
-          dependsOn: automation === undefined ? [] : [automation],
-        },
+        { provider: ctx.providers.forAccount(account) },
       );
       ctx.inventory.add(account.name, config.roleName);
       roles[account.name] = role.arn;
     }
-    return {
-      rolloutMode: config.rollout.mode,
-      automationAccount: automationAccount.name,
-      automationRoleArn: automation?.arn ?? automationRoleArn,
-      roleName: config.roleName,
-      roles,
-    };
+    return { ...common, automationRoleArn, roles };
   },
 };

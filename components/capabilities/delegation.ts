@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DelegationConfig, principalArn } from "../config/sections/delegation";
+import { stackTargets } from "../audit/targets";
 import { Capability } from "../context";
 import { delegationGroupPolicyDocument, DelegationGroupPolicy } from "../delegation/group-policy";
 import { DelegatedRole } from "../delegation/delegated-role";
@@ -58,7 +59,7 @@ export const delegation: Capability = {
         principals,
         roles: {},
       };
-      for (const account of ctx.accounts.scoped(targets)) {
+      for (const account of stackTargets(ctx, targets)) {
         const role = new DelegatedRole(
           `delegation-${d.name}-${account.name}`,
           {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rawAccounts, requireStackKind } from "../../cloudformation/config";
+import { rawAccounts } from "../../cloudformation/config";
 import { roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
 import { section } from "../section";
@@ -7,8 +7,9 @@ import { allowsEveryAction, identityStatementSchema, managedPolicyName } from ".
 
 /**
  * `org-access:audit`: the central audit read role. Member accounts get a read-only role that only
- * the security account's automation role may assume, inside the organization. See
- * docs/role-patterns.md.
+ * the security account's automation role may assume, inside the organization. The same key goes in
+ * both stack files: the security stack creates the automation role in its own account, the
+ * management stack the read roles in the targets. See docs/role-patterns.md.
  */
 
 export const DEFAULT_AUDIT_ROLE_NAME = "AuditReadRole";
@@ -26,11 +27,6 @@ const schema = z
     automationRoleName: roleName.default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME),
     automationRole: z
       .object({
-        /**
-         * `true`: this stack creates the automation role (through the security account's provider);
-         * `false`: it exists already (created by the security stack or by hand) and is only trusted.
-         */
-        create: z.boolean({ error: "expected true or false" }).default(true),
         /** Principals of the automation account that may start from it (ARNs); default: that account. */
         trustedPrincipalArns: z
           .array(
@@ -44,7 +40,7 @@ const schema = z
           .default([]),
       })
       .strict()
-      .default({ create: true, trustedPrincipalArns: [] }),
+      .default({ trustedPrincipalArns: [] }),
     /** The read role's name in every target account. */
     roleName: roleName.default(DEFAULT_AUDIT_ROLE_NAME),
     /** Where the read role goes. */
@@ -118,8 +114,8 @@ export const auditSection = section({
   key: "audit",
   schema: schema.optional(),
   crossCheck: (raw, ctx) => {
-    // Per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
-    requireStackKind(ctx, "management", "The audit read role (org-access:audit)");
+    const kind = field(ctx.root.deployment, "kind");
+    const home = field(ctx.root.deployment, "account");
     const automation = field(raw, "automationAccount") ?? DEFAULT_AUDIT_ACCOUNT;
     const at = `${ctx.path}.automationAccount`;
     if (isString(automation) && !rawAccounts(ctx.root).some((a) => a.name === automation)) {
@@ -128,6 +124,12 @@ export const auditSection = section({
         field(raw, "automationAccount") === undefined
           ? `defaults to "security", and no account has that name; set automationAccount to the security account's name`
           : `unknown account ${JSON.stringify(automation)}; use a name from org-access:accounts`,
+      );
+    } else if (kind === "security" && isString(automation) && isString(home) && automation !== home) {
+      // The security stack creates the automation role in its own account, with its own credentials.
+      ctx.refs.issue(
+        at,
+        `the security stack creates the automation role in its own account ${JSON.stringify(home)}; set automationAccount: ${home}`,
       );
     }
     const targets = field(raw, "targets");

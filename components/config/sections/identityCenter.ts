@@ -205,7 +205,9 @@ export const identityCenterSection = section({
     const home = field(ctx.root.deployment, "account");
     const adminAccount = field(raw, "account") ?? management;
     ctx.refs.account(field(raw, "account"), `${ctx.path}.account`);
-    if (isString(adminAccount) && isString(home) && adminAccount !== home) {
+    // A management stack deploying from another account is reported by the core checks already.
+    const homeMismatch = field(ctx.root.deployment, "kind") === "management" && home !== management;
+    if (isString(adminAccount) && isString(home) && adminAccount !== home && !homeMismatch) {
       ctx.refs.issue(
         `${ctx.path}.account`,
         `permission sets live in ${JSON.stringify(adminAccount)}, and this stack deploys from ${JSON.stringify(home)}; move org-access:identityCenter to the stack of that account, or set account: ${home} if Identity Center is delegated there`,
