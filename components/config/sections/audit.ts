@@ -54,10 +54,23 @@ const schema = z
         message: "list the organizationalUnits or accounts that get the audit read role",
       }),
     /** Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy. */
-    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]),
+    managedPolicies: z
+      .array(
+        managedPolicyName.refine((policy) => !WRITE_POLICIES.test(policy), {
+          error: (issue) =>
+            `${String(issue.input)} writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy`,
+        }),
+      )
+      .default(["SecurityAudit"]),
     /** A tighter custom read policy, instead of or besides the managed ones. */
     inlinePolicy: z
-      .array(identityStatementSchema)
+      .array(
+        identityStatementSchema.refine((statement) => !allowsEveryAction(statement), {
+          path: ["Action"],
+          message:
+            'allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
+        }),
+      )
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
     /** How the role reaches the accounts; `providers` (one provider per account) for now. */
@@ -79,25 +92,6 @@ const schema = z
   })
   .strict()
   .superRefine((audit, ctx) => {
-    audit.managedPolicies.forEach((policy, i) => {
-      if (WRITE_POLICIES.test(policy)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["managedPolicies", i],
-          message: `${policy} writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy`,
-        });
-      }
-    });
-    audit.inlinePolicy?.forEach((statement, i) => {
-      if (allowsEveryAction(statement)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy", i, "Action"],
-          message:
-            'allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
-        });
-      }
-    });
     if (audit.managedPolicies.length === 0 && audit.inlinePolicy === undefined) {
       ctx.addIssue({
         code: "custom",

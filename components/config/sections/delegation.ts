@@ -80,10 +80,22 @@ const delegationSchema = z
     /** Networks the calls must come from (`aws:SourceIp`), e.g. the office's static address. */
     sourceIpRanges: z.array(cidr).min(1, "list at least one range, or remove sourceIpRanges").optional(),
     /** AWS managed policies of the role, e.g. ReadOnlyAccess. */
-    managedPolicies: z.array(managedPolicyName).default([]),
+    managedPolicies: z
+      .array(
+        managedPolicyName.refine((p) => !isAdministratorAccess(p), {
+          message:
+            "delegated people get what the job needs, not AdministratorAccess; use ReadOnlyAccess plus an inlinePolicy of the actions the job needs",
+        }),
+      )
+      .default([]),
     /** The role's inline statements; each also requires MFA and the source ranges, as the trust does. */
     inlinePolicy: z
-      .array(identityStatementSchema)
+      .array(
+        identityStatementSchema.refine((st) => !allowsEveryAction(st), {
+          path: ["Action"],
+          message: 'allowing "*" is administrator access; list the actions the job needs',
+        }),
+      )
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
     /** Longest session of the role. */
@@ -111,25 +123,6 @@ const delegationSchema = z
           "a role with no policy grants nothing; list managedPolicies (e.g. ReadOnlyAccess) or an inlinePolicy",
       });
     }
-    d.managedPolicies.forEach((p, i) => {
-      if (isAdministratorAccess(p)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["managedPolicies", i],
-          message:
-            "delegated people get what the job needs, not AdministratorAccess; use ReadOnlyAccess plus an inlinePolicy of the actions the job needs",
-        });
-      }
-    });
-    d.inlinePolicy?.forEach((s, i) => {
-      if (allowsEveryAction(s)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["inlinePolicy", i, "Action"],
-          message: 'allowing "*" is administrator access; list the actions the job needs',
-        });
-      }
-    });
     if (!d.requireMfa) {
       const users = d.principals.filter((p) => !p.startsWith("role/") && !/:role\//.test(p));
       if (users.length > 0) {

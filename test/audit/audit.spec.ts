@@ -1,0 +1,219 @@
+import * as assert from "assert";
+import { exampleValue, ofType, ProgramRun, runExample } from "../harness";
+import {
+  attachedPolicies,
+  ID,
+  inlinePolicies,
+  issuesOf,
+  ORG_ID,
+  roleIn,
+  rolesNamed,
+  trustOf,
+  unboundedRoles,
+} from "../cicd/helpers";
+
+const AUTOMATION = `arn:aws:iam::${ID.security}:role/audit-automation`;
+const audit = (account: keyof typeof ID) => `arn:aws:iam::${ID[account]}:role/AuditReadRole`;
+const ALL = [
+  "management",
+  "security",
+  "log-archive",
+  "tooling",
+  "infra-ops",
+  "prod",
+  "staging",
+  "dev",
+  "sandbox",
+] as const;
+
+type Audit = Record<string, unknown>;
+const example = () => exampleValue<Audit>("management", "audit");
+
+describe("central audit read role in the example organization", () => {
+  let management: ProgramRun;
+  let security: ProgramRun;
+  let custom: ProgramRun;
+  before(async () => {
+    management = await runExample("management");
+    security = await runExample("security");
+    custom = await runExample("management", {
+      audit: {
+        ...example(),
+        targets: { accounts: ["prod"] },
+        managedPolicies: [],
+        inlinePolicy: [
+          {
+            Sid: "ReadConfigRules",
+            Action: ["config:DescribeConfigRules", "config:DescribeComplianceByConfigRule"],
+            Resource: "*",
+          },
+        ],
+      },
+    });
+  });
+
+  it("creates AuditReadRole in every target account through that account's provider, the management copy included", () => {
+    assert.deepStrictEqual(
+      rolesNamed(management, "AuditReadRole")
+        .map((r) => r.account)
+        .sort(),
+      ALL.map((a) => ID[a]).sort(),
+    );
+    assert.strictEqual(roleIn(management, "AuditReadRole", ID.prod).name, "audit-read-prod-role-role");
+  });
+
+  it("trusts only the security account's automation role, with aws:PrincipalOrgID, and carries SecurityAudit only", () => {
+    for (const account of ALL) {
+      const role = roleIn(management, "AuditReadRole", ID[account]);
+      assert.deepStrictEqual(trustOf(role), {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "TrustSecurityAutomation",
+            Effect: "Allow",
+            Principal: { AWS: AUTOMATION },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+          },
+        ],
+      });
+      assert.deepStrictEqual(attachedPolicies(management, role), ["arn:aws:iam::aws:policy/SecurityAudit"]);
+      assert.deepStrictEqual(inlinePolicies(management, role), {});
+      assert.strictEqual(role.inputs.maxSessionDuration, 3600);
+    }
+  });
+
+  it("uses a tighter custom read policy instead of SecurityAudit when config gives one", () => {
+    assert.deepStrictEqual(
+      rolesNamed(custom, "AuditReadRole").map((r) => r.account),
+      [ID.prod],
+    );
+    const role = roleIn(custom, "AuditReadRole", ID.prod);
+    assert.deepStrictEqual(attachedPolicies(custom, role), []);
+    assert.deepStrictEqual(inlinePolicies(custom, role), {
+      AuditRead: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ReadConfigRules",
+            Effect: "Allow",
+            Action: ["config:DescribeConfigRules", "config:DescribeComplianceByConfigRule"],
+            Resource: "*",
+          },
+        ],
+      },
+    });
+  });
+
+  it("creates the automation role in the security stack's own account: its principals in, exactly the audit roles out", () => {
+    assert.deepStrictEqual(rolesNamed(management, "audit-automation"), []);
+    const role = roleIn(security, "audit-automation", ID.security);
+    const home = security.providers.find((p) => p.urn === role.providerUrn);
+    assert.strictEqual(home?.roleArn, undefined, "the security stack's own credentials, no assumed role");
+    assert.deepStrictEqual(trustOf(role), {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "TrustSecurityAccountPrincipals",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${ID.security}:root` },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:PrincipalAccount": ID.security } },
+        },
+      ],
+    });
+    assert.deepStrictEqual(attachedPolicies(security, role), []);
+    assert.deepStrictEqual(inlinePolicies(security, role), {
+      AssumeAuditReadRoles: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AssumeAuditReadRoles",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: ALL.map(audit).sort(),
+          },
+        ],
+      },
+    });
+    // The security stack creates no read role: those come from the management stack's providers.
+    assert.deepStrictEqual(rolesNamed(security, "AuditReadRole"), []);
+  });
+
+  it("sets the permissions boundary on the audit role in every account that has one", () => {
+    assert.deepStrictEqual(unboundedRoles(management, ["AuditReadRole"]), []);
+    assert.ok(
+      ofType(management, "aws:iam/role:Role").some(
+        (r) => r.inputs.name === "AuditReadRole" && r.inputs.permissionsBoundary !== undefined,
+      ),
+    );
+    assert.strictEqual(roleIn(management, "AuditReadRole", ID.tooling).inputs.permissionsBoundary, undefined);
+  });
+
+  it("lists the roles in the inventory and the outputs of both stacks", () => {
+    const inventory = management.outputs.inventory as Record<string, { roles: Record<string, string> }>;
+    for (const account of ALL) assert.strictEqual(inventory[account].roles.AuditReadRole, audit(account));
+    const out = (management.outputs as { capabilities: { audit: Record<string, unknown> } }).capabilities
+      .audit;
+    assert.deepStrictEqual(
+      { ...out, roles: Object.keys(out.roles as object).sort() },
+      {
+        rolloutMode: "providers",
+        automationAccount: "security",
+        roleName: "AuditReadRole",
+        automationRoleArn: AUTOMATION,
+        roles: [...ALL].sort(),
+      },
+    );
+    const sec = (security.outputs as { capabilities: { audit: Record<string, unknown> } }).capabilities.audit;
+    assert.strictEqual(sec.automationRoleArn, AUTOMATION);
+    assert.deepStrictEqual(sec.targetAccounts, [
+      "management",
+      "security",
+      "log-archive",
+      "tooling",
+      "infra-ops",
+      "prod",
+      "staging",
+      "dev",
+      "sandbox",
+    ]);
+  });
+});
+
+describe("audit config errors", () => {
+  it("keeps the role read-only and names unknown targets", () => {
+    assert.deepStrictEqual(
+      issuesOf({
+        audit: {
+          ...example(),
+          automationAccount: "secops",
+          managedPolicies: ["SecurityAudit", "AdministratorAccess"],
+          inlinePolicy: [{ Action: "*", Resource: "*" }],
+          targets: { organizationalUnits: ["workload"], accounts: ["qa"] },
+          rollout: { mode: "stackset" },
+        },
+      }),
+      [
+        "org-access:audit.managedPolicies[1]: AdministratorAccess writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy",
+        'org-access:audit.inlinePolicy[0].Action: allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
+        'org-access:audit.rollout.mode: "providers" is the only rollout mode for now (a StackSet mode will follow)',
+        'org-access:audit.automationAccount: unknown account "secops"; use a name from org-access:accounts',
+        'org-access:audit.targets.accounts[0]: unknown account "qa"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
+        'org-access:audit.targets.organizationalUnits[0]: unknown organizational unit "workload"; use a name from org-access:organizationalUnits (infrastructure, sandbox, security, workloads)',
+      ],
+    );
+  });
+
+  it("needs targets, and in the security stack an automation account that is the stack's own", () => {
+    assert.deepStrictEqual(issuesOf({ audit: { ...example(), targets: {} } }), [
+      "org-access:audit.targets: list the organizationalUnits or accounts that get the audit read role",
+    ]);
+    assert.deepStrictEqual(
+      issuesOf({ audit: { ...example(), automationAccount: "log-archive" } }, "security"),
+      [
+        'org-access:audit.automationAccount: the security stack creates the automation role in its own account "security"; set automationAccount: security',
+      ],
+    );
+  });
+});
