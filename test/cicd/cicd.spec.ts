@@ -370,6 +370,19 @@ describe("CI/CD config errors", () => {
     );
   });
 
+  it("refuses a deployment role left without any permission", () => {
+    assert.deepStrictEqual(
+      issuesOf({
+        cicd: { ...example(), deploymentRoles: { presets: [], environments: { prod: { statements: [] } } } },
+      }),
+      [
+        'org-access:cicd.deploymentRoles: the deployment role of environment "dev" would have no permission; list presets (scoped-ecs), statements or managedPolicies',
+        'org-access:cicd.deploymentRoles: the deployment role of environment "staging" would have no permission; list presets (scoped-ecs), statements or managedPolicies',
+        'org-access:cicd.deploymentRoles.environments.prod: the deployment role of environment "prod" would have no permission; list presets (scoped-ecs), statements or managedPolicies',
+      ],
+    );
+  });
+
   it("belongs to the management stack", () => {
     assert.deepStrictEqual(issuesOf({ cicd: example() }, "security"), [
       "org-access:cicd: CI/CD roles (org-access:cicd) is deployed by the management stack, and this is a security stack; move this key to Pulumi.management.yaml",

@@ -307,8 +307,29 @@ export const cicdSection = section({
       }
     }
     checkAdministratorRequests(field(raw, "deploymentRoles"), `${ctx.path}.deploymentRoles`, ctx);
+    checkEmptyPermissions(raw, served, ctx);
   },
 });
+
+/** Every served environment's deployment role ends up with some permission (presets default to scoped-ecs). */
+function checkEmptyPermissions(raw: unknown, served: Set<string>, ctx: SectionCheckContext): void {
+  const defaults = field(raw, "deploymentRoles");
+  const overrides = field(defaults, "environments");
+  for (const env of served) {
+    const override = field(overrides, env);
+    const pick = (key: string) => field(override, key) ?? field(defaults, key);
+    const presets = pick("presets") ?? ["scoped-ecs"];
+    const grants = [presets, pick("statements"), pick("managedPolicies")].some((v) => asArray(v).length > 0);
+    if (!grants && field(override, "administratorAccess") === undefined) {
+      ctx.refs.issue(
+        override === undefined
+          ? `${ctx.path}.deploymentRoles`
+          : `${ctx.path}.deploymentRoles.environments.${env}`,
+        `the deployment role of environment ${JSON.stringify(env)} would have no permission; list presets (scoped-ecs), statements or managedPolicies`,
+      );
+    }
+  }
+}
 
 /** AdministratorAccess and `*` actions come only through `administratorAccess` with a justification. */
 function checkAdministratorRequests(permissions: unknown, at: string, ctx: SectionCheckContext): void {
