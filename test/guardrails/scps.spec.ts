@@ -18,6 +18,9 @@ const DEPLOYERS = [
   "arn:aws:iam::*:role/OrganizationAccountAccessRole",
   "arn:aws:iam::*:role/stacksets-exec-*",
   "arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole",
+  // The pipeline's deploy roles (org-access:pipeline), the only other writers.
+  "arn:aws:iam::111111111111:role/org-access-deploy-management",
+  "arn:aws:iam::222222222222:role/org-access-deploy-security",
 ];
 
 type Guardrails = { scps: Record<string, unknown>[]; permissionsBoundary: Record<string, unknown> };

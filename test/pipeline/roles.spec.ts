@@ -261,6 +261,7 @@ describe("pipeline roles", () => {
       `arn:aws:iam::${SECURITY}:role/ComplianceAutomationRole`,
       `arn:aws:iam::${SECURITY}:role/SecurityAccessRole`,
       `arn:aws:iam::${SECURITY}:role/SecurityAutomationRole`,
+      `arn:aws:iam::${SECURITY}:role/audit-automation`,
       DEPLOY_SECURITY,
       `arn:aws:iam::${SECURITY}:role/org-access-preview-security`,
     ]);

@@ -254,9 +254,9 @@ describe("security access from the security stack", () => {
 
   it("lists source and StackSet-created target roles in the inventory", () => {
     const inventory = run.outputs.inventory as Record<string, { roles: Record<string, string> }>;
-    // The pipeline's own roles live in the security account too; this capability's are the others.
+    // The pipeline's roles and the audit automation role live in the security account too.
     const securityAccessRoles = Object.keys(inventory.security.roles).filter(
-      (n) => !n.startsWith("org-access-"),
+      (n) => !n.startsWith("org-access-") && n !== "audit-automation",
     );
     assert.deepStrictEqual(securityAccessRoles, [
       "ComplianceAccessRole",
