@@ -1,5 +1,6 @@
 import { MANAGED_BY_TAG } from "../providers";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
+import { ROLE_CHANGE_ACTIONS } from "../guardrails/actions";
 
 /**
  * What the pipeline's deploy and preview roles may do, as explicit action lists: no `*` action and no
@@ -47,21 +48,8 @@ const ROLE_READ = [
   "iam:ListRoleTags",
 ];
 
-/** Changes to an existing role; creation is separate because it is authorised by the request's tags. */
-const ROLE_WRITE = [
-  "iam:AttachRolePolicy",
-  "iam:DeleteRole",
-  "iam:DeleteRolePermissionsBoundary",
-  "iam:DeleteRolePolicy",
-  "iam:DetachRolePolicy",
-  "iam:PutRolePermissionsBoundary",
-  "iam:PutRolePolicy",
-  "iam:TagRole",
-  "iam:UntagRole",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:UpdateRole",
-  "iam:UpdateRoleDescription",
-];
+/** Changes to an existing role (the calls the role-protection SCP reserves for the deploy roles). */
+const ROLE_WRITE = [...ROLE_CHANGE_ACTIONS];
 
 const POLICY_READ = [
   "iam:GetPolicy",
