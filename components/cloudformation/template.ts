@@ -31,7 +31,7 @@ export interface CfnRoleSpec {
   /** The trust policy, from a builder of `iam/trust.ts`; plain strings only (a template has no Outputs). */
   readonly trustPolicy: PolicyDocument;
   /** Full ARNs of the managed policies to attach. */
-  readonly managedPolicyArns: readonly string[];
+  readonly managedPolicies: readonly string[];
   /** What the role is for. */
   readonly description?: string;
   /** Longest session in seconds. */
@@ -52,7 +52,7 @@ export function iamRoleResource(spec: CfnRoleSpec): CfnResource {
     RoleName: spec.roleName,
     AssumeRolePolicyDocument: spec.trustPolicy,
     // A template's role carries its managed policies inline: CloudFormation has no attachment resource.
-    ManagedPolicyArns: [...spec.managedPolicyArns],
+    ManagedPolicyArns: [...spec.managedPolicies],
     MaxSessionDuration: spec.maxSessionDuration ?? 3600,
   };
   if (spec.description !== undefined) properties.Description = spec.description;

@@ -60,7 +60,7 @@ export class MemberRoleStackSet extends pulumi.ComponentResource {
         role: {
           roleName: args.roleName,
           trustPolicy: managementRootTrust(args.managementAccountId),
-          managedPolicyArns: [awsManagedPolicyArn(MEMBER_ROLE_POLICY)],
+          managedPolicies: [awsManagedPolicyArn(MEMBER_ROLE_POLICY)],
           description: "Administrative access from the organization's management account (org-access)",
           maxSessionDuration: 3600,
           retain: true,

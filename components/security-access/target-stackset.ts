@@ -50,7 +50,7 @@ export class TargetStackSet extends pulumi.ComponentResource {
         role: {
           roleName: args.roleName,
           trustPolicy: targetRoleTrust(args.sourceRoleArns, args.organizationId),
-          managedPolicyArns: args.managedPolicies.map(awsManagedPolicyArn),
+          managedPolicies: args.managedPolicies.map(awsManagedPolicyArn),
           description: "Read-only security access for the delegated-admin account (org-access)",
           maxSessionDuration: 3600,
         },

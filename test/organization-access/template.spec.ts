@@ -10,7 +10,7 @@ describe("CloudFormation template builder", () => {
       iamRoleResource({
         roleName: "AuditRole",
         trustPolicy: serviceTrust("config.amazonaws.com"),
-        managedPolicyArns: ["arn:aws:iam::aws:policy/SecurityAudit"],
+        managedPolicies: ["arn:aws:iam::aws:policy/SecurityAudit"],
         permissionsBoundary: { "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/Boundary" },
         tags: { team: "security" },
       }),
@@ -32,7 +32,7 @@ describe("CloudFormation template builder", () => {
     const template = roleTemplate({
       roleName: "OrganizationAccountAccessRole",
       trustPolicy: managementRootTrust("111111111111"),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      managedPolicies: ["arn:aws:iam::aws:policy/AdministratorAccess"],
       retain: true,
     });
     assert.deepStrictEqual(JSON.parse(renderTemplate(template)), template);
@@ -47,7 +47,7 @@ describe("CloudFormation template builder", () => {
       },
     ]);
     assert.throws(
-      () => iamRoleResource({ roleName: "R", trustPolicy: trust, managedPolicyArns: [] }),
+      () => iamRoleResource({ roleName: "R", trustPolicy: trust, managedPolicies: [] }),
       /trust policy of R has a non-literal value at \.Statement\[0\]\.Principal\.AWS; StackSet templates need plain strings/,
     );
   });
@@ -56,7 +56,7 @@ describe("CloudFormation template builder", () => {
     const template = roleTemplate({
       roleName: "Big",
       trustPolicy: managementRootTrust("111111111111"),
-      managedPolicyArns: [],
+      managedPolicies: [],
       description: "x".repeat(52_000),
     });
     assert.throws(() => renderTemplate(template), /templateBody takes at most 51200/);
