@@ -9,9 +9,10 @@ export const MANAGED_BY_TAG = { "managed-by": "org-access" };
 
 /**
  * One explicit `aws.Provider` per account, created on first use and shared. A member account's
- * provider assumes the organization access role there with a short, named session and refuses to
- * act on any other account (`allowedAccountIds`). The home account's provider uses the stack's own
- * credentials (or the configured deploy role). Default providers are disabled in the stack files, so
+ * provider assumes the organization access role there (the read-only member preview role under
+ * `providers.access: preview`) with a short, named session and refuses to act on any other account
+ * (`allowedAccountIds`). The home account's provider uses the stack's own credentials (or the
+ * configured deploy role). Default providers are disabled in the stack files, so
  * a resource that forgets its provider fails instead of landing in the wrong account.
  */
 export class AccountProviders {
@@ -69,9 +70,22 @@ export class AccountProviders {
     });
   }
 
+  /**
+   * The role a provider assumes. For `pulumi up`, the home account's deploy role (or the stack's own
+   * credentials) and the organization access role in members. For a read-only `pulumi preview`
+   * (`providers.access: preview`), the stack's credentials are already its preview role, and members
+   * are reached through the member preview role, which trusts only the management preview role.
+   */
   private assumedRoleArn(account: Account): string | undefined {
-    if (account.name === this.accounts.home.name) return this.config.deployment.roleArn;
-    return roleArn(account.id, this.config.providers.roleName);
+    const { providers, pipeline, deployment } = this.config;
+    if (providers.access === "preview") {
+      if (account.name === this.accounts.home.name) return undefined;
+      if (pipeline === undefined)
+        throw new Error("org-access: providers.access preview needs org-access:pipeline");
+      return roleArn(account.id, pipeline.roleNames.previewMember);
+    }
+    if (account.name === this.accounts.home.name) return deployment.roleArn;
+    return roleArn(account.id, providers.roleName);
   }
 
   private create(account: Account): aws.Provider {

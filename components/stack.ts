@@ -3,6 +3,7 @@ import { AccountInventory } from "./accounts";
 import { BoundaryRegistry } from "./boundaries";
 import { capabilities } from "./capabilities";
 import { ConfigSource, loadConfig } from "./config";
+import { ConfigValidationError } from "./config/errors";
 import { StackContext } from "./context";
 import { InventoryEntry, RoleInventory } from "./inventory";
 import { AccountProviders } from "./providers";
@@ -23,6 +24,17 @@ export interface StackOutputs {
  */
 export function buildStack(source: ConfigSource, stackName: string): StackOutputs {
   const { config, secretKeys } = loadConfig(source);
+  // `pulumi up` runs the program twice: a preview (dry run), then the update. The update must never
+  // run with the read-only preview roles: it would fail part-way, account by account.
+  if (config.providers.access === "preview" && !pulumi.runtime.isDryRun()) {
+    throw new ConfigValidationError([
+      {
+        path: "org-access:providers.access",
+        message:
+          '"preview" is for pulumi preview only; deploy with the default "deploy" (pulumi config rm --path org-access:providers.access)',
+      },
+    ]);
+  }
   const accounts = new AccountInventory(config);
   const providers = new AccountProviders(config, accounts, stackName);
   const ctx: StackContext = {

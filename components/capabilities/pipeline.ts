@@ -6,10 +6,12 @@ import {
   managementDeployPolicy,
   ManagementPermissionsArgs,
   managementPreviewPolicy,
+  memberPreviewPolicy,
   securityDeployPolicy,
   SecurityPermissionsArgs,
   securityPreviewPolicy,
 } from "../pipeline/permissions";
+import { MemberPreviewRoles } from "../pipeline/member-preview";
 import { PipelineIdentity } from "../pipeline/pipeline-identity";
 import { PipelineStackRoles } from "../pipeline/stack-roles";
 
@@ -73,8 +75,9 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
     accountId: management.id,
     organizationId: c.organization.id,
     memberProviderRoleName: c.providers.roleName,
+    memberPreviewRoleName: config.preview ? names.previewMember : undefined,
     managedRoleArns,
-    stackSets: c.organizationAccess?.memberRole !== undefined,
+    stackSets: c.organizationAccess?.memberRole !== undefined || config.preview,
     organizationPolicies: (c.guardrails?.scps.length ?? 0) > 0 || c.delegatedAdministrators !== undefined,
     delegatedAdministrators: c.delegatedAdministrators !== undefined,
     identityCenter: c.identityCenter !== undefined,
@@ -100,10 +103,57 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
     // IAM rejects a trust naming a role that does not exist yet: the tooling roles come first.
     { provider: ctx.providers.home, dependsOn: [identity] },
   );
+  const memberPreview =
+    roles.previewRole === undefined
+      ? undefined
+      : deployMemberPreviewRoles(ctx, config, layout, roles.previewRole);
   return outputs(config, layout, roles, {
     oidcProviderArn: identity.oidcProviderArn,
     oidcProvider: config.oidcProvider,
+    ...(memberPreview === undefined
+      ? {}
+      : {
+          memberPreviewRoleName: names.previewMember,
+          memberPreviewStackSetName: memberPreview.stackSetName,
+        }),
   });
+}
+
+/**
+ * The read-only role the preview's member-account providers assume, in every member account. Not
+ * `OrganizationAccountAccessRole`: that one administers the account, and a pull request runs
+ * untrusted code.
+ */
+function deployMemberPreviewRoles(
+  ctx: StackContext,
+  config: PipelineConfig,
+  layout: PipelineLayout,
+  managementPreviewRole: pulumi.Resource,
+): MemberPreviewRoles {
+  const { config: c } = ctx;
+  const roleName = config.roleNames.previewMember;
+  const members = new MemberPreviewRoles(
+    "pipeline-member-preview",
+    {
+      roleName,
+      managementPreviewRoleArn: layout.previewTargetRoleArns.management,
+      organizationId: c.organization.id,
+      // Every shard's providers (`org-access-<stack>`), or the one configured session name.
+      sessionNamePattern: c.providers.sessionName ?? "org-access-*",
+      policy: memberPreviewPolicy(),
+      rootId: c.organization.rootId,
+      managementAccountId: c.organization.managementAccountId,
+      stackSetName: roleName,
+      region: c.providers.region,
+      maxSessionDuration: config.maxSessionDurationSeconds,
+      dependsOn: [managementPreviewRole],
+    },
+    { provider: ctx.providers.home },
+  );
+  for (const account of ctx.accounts.all()) {
+    if (!account.isManagement) ctx.inventory.add(account.name, roleName);
+  }
+  return members;
 }
 
 function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {

@@ -32,6 +32,8 @@ export interface CfnRoleSpec {
   readonly trustPolicy: PolicyDocument;
   /** Full ARNs of the managed policies to attach. */
   readonly managedPolicies: readonly string[];
+  /** Inline policies by name (the role's `Policies`); plain documents only. */
+  readonly inlinePolicies?: Readonly<Record<string, PolicyDocument>>;
   /** What the role is for. */
   readonly description?: string;
   /** Longest session in seconds. */
@@ -55,6 +57,11 @@ export function iamRoleResource(spec: CfnRoleSpec): CfnResource {
     ManagedPolicyArns: [...spec.managedPolicies],
     MaxSessionDuration: spec.maxSessionDuration ?? 3600,
   };
+  const inline = Object.entries(spec.inlinePolicies ?? {});
+  for (const [name, document] of inline) assertPlain(document, `inline policy ${name} of ${spec.roleName}`);
+  if (inline.length > 0) {
+    properties.Policies = inline.map(([PolicyName, PolicyDocument]) => ({ PolicyName, PolicyDocument }));
+  }
   if (spec.description !== undefined) properties.Description = spec.description;
   if (spec.permissionsBoundary !== undefined) properties.PermissionsBoundary = spec.permissionsBoundary;
   if (tags.length > 0) properties.Tags = tags;

@@ -78,6 +78,17 @@ export const providersSchema = z
       .string()
       .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "expected an AWS region such as us-east-1")
       .default("us-east-1"),
+    /**
+     * Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or
+     * `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on
+     * pull requests, set on the command line: `--config-path -c org-access:providers.access=preview`).
+     */
+    access: z
+      .enum(["deploy", "preview"], {
+        error:
+          'expected "deploy" (pulumi up) or "preview" (read-only pulumi preview through the member preview roles)',
+      })
+      .default("deploy"),
   })
   .strict();
 

@@ -140,6 +140,18 @@ function checkCoreReferences(raw: Record<string, unknown>, issues: ConfigIssue[]
     });
   }
 
+  const pipeline = raw.pipeline;
+  if (
+    field(raw.providers, "access") === "preview" &&
+    (pipeline === undefined || field(pipeline, "preview") === false)
+  ) {
+    issues.push({
+      path: "org-access:providers.access",
+      message:
+        "a read-only preview reaches member accounts through the member preview roles of org-access:pipeline; configure org-access:pipeline with preview: true, or preview with the default access",
+    });
+  }
+
   const deploymentAccount = field(raw.deployment, "account");
   if (isString(deploymentAccount) && !accounts.some((a) => field(a, "name") === deploymentAccount)) {
     issues.push({

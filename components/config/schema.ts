@@ -47,6 +47,7 @@ export const configSchema = z
       roleName: "OrganizationAccountAccessRole",
       sessionDurationSeconds: 900,
       region: "us-east-1",
+      access: "deploy",
     }),
     scope: scopeSchema.optional(),
     organizationAccess: organizationAccessSection.schema,

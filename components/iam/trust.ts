@@ -246,3 +246,21 @@ export function mfaAndNetworkConditions(args: {
         },
   );
 }
+
+/**
+ * The member preview role: only the management stack's preview role, from inside the organization,
+ * with the session names the stack's providers use. No `sts:TagSession`: providers tag nothing.
+ */
+export function previewProviderTrust(args: {
+  sid: string;
+  previewRoleArn: string;
+  organizationId: string;
+  sessionNamePattern: string;
+}): PolicyDocument {
+  return roleTrust({
+    sid: args.sid,
+    roleArns: [args.previewRoleArn],
+    organizationId: args.organizationId,
+    extraConditions: { StringLike: { "sts:RoleSessionName": args.sessionNamePattern } },
+  });
+}

@@ -14,6 +14,8 @@ interface PermissionGroup {
   readonly write: readonly string[];
   readonly resources: readonly string[];
   readonly condition?: PolicyStatement["Condition"];
+  /** Reads only a preview needs (reaching the member preview roles); the deploy role never gets them. */
+  readonly previewOnly?: boolean;
 }
 
 const [TAG_KEY, TAG_VALUE] = Object.entries(MANAGED_BY_TAG)[0];
@@ -164,6 +166,8 @@ export interface ManagementPermissionsArgs {
   readonly organizationId: string;
   /** The role member-account providers assume (`providers.roleName`). */
   readonly memberProviderRoleName: string;
+  /** The member preview role the preview's providers assume; none without preview roles. */
+  readonly memberPreviewRoleName?: string;
   /** Roles this stack manages in the management account (including the pipeline's own). */
   readonly managedRoleArns: readonly string[];
   readonly stackSets: boolean;
@@ -185,6 +189,17 @@ function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
     },
     ...iamGroups(args.accountId, args.managedRoleArns),
   ];
+  if (args.memberPreviewRoleName !== undefined) {
+    groups.push({
+      // A read-only preview's member-account providers assume the member preview role, nothing else.
+      sid: "AssumeMemberPreviewRole",
+      read: ["sts:AssumeRole"],
+      write: [],
+      resources: [`arn:aws:iam::*:role/${args.memberPreviewRoleName}`],
+      condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
+      previewOnly: true,
+    });
+  }
   if (args.stackSets) groups.push(...stackSetGroups(args.accountId));
   if (args.organizationPolicies) {
     groups.push({
@@ -323,6 +338,7 @@ function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
 function toDocument(groups: PermissionGroup[], part: "all" | "read"): PolicyDocument {
   const statements: PolicyStatement[] = [];
   for (const group of groups) {
+    if (group.previewOnly === true && part === "all") continue;
     const actions = part === "read" ? [...group.read] : [...group.read, ...group.write];
     if (actions.length === 0) continue;
     statements.push({
@@ -352,6 +368,62 @@ export function securityDeployPolicy(args: SecurityPermissionsArgs): PolicyDocum
 
 export function securityPreviewPolicy(args: SecurityPermissionsArgs): PolicyDocument {
   return toDocument(securityGroups(args), "read");
+}
+
+/**
+ * The member preview role's inline policy: what `pulumi preview --refresh` reads of the resources
+ * the management stack keeps in member accounts (IAM roles, policies, OIDC providers, group policies,
+ * bucket settings and key metadata). No object, secret or data read: a pull request's code runs
+ * with these permissions.
+ */
+export function memberPreviewPolicy(): PolicyDocument {
+  return toDocument(
+    [
+      {
+        sid: "ReadIam",
+        read: [
+          ...ROLE_READ,
+          ...POLICY_READ,
+          "iam:GetGroupPolicy",
+          "iam:GetOpenIDConnectProvider",
+          "iam:ListGroupPolicies",
+        ],
+        write: [],
+        resources: [
+          "arn:aws:iam::*:group/*",
+          "arn:aws:iam::*:oidc-provider/*",
+          "arn:aws:iam::*:policy/*",
+          "arn:aws:iam::*:role/*",
+        ],
+      },
+      {
+        sid: "ReadBucketSettings",
+        read: [
+          "s3:GetBucketOwnershipControls",
+          "s3:GetBucketPolicy",
+          "s3:GetBucketPublicAccessBlock",
+          "s3:GetBucketTagging",
+          "s3:GetEncryptionConfiguration",
+        ],
+        write: [],
+        resources: ["arn:aws:s3:::*"],
+      },
+      {
+        sid: "ReadKeyMetadata",
+        read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+        write: [],
+        resources: ["arn:aws:kms:*:*:key/*"],
+      },
+      {
+        // Aliases are listed, not read by ARN: the call takes no resource.
+        sid: "ListKeyAliases",
+        read: ["kms:ListAliases"],
+        write: [],
+        resources: ["*"],
+      },
+    ],
+    "read",
+  );
 }
 
 /** The tooling roles' policy: assume exactly the listed roles, tagging the session with the run. */

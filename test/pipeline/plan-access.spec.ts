@@ -170,6 +170,56 @@ describe("pipeline roles in the offline plan's access matrix", () => {
     assert.strictEqual((await oidc(PREVIEW_ROLE, `${repo}:environment:management`)).decision, "denied");
   });
 
+  it("lets only the management preview role into the member preview roles, with a provider session name", async () => {
+    const { model, edges } = stacks.management!;
+    const managementPreview = PREVIEW_TARGETS.management;
+    const members = model.roles.filter((r) => r.name === "org-access-preview-member");
+    assert.deepStrictEqual(members.map((r) => r.account).sort(), [
+      "222222222222",
+      "333333333333",
+      "444444444444",
+      "555555555555",
+      "666666666666",
+      "777777777777",
+      "888888888888",
+      "999999999999",
+    ]);
+    for (const member of members) {
+      const callers = edges.filter((e) => e.role === member.arn).map((e) => [e.principal, e.decision]);
+      assert.deepStrictEqual(callers, [[managementPreview, "allowed"]]);
+    }
+    const prod = role(model, "arn:aws:iam::666666666666:role/org-access-preview-member");
+    const caller = role(model, managementPreview);
+    const assume = (sessionName: string) =>
+      simulateAssume({
+        principal: managementPreview,
+        action: "sts:AssumeRole",
+        roleArn: prod.arn,
+        roleAccount: prod.account,
+        trust: prod.trust,
+        identityPolicies: caller.identityPolicies,
+        scps: [],
+        context: {
+          "aws:PrincipalArn": managementPreview,
+          "aws:PrincipalAccount": "111111111111",
+          "aws:PrincipalOrgID": ORG,
+          "aws:ResourceAccount": prod.account,
+          "aws:ResourceOrgID": ORG,
+          "sts:RoleSessionName": sessionName,
+        },
+      });
+    assert.strictEqual((await assume("org-access-management")).decision, "allowed");
+    assert.strictEqual((await assume("gha-1-1")).decision, "denied");
+    // The management preview role never reaches the administrative role the deploy uses.
+    const admin = role(model, "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole");
+    assert.strictEqual((await evaluate(model, awsCaller(managementPreview), admin)).decision, "denied");
+    // The pull-request role itself is not trusted by the member preview role.
+    assert.strictEqual(
+      (await chained(model, PREVIEW_ROLE, prod, "org-access-management")).decision,
+      "denied",
+    );
+  });
+
   it("holds the example stacks' pipeline expectations", async () => {
     for (const stack of ["management", "security"] as const) {
       const { config, model } = stacks[stack]!;

@@ -235,17 +235,32 @@ describe("pipeline roles", () => {
     assert.deepStrictEqual((bySid.ManageTaggedRoles as unknown as { Condition: unknown }).Condition, {
       StringEquals: { "aws:ResourceTag/managed-by": "org-access" },
     });
-    // The preview role reads what the deploy role reads, and writes nothing.
+    // The deploy role never reaches the read-only member preview role: that is the preview's path.
+    assert.ok(!JSON.stringify(document).includes("org-access-preview-member"));
+    // The preview role reads what the deploy role reads, writes nothing, and assumes only the member
+    // preview role (never OrganizationAccountAccessRole).
     const preview = inlinePolicy(management, "pipeline-management-preview-OrgAccessPreview");
     const previewActions = preview.Statement.flatMap((s) => s.Action as string[]);
     assert.ok(previewActions.includes("organizations:DescribeOrganization"));
     assert.deepStrictEqual(
       previewActions.filter((a) =>
-        /:(Create|Delete|Update|Put|Attach|Detach|Tag|Untag|Enable|Disable|Register|Deregister|Activate)|sts:AssumeRole/.test(
+        /:(Create|Delete|Update|Put|Attach|Detach|Tag|Untag|Enable|Disable|Register|Deregister|Activate)/.test(
           a,
         ),
       ),
       [],
+    );
+    assert.deepStrictEqual(
+      preview.Statement.filter((s) => (s.Action as string[]).includes("sts:AssumeRole")),
+      [
+        {
+          Sid: "AssumeMemberPreviewRole",
+          Effect: "Allow",
+          Action: ["sts:AssumeRole"],
+          Resource: "arn:aws:iam::*:role/org-access-preview-member",
+          Condition: { StringEquals: { "aws:ResourceOrgID": ORG } },
+        },
+      ],
     );
   });
 
@@ -294,6 +309,8 @@ describe("pipeline roles", () => {
       previewTargetRoleArn: `arn:aws:iam::${MANAGEMENT}:role/org-access-preview-management`,
       oidcProviderArn: OIDC_ARN,
       oidcProvider: "create",
+      memberPreviewRoleName: "org-access-preview-member",
+      memberPreviewStackSetName: "org-access-preview-member",
     });
   });
 
@@ -315,6 +332,13 @@ describe("pipeline roles", () => {
         .filter((n) => String(n).startsWith("org-access-"))
         .sort(),
       ["org-access-deploy-management", "org-access-pipeline"],
+    );
+    // Without preview roles there is no member preview role either.
+    assert.deepStrictEqual(
+      ofType(branchOnly, "aws:cloudformation/stackSet:StackSet").filter((s) =>
+        String(s.inputs.name).startsWith("org-access-preview"),
+      ),
+      [],
     );
   });
 });

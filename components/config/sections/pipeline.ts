@@ -26,6 +26,7 @@ export const DEFAULT_PIPELINE_ROLE_NAMES = {
   deploySecurity: "org-access-deploy-security",
   previewManagement: "org-access-preview-management",
   previewSecurity: "org-access-preview-security",
+  previewMember: "org-access-preview-member",
 } as const;
 
 const roleNamesSchema = z
@@ -42,6 +43,11 @@ const roleNamesSchema = z
     previewManagement: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewManagement),
     /** Security account: read-only, for `pulumi preview` of the security stack. */
     previewSecurity: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewSecurity),
+    /**
+     * Every member account (StackSet on the organization root): read-only, assumed by the management
+     * stack's providers during `pulumi preview` (`org-access:providers.access: preview`).
+     */
+    previewMember: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewMember),
   })
   .strict();
 
