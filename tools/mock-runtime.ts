@@ -35,6 +35,8 @@ export interface RecordedResource {
   /** Import ID when the resource adopts an existing one. */
   readonly import?: string;
   readonly dependencies: string[];
+  /** Aliases the program gave (previous name, type or parent URN), as the engine receives them. */
+  readonly aliases?: { name?: string; type?: string; parentUrn?: string }[];
 }
 
 /** A provider resource, decoded. */
@@ -117,6 +119,12 @@ interface RegisterRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getObject(): unknown;
+  getAliasesList(): AliasMessage[];
+}
+
+/** The engine's alias message: a spec (previous name, type, parent) or a full URN. */
+interface AliasMessage {
+  getSpec(): { getName(): string; getType(): string; getParenturn(): string } | undefined;
 }
 
 interface Monitor {
@@ -140,6 +148,12 @@ export async function runProgram(args: {
   config: StackConfig;
   preview?: boolean;
   programPath?: string;
+  /**
+   * Whether the stack traces the SDK takes for every resource (its source positions) go through
+   * ts-node's source maps, as under the Pulumi CLI (the default). Tools that discard source positions
+   * (the plan) turn it off: mapping every frame of every registration is most of a large run's time.
+   */
+  sourceMappedStacks?: boolean;
 }): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
   const providerAccounts = new Map<string, string | undefined>();
@@ -209,6 +223,7 @@ export async function runProgram(args: {
           retainOnDelete: req.getRetainondelete() === true,
           import: req.getImportid() || undefined,
           dependencies: req.getDependenciesList(),
+          aliases: req.getAliasesList().map(aliasOf),
         });
       }
       callback(err, resp);
@@ -217,11 +232,30 @@ export async function runProgram(args: {
 
   const programPath = args.programPath ?? path.join(REPO_ROOT, "index.ts");
   clearProgramModules();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(programPath) as Record<string, unknown>;
-  const outputs = (await promiseOf(pulumi.output(exported))) as Record<string, unknown>;
-  await settle();
-  return { stack: args.stack, resources, providers, outputs };
+  const prepareStackTrace = Error.prepareStackTrace;
+  // V8's own formatting is used when no hook is set.
+  if (args.sourceMappedStacks === false)
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = require(programPath) as Record<string, unknown>;
+    const outputs = (await promiseOf(pulumi.output(exported))) as Record<string, unknown>;
+    await settle();
+    return { stack: args.stack, resources, providers, outputs };
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+  }
+}
+
+/** An alias spec of a registration, without its empty fields. */
+function aliasOf(alias: AliasMessage): { name?: string; type?: string; parentUrn?: string } {
+  const spec = alias.getSpec();
+  if (spec === undefined) return {};
+  return {
+    ...(spec.getName() ? { name: spec.getName() } : {}),
+    ...(spec.getType() ? { type: spec.getType() } : {}),
+    ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+  };
 }
 
 /** Resolves an Output (or plain value) to its value, as tests and tools read outputs. */

@@ -106,7 +106,7 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
   const memberPreview =
     roles.previewRole === undefined
       ? undefined
-      : deployMemberPreviewRoles(ctx, config, layout, roles.previewRole);
+      : deployMemberPreviewRoles(ctx, config, layout, roles.previewRole.role);
   return outputs(config, layout, roles, {
     oidcProviderArn: identity.oidcProviderArn,
     oidcProvider: config.oidcProvider,

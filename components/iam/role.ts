@@ -24,24 +24,35 @@ export interface AccessRoleArgs {
   readonly tags?: Record<string, string>;
 }
 
+/** Where an `AccessRole`'s resources go: under the access pattern's component, with its provider. */
+export interface AccessRoleOptions {
+  /** The component of the access pattern; its provider (the target account's) reaches the role. */
+  readonly parent: pulumi.Resource;
+}
+
 /**
  * One IAM role with its attachments and inline policies, the building block of every access
- * pattern. It must be given an explicit provider (the target account's), directly or through its
- * parent, so that it can never land in the account of the default credentials.
+ * pattern. Not a component of its own: its resources belong to the pattern's component (which carries
+ * the target account's provider), so a role costs no extra registration, at a thousand accounts
+ * thousands fewer. Resource names derive from `name` as before.
  */
-export class AccessRole extends pulumi.ComponentResource {
+export class AccessRole {
   public readonly role: aws.iam.Role;
   public readonly arn: pulumi.Output<string>;
   public readonly roleName: pulumi.Output<string>;
 
-  constructor(name: string, args: AccessRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("org-access:iam:AccessRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `AccessRole \`${name}\` needs an explicit \`provider\` (the target account's); default providers are disabled`,
-        this,
+  constructor(name: string, args: AccessRoleArgs, opts: AccessRoleOptions) {
+    if ((opts as Partial<AccessRoleOptions>).parent === undefined) {
+      throw new Error(
+        `org-access: AccessRole \`${name}\` needs a \`parent\` component that carries the target account's provider; default providers are disabled`,
       );
     }
+    // Version 0.1 put these resources under an `org-access:iam:AccessRole` component of this name: the
+    // alias keeps their URNs' history, so upgrading a deployed stack moves them instead of replacing.
+    const children: pulumi.CustomResourceOptions = {
+      parent: opts.parent,
+      aliases: [{ parent: pulumi.createUrn(name, "org-access:iam:AccessRole", opts.parent) }],
+    };
 
     this.role = new aws.iam.Role(
       `${name}-role`,
@@ -53,7 +64,7 @@ export class AccessRole extends pulumi.ComponentResource {
         permissionsBoundary: args.permissionsBoundary,
         tags: args.tags,
       },
-      { parent: this },
+      children,
     );
 
     for (const policy of args.managedPolicies ?? []) {
@@ -62,14 +73,14 @@ export class AccessRole extends pulumi.ComponentResource {
       new aws.iam.RolePolicyAttachment(
         `${name}-${shortHash(arn)}`,
         { role: this.role.name, policyArn: arn },
-        { parent: this },
+        children,
       );
     }
     for (const [label, arn] of Object.entries(args.attachedPolicies ?? {})) {
       new aws.iam.RolePolicyAttachment(
         `${name}-${label}`,
         { role: this.role.name, policyArn: arn },
-        { parent: this },
+        children,
       );
     }
 
@@ -77,12 +88,11 @@ export class AccessRole extends pulumi.ComponentResource {
       new aws.iam.RolePolicy(
         `${name}-${policyName}`,
         { role: this.role.name, name: policyName, policy: toJson(document) },
-        { parent: this },
+        children,
       );
     }
 
     this.arn = this.role.arn;
     this.roleName = this.role.name;
-    this.registerOutputs({ arn: this.arn, roleName: this.roleName });
   }
 }

@@ -47,8 +47,9 @@ describe("security access from the management stack", () => {
       ],
     );
     assert.deepStrictEqual(
+      // No SecurityAccessRole StackSet here: that one is the security stack's.
       ofType(stackset, "aws:cloudformation/stackSet:StackSet").map((s) => s.inputs.name),
-      ["org-access-OrganizationAccountAccessRole"],
+      ["org-access-OrganizationAccountAccessRole", "org-access-preview-member"],
     );
   });
 
@@ -104,7 +105,10 @@ describe("security access from the management stack", () => {
         `arn:aws:iam::${role.account}:role/OrganizationAccountAccessRole`,
       );
     }
-    assert.deepStrictEqual(ofType(providers, "aws:cloudformation/stackSet:StackSet").length, 1);
+    assert.deepStrictEqual(
+      ofType(providers, "aws:cloudformation/stackSet:StackSet").map((s) => s.inputs.name),
+      ["org-access-OrganizationAccountAccessRole", "org-access-preview-member"],
+    );
   });
 
   it("has no payer copy when includeManagementAccount is false", () => {
