@@ -66,7 +66,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   }
   let run: ProgramRun;
   try {
-    run = await runProgram({ stack, config, programPath: options.programPath });
+    // Source positions are discarded here, so the SDK's per-resource stack traces skip source maps.
+    run = await runProgram({ stack, config, programPath: options.programPath, sourceMappedStacks: false });
   } catch (err) {
     if ((err as Error).name === "ConfigValidationError") return invalid(err);
     return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
