@@ -26,19 +26,30 @@ export function isAccountRoot(principal: string): boolean {
   return value.startsWith("arn:") && parts.length === 6 && parts[2] === "iam" && parts[5] === "root";
 }
 
+/**
+ * Provider inputs already decoded, by their text: a stack's thousands of resources share a few
+ * hundred providers, and every rule that needs a resource's account reads its provider again.
+ * Decoding is pure and the decoded values are only read, so they are shared. Bounded, oldest out.
+ */
+const decodedByText = new Map<string, unknown>();
+const DECODED_LIMIT = 4096;
+
 /** A value that may arrive JSON-encoded (explicit provider inputs do, under mocks and over gRPC). */
 function decoded(value: unknown): unknown {
-  if (typeof value === "string") {
-    const t = value.trim();
-    if (t.startsWith("[") || t.startsWith("{")) {
-      try {
-        return JSON.parse(t);
-      } catch {
-        return value;
-      }
+  if (typeof value !== "string") return value;
+  if (decodedByText.has(value)) return decodedByText.get(value);
+  let result: unknown = value;
+  const t = value.trim();
+  if (t.startsWith("[") || t.startsWith("{")) {
+    try {
+      result = JSON.parse(t);
+    } catch {
+      result = value;
     }
   }
-  return value;
+  if (decodedByText.size >= DECODED_LIMIT) decodedByText.delete(decodedByText.keys().next().value as string);
+  decodedByText.set(value, result);
+  return result;
 }
 
 function field(obj: unknown, name: string): unknown {

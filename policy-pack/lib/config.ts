@@ -136,8 +136,19 @@ export function configSchema(...keys: ConfigKey[]): PolicyConfigSchema {
   return { properties };
 }
 
+/**
+ * Config lists already seen to hold only strings. Every rule reads its config once per resource and
+ * the runtime hands over the same arrays each time, so an organization's 1,000 account IDs are
+ * checked once, not once per resource and rule.
+ */
+const stringLists = new WeakSet<readonly unknown[]>();
+
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : fallback;
+  if (!Array.isArray(value)) return fallback;
+  if (stringLists.has(value)) return value as string[];
+  if (!value.every((v) => typeof v === "string")) return fallback;
+  stringLists.add(value);
+  return value as string[];
 }
 
 function integer(value: unknown, fallback: number): number {
@@ -177,8 +188,20 @@ export function orgFactsConfigured(cfg: PackConfig): boolean {
   return cfg.organizationAccountIds.length > 0;
 }
 
+/** The organization's account IDs as a set, per config list (a lookup per principal, not a scan). */
+const accountSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function accountSet(ids: readonly string[]): ReadonlySet<string> {
+  let set = accountSets.get(ids);
+  if (set === undefined) {
+    set = new Set(ids);
+    accountSets.set(ids, set);
+  }
+  return set;
+}
+
 export function membershipOf(account: string | undefined, cfg: PackConfig): Membership {
   if (account !== undefined && account === cfg.managementAccountId) return "organization";
-  if (account !== undefined && cfg.organizationAccountIds.includes(account)) return "organization";
+  if (account !== undefined && accountSet(cfg.organizationAccountIds).has(account)) return "organization";
   return orgFactsConfigured(cfg) ? "external" : "unknown";
 }

@@ -207,8 +207,27 @@ function statementOf(raw: unknown, index: number): Statement {
   };
 }
 
+/**
+ * Documents already parsed, by their JSON text. Every trust rule reads the same role's policy (and
+ * the runtime hands each rule a fresh copy of the inputs), so without this a role's trust policy is
+ * parsed once per rule. Parsing a string is pure and no rule modifies a parsed document, so sharing
+ * the result changes nothing but the time. Bounded, oldest first out, as the pack process is long-lived.
+ */
+const parsedByText = new Map<string, PolicyDocument>();
+const PARSED_LIMIT = 4096;
+
 /** Parses a policy document given as a JSON string or an object. */
 export function parsePolicyDocument(input: unknown): PolicyDocument {
+  if (typeof input !== "string") return parseDocument(input);
+  const known = parsedByText.get(input);
+  if (known !== undefined) return known;
+  const doc = parseDocument(input);
+  if (parsedByText.size >= PARSED_LIMIT) parsedByText.delete(parsedByText.keys().next().value as string);
+  parsedByText.set(input, doc);
+  return doc;
+}
+
+function parseDocument(input: unknown): PolicyDocument {
   let value: unknown = input;
   let text: string;
   const problems: string[] = [];

@@ -9,18 +9,48 @@ import { adminGrants, checkAdminOnCrossAccountRole } from "../lib/trust";
 
 /** Stack-level rules: facts that only show when resources are read together. */
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+/** What an auto-named role's IAM name looks like: its resource name, a dash and seven hex digits. */
+const AUTO_NAME_SUFFIX = /-[0-9a-f]{7}$/;
 
-/** The Role resource an attachment or inline policy points at by name (explicit or auto-named). */
-function findRole(roles: PolicyResource[], ref: unknown): PolicyResource | undefined {
-  if (typeof ref !== "string") return undefined;
-  return roles.find((r) => {
-    const name = stringProp(r.props, "name");
-    if (name !== undefined) return name === ref;
-    return r.name === ref || new RegExp(`^${escapeRegExp(r.name)}-[0-9a-f]{7}$`).test(ref);
-  });
+/**
+ * The Role resource an attachment or inline policy points at by name (explicit or auto-named): the
+ * first role, in stack order, whose explicit name is the reference, or, without an explicit name,
+ * whose resource name is the reference or the reference less an auto-name suffix. Roles are indexed
+ * as they are read, and read only as far as a lookup needs (a role's name that is unknown during
+ * preview stops the policy exactly where a scan of the list would), so a stack with thousands of
+ * roles and attachments costs a lookup per attachment rather than a scan of every role.
+ */
+function roleFinder(roles: PolicyResource[]): (ref: unknown) => PolicyResource | undefined {
+  /** First role (by position) per explicit name, or per resource name for roles without one. */
+  const exact = new Map<string, number>();
+  /** First role without an explicit name, per resource name (matches `<resource name>-xxxxxxx`). */
+  const auto = new Map<string, number>();
+  let read = 0;
+  const first = (map: Map<string, number>, key: string, index: number) => {
+    if (!map.has(key)) map.set(key, index);
+  };
+  const lookup = (ref: string): number | undefined => {
+    const byName = exact.get(ref);
+    const byAuto = AUTO_NAME_SUFFIX.test(ref) ? auto.get(ref.slice(0, -8)) : undefined;
+    if (byName === undefined) return byAuto;
+    return byAuto === undefined ? byName : Math.min(byName, byAuto);
+  };
+  return (ref) => {
+    if (typeof ref !== "string") return undefined;
+    let found = lookup(ref);
+    while (found === undefined && read < roles.length) {
+      const r = roles[read];
+      const name = stringProp(r.props, "name");
+      if (name !== undefined) first(exact, name, read);
+      else {
+        first(exact, r.name, read);
+        first(auto, r.name, read);
+      }
+      read++;
+      found = lookup(ref);
+    }
+    return found === undefined ? undefined : roles[found];
+  };
 }
 
 export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
@@ -30,7 +60,7 @@ export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS, "organizationAccessRoleName", "allowedAdminRoleNames"],
   check: (resources, cfg) => {
-    const roles = resources.filter((r) => r.type === TYPES.role);
+    const findRole = roleFinder(resources.filter((r) => r.type === TYPES.role));
     const adminPolicyArns = new Map<string, PolicyDocument>();
     for (const p of resources.filter((r) => r.type === TYPES.policy)) {
       const arn = stringProp(p.props, "arn");
@@ -49,7 +79,7 @@ export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
         ? adminGrants([], [doc]).map((g) => `policy ${arn} ${g.replace(/^inline policy #0 /, "")}`)
         : adminGrants([arn], []);
       add(
-        findRole(roles, a.props.role),
+        findRole(a.props.role),
         what.map((w) => `${w} (attachment ${JSON.stringify(a.name)})`),
       );
     }
@@ -57,7 +87,7 @@ export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
       const what = adminGrants([], [parsePolicyDocument(rp.props.policy)]).map((g) =>
         g.replace(/^inline policy #0/, `role policy ${JSON.stringify(rp.name)}`),
       );
-      add(findRole(roles, rp.props.role), what);
+      add(findRole(rp.props.role), what);
     }
     const out: StackViolation[] = [];
     for (const [role, what] of grants) {
