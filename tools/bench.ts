@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
+import { packDumpPath, packSummary, resourcesPerSecond } from "./bench/pack";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
@@ -44,12 +45,23 @@ interface Row {
   floorSeconds: number;
   programRssMb: number;
   floorRssMb: number;
-  packResourcesPerSecond?: number;
-  packProtocolSeconds?: number;
+  /** The policy pack over the program's AWS resources (program time excluded). */
+  packResources: number;
+  packFindings: number;
+  packSeconds: number;
+  protocolStartSeconds: number;
+  protocolSeconds: number;
+  protocolFindings: number;
   simulations: number;
   accessSeconds: number;
   planSeconds: number;
   stacksetPlanSeconds?: number;
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`| ${header.map(() => "---").join(" | ")} |`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -76,6 +88,9 @@ async function main(argv: string[]): Promise<void> {
       programs.push(measure(["program", String(size), opts.stack]));
       floors.push(measure(["floor", String(size), opts.stack, dump]));
     }
+    const packs = Array.from({ length: runs }, () =>
+      measure(["pack", String(size), opts.stack, packDumpPath(dump)]),
+    );
     const access = Array.from({ length: runs }, () => measure(["access", String(size), opts.stack]));
     const plans = Array.from({ length: runs }, () => measure(["plan", String(size), opts.stack]));
     const stacksetPlans =
@@ -92,6 +107,12 @@ async function main(argv: string[]): Promise<void> {
       floorSeconds: medianOf(floors, "seconds"),
       programRssMb: medianOf(programs, "peakRssMb"),
       floorRssMb: medianOf(floors, "peakRssMb"),
+      packResources: Number(packs[0].packResources),
+      packFindings: Number(packs[0].packFindings),
+      packSeconds: medianOf(packs, "packSeconds"),
+      protocolStartSeconds: medianOf(packs, "protocolStartSeconds"),
+      protocolSeconds: medianOf(packs, "protocolSeconds"),
+      protocolFindings: Number(packs[0].protocolFindings),
       simulations: Number(access[0].simulations),
       accessSeconds: medianOf(access, "seconds"),
       planSeconds: medianOf(plans, "seconds"),
@@ -111,6 +132,8 @@ async function main(argv: string[]): Promise<void> {
     "program RSS MB",
     "floor RSS MB",
     "RSS ratio",
+    "pack res/s",
+    "pack res/s (protocol)",
     "simulations",
     "access s",
     "plan s",
@@ -126,14 +149,40 @@ async function main(argv: string[]): Promise<void> {
     fmt(r.programRssMb, 0),
     fmt(r.floorRssMb, 0),
     fmt(r.programRssMb / r.floorRssMb),
+    String(resourcesPerSecond(r.packResources, r.packSeconds)),
+    String(resourcesPerSecond(r.packResources, r.protocolSeconds)),
     String(r.simulations),
     fmt(r.accessSeconds),
     fmt(r.planSeconds),
     r.stacksetPlanSeconds === undefined ? "-" : fmt(r.stacksetPlanSeconds),
   ]);
-  console.log(`| ${header.join(" | ")} |`);
-  console.log(`| ${header.map(() => "---").join(" | ")} |`);
-  for (const row of table) console.log(`| ${row.join(" | ")} |`);
+  printTable(header, table);
+  console.log("");
+  printTable(
+    [
+      "accounts",
+      "resources checked",
+      "findings",
+      "in-process s",
+      "in-process res/s",
+      "protocol start-up s",
+      "protocol s",
+      "protocol res/s",
+      "protocol findings",
+    ],
+    rows.map((r) => [
+      String(r.accounts),
+      String(r.packResources),
+      String(r.packFindings),
+      fmt(r.packSeconds, 3),
+      String(resourcesPerSecond(r.packResources, r.packSeconds)),
+      fmt(r.protocolStartSeconds),
+      fmt(r.protocolSeconds),
+      String(resourcesPerSecond(r.packResources, r.protocolSeconds)),
+      String(r.protocolFindings),
+    ]),
+  );
+  console.log("");
 
   const largest = rows[rows.length - 1];
   const hundred = rows.find((r) => r.accounts === 100);
@@ -142,6 +191,14 @@ async function main(argv: string[]): Promise<void> {
       `access-graph growth ${hundred.accounts} -> ${largest.accounts} accounts: ${fmt(largest.accessSeconds / hundred.accessSeconds)}x time, ${fmt(largest.simulations / hundred.simulations)}x simulations`,
     );
   }
+  console.log(
+    packSummary(
+      largest.accounts,
+      resourcesPerSecond(largest.packResources, largest.packSeconds),
+      resourcesPerSecond(largest.packResources, largest.protocolSeconds),
+      largest.protocolStartSeconds,
+    ),
+  );
   console.log(
     `bench: ${largest.accounts} accounts program/floor time ratio ${fmt(largest.programSeconds / largest.floorSeconds)}, rss ratio ${fmt(largest.programRssMb / largest.floorRssMb)}, plan seconds ${fmt(largest.planSeconds, 1)}`,
   );

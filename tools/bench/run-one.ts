@@ -1,6 +1,10 @@
 // One benchmark measurement in a fresh process, for one organization size. Prints one JSON line.
-//   program <accounts> <stack> [dumpOut] [overridesJson]   the program under mocks
+//   program <accounts> <stack> [dumpOut] [overridesJson]   the program under mocks; dumpOut gets the
+//                                                          floor's dump, packDumpPath(dumpOut) the pack's
 //   floor   <accounts> <stack> <dumpIn>                    the same raw resources, no components
+//   pack    <accounts> <stack> [packDumpIn]                the policy pack over the program's resources,
+//                                                          in process and through the analyzer protocol
+//                                                          (without packDumpIn it runs the program first)
 //   access  <accounts> <stack> [overridesJson]             the access graph of the program's resources
 //   plan    <accounts> <stack> [overridesJson]             the whole offline plan
 import * as fs from "fs";
@@ -9,23 +13,30 @@ import * as path from "path";
 import "@pulumi/aws";
 import "@pulumi/pulumi";
 import { loadConfig } from "../../components/config";
-import { ProgramRun, runProgram } from "../mock-runtime";
+import { ProgramRun, runProgram, StackConfig } from "../mock-runtime";
 import { accessGraph } from "../plan/access";
 import { buildModel } from "../plan/model";
+import { orgFactsOf, packResources } from "../plan/policy";
 import { plan } from "../plan/run";
 import { floorDumpOf } from "./dump";
+import { measurePack, PackDump, packDumpPath } from "./pack";
 import { syntheticStackConfig } from "./synthetic";
 
 const awsResources = (run: ProgramRun) =>
   run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
 
+function packDumpOf(run: ProgramRun, config: StackConfig): PackDump {
+  return { stack: run.stack, org: orgFactsOf(loadConfig(config).config), resources: packResources(run) };
+}
+
 async function main(): Promise<void> {
   const [mode, accountsText, stack, arg4, arg5] = process.argv.slice(2);
   const accounts = Number(accountsText);
-  const overridesJson = mode === "program" ? arg5 : mode === "floor" ? undefined : arg4;
+  const overridesJson = mode === "program" ? arg5 : mode === "floor" || mode === "pack" ? undefined : arg4;
   const overrides = overridesJson ? (JSON.parse(overridesJson) as Record<string, unknown>) : {};
   const config = syntheticStackConfig(stack as "management" | "security", accounts, overrides);
   const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+  const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
   const result: Record<string, unknown> = { mode, accounts };
 
   if (mode === "program" || mode === "floor") {
@@ -40,7 +51,19 @@ async function main(): Promise<void> {
     result.resources = awsResources(run);
     result.registrations = run.resources.length;
     result.providers = run.providers.length;
-    if (mode === "program" && arg4) fs.writeFileSync(arg4, JSON.stringify(floorDumpOf(run)));
+    // The program's peak, before the dumps for the later measurements are serialised.
+    result.peakRssMb = peakRssMb();
+    if (mode === "program" && arg4) {
+      fs.writeFileSync(arg4, JSON.stringify(floorDumpOf(run)));
+      fs.writeFileSync(packDumpPath(arg4), JSON.stringify(packDumpOf(run, config)));
+    }
+  } else if (mode === "pack") {
+    // The program's time is not the pack's: its resources come from the program measurement's dump,
+    // or from a run here before the clock starts.
+    const dump = arg4
+      ? (JSON.parse(fs.readFileSync(arg4, "utf8")) as PackDump)
+      : packDumpOf(await runProgram({ stack, config }), config);
+    Object.assign(result, await measurePack(dump));
   } else if (mode === "access") {
     const { config: loaded } = loadConfig(config);
     const run = await runProgram({ stack, config });
@@ -67,7 +90,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`unknown mode ${mode}`);
   }
-  result.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  result.peakRssMb ??= peakRssMb();
   console.log(JSON.stringify(result));
 }
 
