@@ -3,6 +3,17 @@ import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { roleTrust } from "../iam/trust";
 
+/** The read role's description, the same whichever way it is rolled out. */
+export const AUDIT_READ_ROLE_DESCRIPTION =
+  "Central audit: read-only access for the security account's automation (org-access)";
+/** Name of the read role's inline policy, when config gives one. */
+export const AUDIT_READ_POLICY_NAME = "AuditRead";
+
+/** The read role's trust: the automation role only, from inside the organization. */
+export function auditReadTrust(automationRoleArn: pulumi.Input<string>, organizationId: string) {
+  return roleTrust({ sid: "TrustSecurityAutomation", roleArns: [automationRoleArn], organizationId });
+}
+
 export interface AuditReadRoleArgs {
   /** The role's IAM name, the same in every member account (`AuditReadRole`). */
   readonly roleName: string;
@@ -43,14 +54,11 @@ export class AuditReadRole extends pulumi.ComponentResource {
       `${name}-role`,
       {
         roleName: args.roleName,
-        description: "Central audit: read-only access for the security account's automation (org-access)",
-        trustPolicy: roleTrust({
-          sid: "TrustSecurityAutomation",
-          roleArns: [args.automationRoleArn],
-          organizationId: args.organizationId,
-        }),
+        description: AUDIT_READ_ROLE_DESCRIPTION,
+        trustPolicy: auditReadTrust(args.automationRoleArn, args.organizationId),
         managedPolicies: args.managedPolicies,
-        inlinePolicies: args.readPolicy === undefined ? undefined : { AuditRead: args.readPolicy },
+        inlinePolicies:
+          args.readPolicy === undefined ? undefined : { [AUDIT_READ_POLICY_NAME]: args.readPolicy },
         permissionsBoundary: args.permissionsBoundary,
         maxSessionDuration: args.maxSessionDuration ?? 3600,
       },

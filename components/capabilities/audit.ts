@@ -1,17 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuditAutomationRole } from "../audit/automation-role";
 import { AuditReadRole } from "../audit/audit-read-role";
+import { AuditReadStackSet } from "../audit/audit-read-stackset";
 import { stackTargets } from "../audit/targets";
-import { Capability } from "../context";
-import { policyDocument, PolicyStatement } from "../iam/documents";
+import { AuditConfig } from "../config/sections/audit";
+import { Capability, StackContext } from "../context";
+import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/documents";
 import { roleArn } from "../naming";
 
 /**
  * The `audit` capability. The security stack creates the automation role in its own account
- * (organization-wide); the management stack (`rollout.mode: providers`) creates the audit read role
- * in each target account of its scope, trusting that role by its ARN. Deploy the security stack
- * first: IAM refuses a trust naming a role that does not exist. A StackSet rollout mode can be
- * added under `rollout.mode` later.
+ * (organization-wide); the management stack creates the audit read role in the target accounts,
+ * trusting that role by its ARN: through each account's provider (`rollout.mode: providers`), or
+ * (`stackset`) through one service-managed StackSet over the target OUs, created by the
+ * organization-wide shard, with the listed accounts (the management account among them: no
+ * service-managed StackSet reaches it) still deployed by provider. Both modes give the same role,
+ * boundary included. Deploy the security stack first: IAM refuses a trust naming a role that does
+ * not exist.
  */
 export const audit: Capability = {
   name: "audit",
@@ -49,7 +54,12 @@ export const audit: Capability = {
         ? undefined
         : policyDocument(config.inlinePolicy.map((s) => ({ ...s }) as PolicyStatement));
     const roles: Record<string, pulumi.Output<string>> = {};
-    for (const account of stackTargets(ctx, targets)) {
+    const viaStackSet =
+      config.rollout.mode === "stackset"
+        ? deployStackSet(ctx, config, automationRoleArn, readPolicy, roles)
+        : { covered: new Set<string>(), stackSetName: undefined };
+    const individually = targets.filter((a) => !viaStackSet.covered.has(a.name));
+    for (const account of stackTargets(ctx, individually)) {
       const role = new AuditReadRole(
         `audit-read-${account.name}`,
         {
@@ -66,6 +76,60 @@ export const audit: Capability = {
       ctx.inventory.add(account.name, config.roleName);
       roles[account.name] = role.arn;
     }
-    return { ...common, automationRoleArn, roles };
+    return {
+      ...common,
+      automationRoleArn,
+      roles: Object.fromEntries(targets.filter((a) => a.name in roles).map((a) => [a.name, roles[a.name]])),
+      ...(viaStackSet.stackSetName === undefined ? {} : { stackSetName: viaStackSet.stackSetName }),
+    };
   },
 };
+
+/**
+ * `stackset` mode: the target OUs' member accounts get the role from one StackSet, each OU's instance
+ * passing the boundary its accounts carry. Only the organization-wide shard owns it (it reaches
+ * every shard's accounts); the others leave those accounts to it. Returns the accounts it covers.
+ */
+function deployStackSet(
+  ctx: StackContext,
+  config: AuditConfig,
+  automationRoleArn: string,
+  readPolicy: PolicyDocument | undefined,
+  roles: Record<string, pulumi.Output<string>>,
+): { covered: Set<string>; stackSetName?: pulumi.Output<string> } {
+  const ous = config.targets.organizationalUnits;
+  const covered = ctx.accounts.inOrganizationalUnits(ous).filter((a) => !a.isManagement);
+  const names = new Set(covered.map((a) => a.name));
+  if (!ctx.organizationWide) return { covered: names };
+  const stackSet = new AuditReadStackSet(
+    "audit-read",
+    {
+      roleName: config.roleName,
+      automationRoleArn,
+      organizationId: ctx.config.organization.id,
+      managedPolicies: config.managedPolicies,
+      readPolicy,
+      maxSessionDuration: config.maxSessionDurationSeconds,
+      stackSetName: config.rollout.stackSetName ?? `org-access-${config.roleName}`,
+      organizationalUnits: ous.map((ou) => ({
+        name: ou,
+        id: ctx.accounts.organizationalUnitId(ou),
+        ...ctx.boundaries.forStackSetTarget(
+          `ou:${ou}`,
+          covered.filter((a) => a.ou === ou).map((a) => a.name),
+          config.roleName,
+        ),
+      })),
+      managementAccountId: ctx.config.organization.managementAccountId,
+      region: ctx.config.providers.region,
+      operationPreferences: config.rollout.operationPreferences,
+      autoDeployment: config.rollout.autoDeployment,
+    },
+    { provider: ctx.providers.home },
+  );
+  for (const account of covered) {
+    ctx.inventory.add(account.name, config.roleName);
+    roles[account.name] = pulumi.output(roleArn(account.id, config.roleName));
+  }
+  return { covered: names, stackSetName: stackSet.stackSetName };
+}

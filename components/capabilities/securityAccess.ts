@@ -93,15 +93,21 @@ function deploySecurityStack(
         organizationId,
         managedPolicies: team.managedPolicies,
         stackSetName: `org-access-${team.targetRoleName}`,
-        organizationalUnits: rollout.organizationalUnits.map((ou) => ({
-          name: ou,
-          id: ctx.accounts.organizationalUnitId(ou),
-          // Exceptional accounts are deployed one by one by the management stack.
-          excludeAccountIds: ctx.accounts
-            .inOrganizationalUnits([ou])
-            .filter((a) => individually.has(a.name))
-            .map((a) => a.id),
-        })),
+        organizationalUnits: rollout.organizationalUnits.map((ou) => {
+          const members = ctx.accounts.inOrganizationalUnits([ou]).filter((a) => !a.isManagement);
+          return {
+            name: ou,
+            id: ctx.accounts.organizationalUnitId(ou),
+            // Exceptional accounts are deployed one by one by the management stack.
+            excludeAccountIds: members.filter((a) => individually.has(a.name)).map((a) => a.id),
+            // The OU's accounts carry the boundary a provider-created copy would carry.
+            ...ctx.boundaries.forStackSetTarget(
+              `ou:${ou}`,
+              members.filter((a) => !individually.has(a.name)).map((a) => a.name),
+              team.targetRoleName,
+            ),
+          };
+        }),
         managementAccountId: ctx.config.organization.managementAccountId,
         region: ctx.config.providers.region,
         operationPreferences: rollout.operationPreferences,

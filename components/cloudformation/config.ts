@@ -69,6 +69,31 @@ export const operationPreferencesSchema = z
 
 export type OperationPreferencesConfig = z.infer<typeof operationPreferencesSchema>;
 
+/** `autoDeployment`: StackSet stacks for accounts that join a target OU, and whether they stay when one leaves. */
+export function autoDeploymentSchema(retainByDefault: boolean) {
+  return z
+    .object({
+      enabled: z.boolean({ error: "expected true or false" }).default(true),
+      retainStacksOnAccountRemoval: z.boolean({ error: "expected true or false" }).default(retainByDefault),
+    })
+    .strict()
+    .default({ enabled: true, retainStacksOnAccountRemoval: retainByDefault });
+}
+
+/** `propagationWaitSeconds`: how long a provider waits after a StackSet created what its resources need. */
+export function propagationWaitSchema(defaultSeconds: number) {
+  return z
+    .number({ error: "expected a number of seconds" })
+    .int("expected a whole number of seconds")
+    .min(0, "use 0 to 300 seconds")
+    .max(300, "use 0 to 300 seconds")
+    .default(defaultSeconds);
+}
+
+/** Default StackSet names, known to every section so they can tell a clash. */
+export const DEFAULT_MEMBER_ROLE_STACKSET_NAME = "org-access-OrganizationAccountAccessRole";
+export const DEFAULT_BOUNDARY_STACKSET_NAME = "org-access-permissions-boundary";
+
 /** A StackSet name: a letter, then letters, digits and hyphens, at most 128 characters. */
 export const stackSetNameSchema = z
   .string({ error: "expected a StackSet name as a string" })

@@ -1,37 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CfnRoleSpec, renderTemplate, roleTemplate } from "./template";
+import {
+  serviceManagedStackSet,
+  StackSetAccountTarget,
+  StackSetCaller,
+  StackSetOperationPreferences,
+  StackSetOuTarget,
+} from "./service-managed-stackset";
+import { BOUNDARY_PARAMETER, CfnRoleSpec, renderTemplate, roleTemplate } from "./template";
 
-/** Who runs the StackSet: the management account (`SELF`) or a registered delegated admin. */
-export type StackSetCaller = "SELF" | "DELEGATED_ADMIN";
-
-/** How fast a StackSet operation rolls out and how many account failures it tolerates. */
-export interface StackSetOperationPreferences {
-  readonly maxConcurrentCount?: number;
-  readonly maxConcurrentPercentage?: number;
-  readonly failureToleranceCount?: number;
-  readonly failureTolerancePercentage?: number;
-  readonly regionConcurrencyType?: "SEQUENTIAL" | "PARALLEL";
-}
-
-/** An OU target: every member account in it, except the listed ones. */
-export interface StackSetOuTarget {
-  /** OU name, used in the instance's resource name. */
-  readonly name: string;
-  /** OU ID (`ou-...`). */
-  readonly id: string;
-  /** Account IDs in the OU that must not get a stack (they already have the role, for instance). */
-  readonly excludeAccountIds?: readonly string[];
-}
-
-/** One account rolled out on its own (a service-managed StackSet still addresses it through its OU). */
-export interface StackSetAccountTarget {
-  /** Account name, used in the instance's resource name. */
-  readonly name: string;
-  readonly id: string;
-  /** ID of the OU the account is in. */
-  readonly organizationalUnitId: string;
-}
+export type {
+  StackSetAccountTarget,
+  StackSetCaller,
+  StackSetOperationPreferences,
+  StackSetOuTarget,
+  StackSetTargetOptions,
+} from "./service-managed-stackset";
 
 export interface RoleStackSetArgs {
   /** StackSet name, unique in the region of the administering account. */
@@ -83,95 +67,24 @@ export class RoleStackSet extends pulumi.ComponentResource {
         this,
       );
     }
-    const ous = args.organizationalUnits ?? [];
-    const accounts = args.accounts ?? [];
-    if (ous.length === 0 && accounts.length === 0) {
-      throw new pulumi.ResourceError(
-        `RoleStackSet \`${name}\`: \`organizationalUnits\` and \`accounts\` are both empty`,
-        this,
-      );
-    }
-    const management = accounts.find((a) => a.id === args.managementAccountId);
-    if (management !== undefined) {
-      throw new pulumi.ResourceError(
-        `RoleStackSet \`${name}\`: \`accounts\` names the management account ${management.id}; a service-managed StackSet never deploys there`,
-        this,
-      );
-    }
+    const targets = [...(args.organizationalUnits ?? []), ...(args.accounts ?? [])];
+    // A target with its own boundary needs the template to take the boundary as a parameter.
+    const parameterised =
+      args.role.boundaryFromParameter === true ||
+      targets.some((t) => t.permissionsBoundaryPolicyName !== undefined);
+    const role: CfnRoleSpec = parameterised ? { ...args.role, boundaryFromParameter: true } : args.role;
+    this.templateBody = renderTemplate(roleTemplate({ ...role, templateDescription: args.description }));
 
-    this.templateBody = renderTemplate(roleTemplate({ ...args.role, templateDescription: args.description }));
-    const preferences = withoutUndefined(args.operationPreferences);
-
-    this.stackSet = new aws.cloudformation.StackSet(
-      `${name}-stackset`,
-      {
-        name: args.stackSetName,
-        description: args.description,
-        permissionModel: "SERVICE_MANAGED",
-        callAs: args.callAs,
-        autoDeployment: {
-          enabled: args.autoDeployment.enabled,
-          // Only meaningful with auto-deployment on; AWS rejects it otherwise.
-          retainStacksOnAccountRemoval: args.autoDeployment.enabled
-            ? args.autoDeployment.retainStacksOnAccountRemoval
-            : undefined,
-        },
-        capabilities: ["CAPABILITY_NAMED_IAM"],
-        // Queues operations on this StackSet, so one instance per target can be created in one run.
-        managedExecution: { active: true },
-        operationPreferences: preferences,
-        templateBody: this.templateBody,
-        region: args.region,
-      },
-      // A component's dependsOn does not reach its children: the StackSet carries it itself.
-      { parent: this, protect: args.protectStackSet === true, dependsOn: [...(args.dependsOn ?? [])] },
+    const { stackSet, instances } = serviceManagedStackSet(
+      name,
+      "RoleStackSet",
+      { ...args, templateBody: this.templateBody, parameters: parameterised ? [BOUNDARY_PARAMETER] : [] },
+      this,
     );
+    this.stackSet = stackSet;
     this.stackSetName = this.stackSet.name;
-
-    const instances: Record<string, aws.cloudformation.StackSetInstance> = {};
-    const instance = (
-      key: string,
-      suffix: string,
-      targets: aws.types.input.cloudformation.StackSetInstanceDeploymentTargets,
-    ) => {
-      instances[key] = new aws.cloudformation.StackSetInstance(
-        `${name}-${suffix}`,
-        {
-          stackSetName: this.stackSet.name,
-          callAs: args.callAs,
-          deploymentTargets: targets,
-          stackSetInstanceRegion: args.region,
-          operationPreferences: preferences,
-        },
-        { parent: this },
-      );
-    };
-    for (const ou of ous) {
-      const excluded = ou.excludeAccountIds ?? [];
-      instance(
-        `ou:${ou.name}`,
-        `ou-${ou.name}`,
-        excluded.length === 0
-          ? { organizationalUnitIds: [ou.id] }
-          : { organizationalUnitIds: [ou.id], accounts: [...excluded], accountFilterType: "DIFFERENCE" },
-      );
-    }
-    for (const account of accounts) {
-      // A service-managed instance addresses an account through its OU, narrowed to that account.
-      instance(`account:${account.name}`, `account-${account.name}`, {
-        organizationalUnitIds: [account.organizationalUnitId],
-        accounts: [account.id],
-        accountFilterType: "INTERSECTION",
-      });
-    }
     this.instances = instances;
 
     this.registerOutputs({ stackSetName: this.stackSetName, templateBody: this.templateBody });
   }
-}
-
-function withoutUndefined<T extends object>(value: T | undefined): T | undefined {
-  if (value === undefined) return undefined;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
 }

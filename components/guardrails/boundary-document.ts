@@ -2,6 +2,10 @@ import { policyDocument, PolicyDocument } from "../iam/documents";
 import { policyArn } from "../naming";
 import { LONG_LIVED_CREDENTIAL_ACTIONS, ROLE_CHANGE_ACTIONS } from "./actions";
 
+/** The boundary policy's description, whichever way it is rolled out. */
+export const BOUNDARY_DESCRIPTION =
+  "Permissions boundary for custom roles: no IAM users, no unbounded roles, no edits to managed roles (org-access)";
+
 /** Inputs of a workload account's permissions boundary document. */
 export interface BoundaryDocumentArgs {
   /** The account the boundary policy lives in. */

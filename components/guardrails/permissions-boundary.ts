@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../iam/documents";
-import { boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
+import { BOUNDARY_DESCRIPTION, boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
 
 export interface PermissionsBoundaryArgs extends BoundaryDocumentArgs {
   /** What the policy is for, shown in the IAM console. */
@@ -34,9 +34,7 @@ export class PermissionsBoundary extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         name: args.policyName,
-        description:
-          args.description ??
-          "Permissions boundary for custom roles: no IAM users, no unbounded roles, no edits to managed roles (org-access)",
+        description: args.description ?? BOUNDARY_DESCRIPTION,
         policy: toJson(boundaryDocument(args)),
       },
       { parent: this },

@@ -18,7 +18,7 @@ export interface TargetStackSetArgs {
   readonly managedPolicies: readonly string[];
   /** StackSet name in the delegated-admin account. */
   readonly stackSetName: string;
-  /** OUs to roll out to (exceptional accounts excluded, deployed one by one elsewhere). */
+  /** OUs to roll out to (exceptional accounts excluded, deployed one by one elsewhere), each with its accounts' boundary. */
   readonly organizationalUnits: readonly StackSetOuTarget[];
   /** The management account, which a service-managed StackSet never reaches. */
   readonly managementAccountId: string;
@@ -53,6 +53,8 @@ export class TargetStackSet extends pulumi.ComponentResource {
           managedPolicies: args.managedPolicies.map(awsManagedPolicyArn),
           description: "Read-only security access for the delegated-admin account (org-access)",
           maxSessionDuration: 3600,
+          // Accounts with and without a boundary share the template; each OU passes its own.
+          boundaryFromParameter: true,
         },
         organizationalUnits: args.organizationalUnits,
         managementAccountId: args.managementAccountId,

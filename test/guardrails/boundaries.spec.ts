@@ -173,6 +173,7 @@ describe("permissions boundaries in the example organization", () => {
     assert.deepStrictEqual(output, {
       policyName: "org-access-boundary",
       exemptRoles: [],
+      rolloutMode: "providers",
       accounts: {
         prod: boundaryArn("666666666666"),
         staging: boundaryArn("777777777777"),

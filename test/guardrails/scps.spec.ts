@@ -275,9 +275,9 @@ describe("SCP config errors", () => {
     );
   });
 
-  it("belongs to the management stack", () => {
+  it("belongs to the management stack (a security stack keeps only the boundary block)", () => {
     assert.deepStrictEqual(configIssuesOf("security", { guardrails: example() }), [
-      "org-access:guardrails: Guardrails (SCPs and permissions boundaries) is deployed by the management stack, and this is a security stack; move this key to Pulumi.management.yaml",
+      "org-access:guardrails.scps: SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
     ]);
   });
 });

@@ -1,5 +1,11 @@
 import * as assert from "assert";
-import { exampleValue, jsonInput, ofType, ProgramRun, runExample } from "../harness";
+import { OrgFacts } from "../../tools/plan/model";
+import { expandStackSets } from "../../tools/plan/stacksets";
+import { exampleValue, jsonInput, ofType, ProgramRun, RecordedResource, runExample } from "../harness";
+
+const MANAGEMENT = "111111111111";
+const BOUNDARY_NAME = "org-access-boundary";
+const boundaryArn = (account: string) => `arn:aws:iam::${account}:policy/${BOUNDARY_NAME}`;
 
 interface TemplateRole {
   RoleName: string;
@@ -22,8 +28,90 @@ function templateRoles(run: ProgramRun): Map<string, TemplateRole> {
   return roles;
 }
 
+/** The example organization, as the offline plan reads it. */
+function org(): OrgFacts {
+  const organization = exampleValue<{ id: string; rootId: string; managementAccountId: string }>(
+    "management",
+    "organization",
+  );
+  return {
+    organizationId: organization.id,
+    rootId: organization.rootId,
+    managementAccountId: organization.managementAccountId,
+    accounts: exampleValue<{ name: string; id: string; ou: string }[]>("management", "accounts"),
+    organizationalUnits: exampleValue<{ name: string; id: string }[]>("management", "organizationalUnits"),
+  };
+}
+
+/** What decides who may use a role and what it may do, comparable across rollout modes. */
+interface RoleFacts {
+  trust: unknown;
+  managedPolicies: string[];
+  inlinePolicies: Record<string, unknown>;
+  maxSessionDuration: number;
+  boundary?: string;
+}
+
+/** Roles named `roleName` that providers created, by account ID. */
+function providerRoles(run: ProgramRun, roleName: string): Map<string, RoleFacts> {
+  const out = new Map<string, RoleFacts>();
+  const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+  const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy");
+  const sameRole = (role: RecordedResource) => (x: RecordedResource) =>
+    x.account === role.account && x.inputs.role === roleName;
+  for (const role of ofType(run, "aws:iam/role:Role").filter((r) => r.inputs.name === roleName)) {
+    assert.ok(!out.has(role.account as string), `two ${roleName} in ${role.account}`);
+    out.set(role.account as string, {
+      trust: jsonInput(role, "assumeRolePolicy"),
+      managedPolicies: attachments
+        .filter(sameRole(role))
+        .map((a) => String(a.inputs.policyArn))
+        .sort(),
+      inlinePolicies: Object.fromEntries(
+        inline.filter(sameRole(role)).map((p) => [String(p.inputs.name), jsonInput(p, "policy")]),
+      ),
+      maxSessionDuration: Number(role.inputs.maxSessionDuration),
+      boundary: role.inputs.permissionsBoundary as string | undefined,
+    });
+  }
+  return out;
+}
+
+/** Roles named `roleName` that StackSet stacks create, by account ID, as CloudFormation would resolve them. */
+function stackSetRoles(run: ProgramRun, roleName: string): Map<string, RoleFacts> {
+  const out = new Map<string, RoleFacts>();
+  for (const r of expandStackSets(run.resources, org())) {
+    if (r.type !== "AWS::IAM::Role" || r.properties.RoleName !== roleName) continue;
+    assert.ok(!out.has(r.accountId), `two ${roleName} in ${r.accountId}`);
+    const policies = (r.properties.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[];
+    out.set(r.accountId, {
+      trust: r.properties.AssumeRolePolicyDocument,
+      managedPolicies: [...(r.properties.ManagedPolicyArns as string[])].sort(),
+      inlinePolicies: Object.fromEntries(policies.map((p) => [p.PolicyName, p.PolicyDocument])),
+      maxSessionDuration: Number(r.properties.MaxSessionDuration),
+      boundary: r.properties.PermissionsBoundary as string | undefined,
+    });
+  }
+  return out;
+}
+
+/** Both modes give every account the same role; returns the boundaries by account, for more checks. */
+function assertSameRoles(
+  providers: Map<string, RoleFacts>,
+  stackset: Map<string, RoleFacts>,
+): Map<string, string | undefined> {
+  assert.deepStrictEqual([...stackset.keys()].sort(), [...providers.keys()].sort(), "accounts");
+  for (const [account, facts] of providers) {
+    assert.deepStrictEqual(stackset.get(account), facts, `role in ${account}`);
+  }
+  return new Map([...providers].map(([account, facts]) => [account, facts.boundary]));
+}
+
+const WORKLOAD_ACCOUNTS = ["666666666666", "777777777777", "888888888888", "999999999999"];
+
 describe("SecurityAccessRole rollout modes", () => {
   const securityAccess = exampleValue<{ rollout: Record<string, unknown> }>("management", "securityAccess");
+  const guardrails = exampleValue<{ permissionsBoundary: unknown }>("management", "guardrails");
   const ous = ["security", "infrastructure", "workloads", "sandbox"];
   let providers: ProgramRun;
   let stackset: ProgramRun;
@@ -39,6 +127,8 @@ describe("SecurityAccessRole rollout modes", () => {
         ...securityAccess,
         rollout: { mode: "stackset", organizationalUnits: ous, accounts: [] },
       },
+      // The security stack repeats the boundary block, so its StackSet roles carry the boundary.
+      guardrails: { permissionsBoundary: guardrails.permissionsBoundary },
     });
   });
 
@@ -65,10 +155,49 @@ describe("SecurityAccessRole rollout modes", () => {
     }
   });
 
+  it("gives each member account the same role in both modes, permissions boundary included", () => {
+    for (const roleName of ["SecurityAccessRole", "ComplianceAccessRole"]) {
+      const members = providerRoles(providers, roleName);
+      // The payer copy is the management stack's in both modes: no service-managed StackSet reaches it.
+      members.delete(MANAGEMENT);
+      const boundaries = assertSameRoles(members, stackSetRoles(stackset, roleName));
+      assert.deepStrictEqual(
+        Object.fromEntries([...boundaries].sort()),
+        {
+          "222222222222": undefined,
+          "333333333333": undefined,
+          "444444444444": undefined,
+          "555555555555": undefined,
+          ...Object.fromEntries(WORKLOAD_ACCOUNTS.map((id) => [id, boundaryArn(id)])),
+        },
+        roleName,
+      );
+    }
+  });
+
+  it("passes the boundary to the workload OUs' instances only, by parameter", () => {
+    const instances = ofType(stackset, "aws:cloudformation/stackSetInstance:StackSetInstance").filter((i) =>
+      i.name.startsWith("security-access-security-"),
+    );
+    assert.deepStrictEqual(Object.fromEntries(instances.map((i) => [i.name, i.inputs.parameterOverrides])), {
+      "security-access-security-targets-roles-ou-security": undefined,
+      "security-access-security-targets-roles-ou-infrastructure": undefined,
+      "security-access-security-targets-roles-ou-workloads": {
+        PermissionsBoundaryPolicyName: BOUNDARY_NAME,
+      },
+      "security-access-security-targets-roles-ou-sandbox": { PermissionsBoundaryPolicyName: BOUNDARY_NAME },
+    });
+    // The security stack names the boundary the management stack creates; it creates no policy.
+    assert.deepStrictEqual(
+      ofType(stackset, "aws:iam/policy:Policy").filter((p) => p.inputs.name === BOUNDARY_NAME),
+      [],
+    );
+  });
+
   it("reaches the same member accounts: one provider each, or one StackSet instance per OU", () => {
     const memberAccounts = new Set(
       ofType(providers, "aws:iam/role:Role")
-        .filter((r) => r.inputs.name === "SecurityAccessRole" && r.account !== "111111111111")
+        .filter((r) => r.inputs.name === "SecurityAccessRole" && r.account !== MANAGEMENT)
         .map((r) => r.account),
     );
     const ouIds = ofType(stackset, "aws:cloudformation/stackSetInstance:StackSetInstance")
@@ -85,5 +214,151 @@ describe("SecurityAccessRole rollout modes", () => {
     // Providers mode starts a provider per member account; StackSet mode none.
     assert.strictEqual(stackset.providers.length, 1);
     assert.ok(providers.providers.length >= memberAccounts.size);
+  });
+});
+
+describe("AuditReadRole rollout modes", () => {
+  const audit = exampleValue<Record<string, unknown>>("management", "audit");
+  let providers: ProgramRun;
+  let stackset: ProgramRun;
+  before(async () => {
+    providers = await runExample("management", { audit: { ...audit, rollout: { mode: "providers" } } });
+    stackset = await runExample("management", { audit: { ...audit, rollout: { mode: "stackset" } } });
+  });
+
+  it("gives every target account the same role in both modes: trust, policies, session and boundary", () => {
+    const byProvider = providerRoles(providers, "AuditReadRole");
+    // StackSet mode: the StackSet covers the target OUs, providers the listed accounts.
+    const direct = providerRoles(stackset, "AuditReadRole");
+    const viaStackSet = stackSetRoles(stackset, "AuditReadRole");
+    assert.deepStrictEqual([...direct.keys()].sort(), ["111111111111", "333333333333"]);
+    const combined = new Map([...viaStackSet, ...direct]);
+    assert.strictEqual(combined.size, direct.size + viaStackSet.size, "an account got the role twice");
+    const boundaries = assertSameRoles(byProvider, combined);
+    assert.deepStrictEqual(Object.fromEntries([...boundaries].sort()), {
+      "111111111111": undefined,
+      "333333333333": undefined,
+      "444444444444": undefined,
+      "555555555555": undefined,
+      ...Object.fromEntries(WORKLOAD_ACCOUNTS.map((id) => [id, boundaryArn(id)])),
+    });
+  });
+
+  it("rolls the OUs out with one SERVICE_MANAGED StackSet from the management account (callAs SELF, auto-deployment)", () => {
+    const [stackSet, ...others] = ofType(stackset, "aws:cloudformation/stackSet:StackSet").filter(
+      (s) => s.name === "audit-read-roles-stackset",
+    );
+    assert.deepStrictEqual(others, []);
+    assert.strictEqual(stackSet.account, MANAGEMENT);
+    const { templateBody, ...inputs } = stackSet.inputs;
+    assert.deepStrictEqual(inputs, {
+      name: "org-access-AuditReadRole",
+      description:
+        "AuditReadRole: central audit read access for the security account's automation (org-access)",
+      permissionModel: "SERVICE_MANAGED",
+      callAs: "SELF",
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      capabilities: ["CAPABILITY_NAMED_IAM"],
+      managedExecution: { active: true },
+      operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
+      region: "us-east-1",
+    });
+    const template = JSON.parse(String(templateBody)) as Record<string, unknown>;
+    assert.deepStrictEqual(Object.keys(template), [
+      "AWSTemplateFormatVersion",
+      "Description",
+      "Parameters",
+      "Conditions",
+      "Resources",
+      "Outputs",
+    ]);
+    assert.deepStrictEqual((template.Resources as { Role: { Properties: unknown } }).Role.Properties, {
+      RoleName: "AuditReadRole",
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "TrustSecurityAutomation",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::222222222222:role/audit-automation" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+          },
+        ],
+      },
+      ManagedPolicyArns: ["arn:aws:iam::aws:policy/SecurityAudit"],
+      MaxSessionDuration: 3600,
+      Description: "Central audit: read-only access for the security account's automation (org-access)",
+      PermissionsBoundary: {
+        "Fn::If": [
+          "HasPermissionsBoundary",
+          {
+            "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${PermissionsBoundaryPolicyName}",
+          },
+          { Ref: "AWS::NoValue" },
+        ],
+      },
+    });
+  });
+
+  it("targets each OU by ID, passing the workload OUs their boundary once it exists in their accounts", () => {
+    const instances = ofType(stackset, "aws:cloudformation/stackSetInstance:StackSetInstance")
+      .filter((i) => i.name.startsWith("audit-read-"))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepStrictEqual(
+      instances.map((i) => [i.name, i.account, i.inputs]),
+      [
+        ["infrastructure", "ou-a1b2-infra001", undefined],
+        ["sandbox", "ou-a1b2-sandbox1", BOUNDARY_NAME],
+        ["workloads", "ou-a1b2-workload1", BOUNDARY_NAME],
+      ].map(([ou, id, boundary]) => [
+        `audit-read-roles-ou-${ou}`,
+        MANAGEMENT,
+        {
+          stackSetName: "org-access-AuditReadRole",
+          callAs: "SELF",
+          deploymentTargets: { organizationalUnitIds: [id] },
+          stackSetInstanceRegion: "us-east-1",
+          operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
+          ...(boundary === undefined
+            ? {}
+            : { parameterOverrides: { PermissionsBoundaryPolicyName: boundary } }),
+        },
+      ]),
+    );
+    // IAM refuses a role whose boundary policy does not exist: each instance waits for its accounts' policies.
+    const policies = ofType(stackset, "aws:iam/policy:Policy").filter((p) => p.inputs.name === BOUNDARY_NAME);
+    const workloads = instances.find((i) => i.name === "audit-read-roles-ou-workloads") as RecordedResource;
+    const inWorkloads = policies.filter((p) =>
+      ["666666666666", "777777777777", "888888888888"].includes(p.account as string),
+    );
+    assert.strictEqual(inWorkloads.length, 3);
+    for (const policy of inWorkloads) assert.ok(workloads.dependencies.includes(policy.urn), policy.name);
+  });
+
+  it("lists every account's role in the inventory in both modes, and starts fewer providers by StackSet", () => {
+    const inventory = (run: ProgramRun) =>
+      Object.entries(run.outputs.inventory as Record<string, { roles: Record<string, string> }>)
+        .filter(([, entry]) => "AuditReadRole" in entry.roles)
+        .map(([name, entry]) => [name, entry.roles.AuditReadRole]);
+    assert.deepStrictEqual(inventory(stackset), inventory(providers));
+    assert.strictEqual(inventory(stackset).length, 8);
+    const audit = (stackset.outputs as { capabilities: { audit: Record<string, unknown> } }).capabilities
+      .audit;
+    assert.strictEqual(audit.rolloutMode, "stackset");
+    assert.strictEqual(audit.stackSetName, "org-access-AuditReadRole");
+    assert.deepStrictEqual(Object.keys(audit.roles as Record<string, string>), [
+      "management",
+      "log-archive",
+      "tooling",
+      "infra-ops",
+      "prod",
+      "staging",
+      "dev",
+      "sandbox",
+    ]);
+    // Only log-archive and the management account still need their provider for this role.
+    const direct = ofType(stackset, "aws:iam/role:Role").filter((r) => r.inputs.name === "AuditReadRole");
+    assert.deepStrictEqual(direct.map((r) => r.account).sort(), ["111111111111", "333333333333"]);
   });
 });

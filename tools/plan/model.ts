@@ -2,7 +2,7 @@ import { RecordedResource } from "../mock-runtime";
 import { parseDocument, PolicyDocument } from "./documents";
 import { awsManagedPolicyDocument, awsManagedPolicyName, isAwsManagedPolicyArn } from "./managed-policies";
 import { NamedPolicy } from "./simulator";
-import { stackSetRoles } from "./stacksets";
+import { stackSetPolicies, stackSetRoles } from "./stacksets";
 
 /**
  * The IAM facts of one program run that decide who can assume what: roles with their trust, identity
@@ -65,6 +65,10 @@ export function buildModel(resources: readonly RecordedResource[], org: OrgFacts
     const doc = parseDocument(r.inputs.policy);
     const arn = `arn:aws:iam::${r.account}:policy${str(r.inputs.path) ?? "/"}${name}`;
     if (doc !== undefined) customerPolicies.set(arn, { name, policy: doc });
+  }
+  // Policies StackSets create in the accounts they reach (a boundary rolled out by StackSet).
+  for (const [arn, policy] of stackSetPolicies(resources, org)) {
+    if (!customerPolicies.has(arn)) customerPolicies.set(arn, policy);
   }
 
   /** A policy ARN's document: from the program, from the AWS managed table, or unknown. */

@@ -21,6 +21,86 @@ export function stackSetRoles(
   resolvePolicy: Resolve,
 ): ModelRole[] {
   const roles: ModelRole[] = [];
+  for (const { template, ctx, source } of stackInstances(resources, org)) {
+    roles.push(...templateRoles(template, ctx, resolvePolicy, source));
+  }
+  return dedupe(roles);
+}
+
+/**
+ * Customer managed policies StackSet templates create (`AWS::IAM::ManagedPolicy`), by ARN in each
+ * account they reach: a role elsewhere can name one, as its boundary for instance.
+ */
+export function stackSetPolicies(
+  resources: readonly RecordedResource[],
+  org: OrgFacts,
+): Map<string, NamedPolicy> {
+  const policies = new Map<string, NamedPolicy>();
+  for (const { template, ctx } of stackInstances(resources, org)) {
+    const conditions = evaluateConditions(template, ctx);
+    for (const res of Object.values(templateResources(template))) {
+      if (res.Type !== "AWS::IAM::ManagedPolicy" || !included(res, conditions)) continue;
+      const props = (resolveValue(res.Properties ?? {}, ctx, new Map(), conditions) ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const name = typeof props.ManagedPolicyName === "string" ? props.ManagedPolicyName : undefined;
+      const doc = parseDocument(props.PolicyDocument);
+      if (name === undefined || doc === undefined) continue;
+      const path = typeof props.Path === "string" ? props.Path : "/";
+      policies.set(`arn:aws:iam::${ctx.accountId}:policy${path}${name}`, { name, policy: doc });
+    }
+  }
+  return policies;
+}
+
+/** One resource a StackSet stack creates in one account, its properties resolved for that account. */
+export interface ExpandedTemplateResource {
+  readonly accountId: string;
+  /** `stackset:<name>`. */
+  readonly source: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, unknown>;
+}
+
+/**
+ * Every resource of every StackSet stack the run's instances deploy, per account, with parameters
+ * (template defaults, StackSet values, instance overrides), conditions and intrinsics resolved the
+ * way CloudFormation would for that account: what the report and tests compare with provider-created
+ * resources.
+ */
+export function expandStackSets(
+  resources: readonly RecordedResource[],
+  org: OrgFacts,
+): ExpandedTemplateResource[] {
+  const out: ExpandedTemplateResource[] = [];
+  for (const { template, ctx, source } of stackInstances(resources, org)) {
+    const conditions = evaluateConditions(template, ctx);
+    const all = templateResources(template);
+    const roleNames = new Map<string, string>();
+    for (const [logicalId, res] of Object.entries(all)) {
+      if (res.Type !== "AWS::IAM::Role" || !included(res, conditions)) continue;
+      const name = resolveValue(res.Properties?.RoleName, ctx, roleNames, conditions);
+      roleNames.set(logicalId, typeof name === "string" ? name : logicalId);
+    }
+    for (const [logicalId, res] of Object.entries(all)) {
+      if (!included(res, conditions)) continue;
+      const properties = (resolveValue(res.Properties ?? {}, ctx, roleNames, conditions) ?? {}) as Record<
+        string,
+        unknown
+      >;
+      out.push({ accountId: ctx.accountId, source, logicalId, type: String(res.Type), properties });
+    }
+  }
+  return out;
+}
+
+/** Every (template, target account) pair the StackSet instances of a run deploy. */
+function* stackInstances(
+  resources: readonly RecordedResource[],
+  org: OrgFacts,
+): Generator<{ template: Record<string, unknown>; ctx: TemplateContext; source: string }> {
   const stackSets = resources.filter((r) => r.type === STACK_SET);
   for (const instance of resources.filter((r) => r.type === INSTANCE)) {
     const setName = str(instance.inputs.stackSetName);
@@ -38,17 +118,9 @@ export function stackSetRoles(
     };
     const region = str(instance.inputs.stackSetInstanceRegion) ?? str(stackSet.inputs.region) ?? "us-east-1";
     for (const accountId of instanceAccounts(instance, org, serviceManaged)) {
-      roles.push(
-        ...templateRoles(
-          template,
-          { accountId, region, params },
-          resolvePolicy,
-          `stackset:${setName ?? stackSet.name}`,
-        ),
-      );
+      yield { template, ctx: { accountId, region, params }, source: `stackset:${setName ?? stackSet.name}` };
     }
   }
-  return dedupe(roles);
 }
 
 /** The accounts one StackSet instance deploys to. */
@@ -99,20 +171,21 @@ function templateRoles(
   resolvePolicy: Resolve,
   source: string,
 ): ModelRole[] {
-  const resources = (template.Resources ?? {}) as Record<
-    string,
-    { Type?: string; Properties?: Record<string, unknown> }
-  >;
+  const resources = templateResources(template);
+  const conditions = evaluateConditions(template, ctx);
   const roleNames = new Map<string, string>();
   for (const [logicalId, res] of Object.entries(resources)) {
-    if (res.Type !== "AWS::IAM::Role") continue;
-    const name = resolveValue(res.Properties?.RoleName, ctx, roleNames);
+    if (res.Type !== "AWS::IAM::Role" || !included(res, conditions)) continue;
+    const name = resolveValue(res.Properties?.RoleName, ctx, roleNames, conditions);
     roleNames.set(logicalId, typeof name === "string" ? name : logicalId);
   }
   const roles: ModelRole[] = [];
   for (const [logicalId, res] of Object.entries(resources)) {
-    if (res.Type !== "AWS::IAM::Role") continue;
-    const props = (resolveValue(res.Properties ?? {}, ctx, roleNames) ?? {}) as Record<string, unknown>;
+    if (res.Type !== "AWS::IAM::Role" || !included(res, conditions)) continue;
+    const props = (resolveValue(res.Properties ?? {}, ctx, roleNames, conditions) ?? {}) as Record<
+      string,
+      unknown
+    >;
     const name = roleNames.get(logicalId) as string;
     const identityPolicies: NamedPolicy[] = [];
     const unmodelled: string[] = [];
@@ -134,7 +207,11 @@ function templateRoles(
         other.Type !== "AWS::IAM::RolePolicy"
       )
         continue;
-      const op = (resolveValue(other.Properties ?? {}, ctx, roleNames) ?? {}) as Record<string, unknown>;
+      if (!included(other, conditions)) continue;
+      const op = (resolveValue(other.Properties ?? {}, ctx, roleNames, conditions) ?? {}) as Record<
+        string,
+        unknown
+      >;
       const targets = [...asList(op.Roles), ...asList(op.RoleName)];
       const doc = parseDocument(op.PolicyDocument);
       if (targets.includes(name) && doc !== undefined) {
@@ -162,34 +239,117 @@ function templateRoles(
   return roles;
 }
 
-/** Resolves the intrinsic functions a role template needs: Ref, Fn::Sub, Fn::Join. Others stay as they are. */
-function resolveValue(value: unknown, ctx: TemplateContext, roleNames: Map<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveValue(v, ctx, roleNames));
+type TemplateResource = { Type?: string; Condition?: string; Properties?: Record<string, unknown> };
+
+function templateResources(template: Record<string, unknown>): Record<string, TemplateResource> {
+  return (template.Resources ?? {}) as Record<string, TemplateResource>;
+}
+
+/** Condition values by name; undefined when a condition cannot be told offline. */
+type Conditions = ReadonlyMap<string, boolean | undefined>;
+
+/** A resource with a `Condition` exists only where that condition holds (unknown: assume it does). */
+function included(resource: TemplateResource, conditions: Conditions): boolean {
+  return resource.Condition === undefined || conditions.get(resource.Condition) !== false;
+}
+
+/** Evaluates the template's `Conditions` (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition) for one stack. */
+function evaluateConditions(template: Record<string, unknown>, ctx: TemplateContext): Conditions {
+  const declared = (template.Conditions ?? {}) as Record<string, unknown>;
+  const values = new Map<string, boolean | undefined>();
+  const evaluating = new Set<string>();
+  const byName = (name: string): boolean | undefined => {
+    if (values.has(name)) return values.get(name);
+    if (!(name in declared) || evaluating.has(name)) return undefined;
+    evaluating.add(name);
+    const value = evaluate(declared[name]);
+    values.set(name, value);
+    return value;
+  };
+  const evaluate = (expr: unknown): boolean | undefined => {
+    if (typeof expr === "boolean") return expr;
+    if (expr === null || typeof expr !== "object" || Array.isArray(expr)) return undefined;
+    const [key, arg] = Object.entries(expr as Record<string, unknown>)[0] ?? [];
+    const args = Array.isArray(arg) ? arg : [];
+    switch (key) {
+      case "Condition":
+        return typeof arg === "string" ? byName(arg) : undefined;
+      case "Fn::Equals": {
+        const [a, b] = args.map((v) => resolveValue(v, ctx, new Map(), values));
+        return typeof a === "string" && typeof b === "string" ? a === b : undefined;
+      }
+      case "Fn::Not": {
+        const v = evaluate(args[0]);
+        return v === undefined ? undefined : !v;
+      }
+      case "Fn::And": {
+        const vs = args.map(evaluate);
+        return vs.includes(false) ? false : vs.includes(undefined) ? undefined : true;
+      }
+      case "Fn::Or": {
+        const vs = args.map(evaluate);
+        return vs.includes(true) ? true : vs.includes(undefined) ? undefined : false;
+      }
+      default:
+        return undefined;
+    }
+  };
+  for (const name of Object.keys(declared)) byName(name);
+  return values;
+}
+
+/** `Ref: AWS::NoValue`, or the branch of an `Fn::If` that chose it: the property is left out. */
+const NO_VALUE = Symbol("AWS::NoValue");
+
+/**
+ * Resolves the intrinsic functions a role template needs: Ref (AWS::NoValue included), Fn::Sub,
+ * Fn::Join and Fn::If on a condition known offline. Others stay as they are.
+ */
+function resolveValue(
+  value: unknown,
+  ctx: TemplateContext,
+  roleNames: Map<string, string>,
+  conditions: Conditions = new Map(),
+): unknown {
+  const again = (v: unknown) => resolveValue(v, ctx, roleNames, conditions);
+  if (Array.isArray(value)) return value.map(again).filter((v) => v !== NO_VALUE);
   if (value === null || typeof value !== "object") return value;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length === 1) {
     const [key] = keys;
     const arg = obj[key];
+    if (key === "Ref" && arg === "AWS::NoValue") return NO_VALUE;
     if (key === "Ref" && typeof arg === "string") return ref(arg, ctx, roleNames) ?? obj;
+    if (key === "Fn::If" && Array.isArray(arg) && arg.length === 3 && typeof arg[0] === "string") {
+      const holds = conditions.get(arg[0]);
+      if (holds !== undefined) return again(holds ? arg[1] : arg[2]);
+      return obj;
+    }
     if (key === "Fn::Sub") {
       const [text, vars] = Array.isArray(arg)
         ? [arg[0], (arg[1] ?? {}) as Record<string, unknown>]
         : [arg, {}];
       if (typeof text !== "string") return obj;
-      return text.replace(/\$\{([^}!]+)\}/g, (whole, name: string) => {
-        const fromVars = vars[name] === undefined ? undefined : resolveValue(vars[name], ctx, roleNames);
+      return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+        // `${!Literal}` is CloudFormation's escape for a literal `${Literal}`.
+        if (name.startsWith("!")) return `\${${name.slice(1)}}`;
+        const fromVars = vars[name] === undefined ? undefined : again(vars[name]);
         const v = typeof fromVars === "string" ? fromVars : ref(name, ctx, roleNames);
         return v ?? whole;
       });
     }
     if (key === "Fn::Join" && Array.isArray(arg) && typeof arg[0] === "string") {
-      const parts = resolveValue(arg[1], ctx, roleNames);
+      const parts = again(arg[1]);
       if (Array.isArray(parts) && parts.every((p) => typeof p === "string")) return parts.join(arg[0]);
       return obj;
     }
   }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolveValue(v, ctx, roleNames)]));
+  return Object.fromEntries(
+    Object.entries(obj)
+      .map(([k, v]) => [k, again(v)] as const)
+      .filter(([, v]) => v !== NO_VALUE),
+  );
 }
 
 function ref(name: string, ctx: TemplateContext, roleNames: Map<string, string>): string | undefined {

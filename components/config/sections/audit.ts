@@ -1,8 +1,17 @@
 import { z } from "zod";
-import { rawAccounts } from "../../cloudformation/config";
+import {
+  autoDeploymentSchema,
+  checkStackSetOrganizationalUnits,
+  DEFAULT_BOUNDARY_STACKSET_NAME,
+  DEFAULT_MEMBER_ROLE_STACKSET_NAME,
+  DEFAULT_OPERATION_PREFERENCES,
+  operationPreferencesSchema,
+  rawAccounts,
+  stackSetNameSchema,
+} from "../../cloudformation/config";
 import { roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
-import { section } from "../section";
+import { section, SectionCheckContext } from "../section";
 import { allowsEveryAction, identityStatementSchema, managedPolicyName } from "./cicd";
 
 /**
@@ -73,15 +82,27 @@ const schema = z
       )
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
-    /** How the role reaches the accounts; `providers` (one provider per account) for now. */
+    /** How the role reaches the accounts: per-account providers, or one StackSet over the target OUs. */
     rollout: z
       .object({
-        mode: z.enum(["providers"], {
-          error: '"providers" is the only rollout mode for now (a StackSet mode will follow)',
-        }),
+        mode: z
+          .enum(["providers", "stackset"], {
+            error:
+              '"providers" (the management stack creates each copy through per-account providers) or "stackset" (one service-managed StackSet over targets.organizationalUnits)',
+          })
+          .default("providers"),
+        /** The StackSet's name in the management account; default `org-access-<roleName>`. */
+        stackSetName: stackSetNameSchema.optional(),
+        operationPreferences: operationPreferencesSchema,
+        // Access for an account that left the organization is access nobody reviews: remove it.
+        autoDeployment: autoDeploymentSchema(false),
       })
       .strict()
-      .default({ mode: "providers" }),
+      .default({
+        mode: "providers",
+        operationPreferences: { ...DEFAULT_OPERATION_PREFERENCES },
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      }),
     /** Longest session of the read role. */
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
@@ -131,6 +152,7 @@ export const auditSection = section({
     asArray(field(targets, "organizationalUnits")).forEach((ou, i) => {
       ctx.refs.organizationalUnit(ou, `${ctx.path}.targets.organizationalUnits[${i}]`);
     });
+    checkRollout(raw, ctx);
     const ids = rawAccounts(ctx.root).find((a) => a.name === automation)?.id;
     asArray(field(field(raw, "automationRole"), "trustedPrincipalArns")).forEach((arn, i) => {
       if (isString(arn) && ids !== undefined && arn.split(":")[4] !== ids) {
@@ -142,3 +164,50 @@ export const auditSection = section({
     });
   },
 });
+
+/**
+ * `rollout.mode: stackset`: the StackSet takes the target OUs (never the root, never an empty OU);
+ * the listed accounts, the management account among them, stay with per-account providers.
+ */
+function checkRollout(raw: unknown, ctx: SectionCheckContext): void {
+  const rollout = field(raw, "rollout");
+  if (field(rollout, "mode") !== "stackset") return;
+  const at = `${ctx.path}.rollout`;
+  const ous = field(field(raw, "targets"), "organizationalUnits");
+  if (asArray(ous).length === 0) {
+    ctx.refs.issue(
+      `${at}.mode`,
+      "stackset rolls the role out to targets.organizationalUnits, and none are listed; list the OUs, or use mode: providers for single accounts",
+    );
+  }
+  checkStackSetOrganizationalUnits(ous, `${ctx.path}.targets.organizationalUnits`, ctx, {
+    requireAccounts: true,
+  });
+  const roleNameValue = field(raw, "roleName") ?? DEFAULT_AUDIT_ROLE_NAME;
+  const name =
+    field(rollout, "stackSetName") ?? (isString(roleNameValue) ? `org-access-${roleNameValue}` : undefined);
+  const taken: [string, unknown][] = [
+    [
+      "org-access:organizationAccess.memberRole.stackSetName",
+      field(field(ctx.root.organizationAccess, "memberRole"), "stackSetName") ??
+        (field(ctx.root.organizationAccess, "memberRole") === undefined
+          ? undefined
+          : DEFAULT_MEMBER_ROLE_STACKSET_NAME),
+    ],
+    [
+      "org-access:guardrails.permissionsBoundary.rollout.stackSetName",
+      field(field(field(ctx.root.guardrails, "permissionsBoundary"), "rollout"), "stackSetName") ??
+        (field(field(field(ctx.root.guardrails, "permissionsBoundary"), "rollout"), "mode") === "stackset"
+          ? DEFAULT_BOUNDARY_STACKSET_NAME
+          : undefined),
+    ],
+  ];
+  for (const [key, other] of taken) {
+    if (isString(name) && other === name) {
+      ctx.refs.issue(
+        `${at}.stackSetName`,
+        `StackSet ${JSON.stringify(name)} is already ${key}; StackSet names are unique in the management account: set rollout.stackSetName`,
+      );
+    }
+  }
+}

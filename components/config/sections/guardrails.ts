@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { rawAccounts, rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import {
+  autoDeploymentSchema,
+  DEFAULT_BOUNDARY_STACKSET_NAME,
+  operationPreferencesSchema,
+  propagationWaitSchema,
+  rawAccounts,
+  rawManagementAccountName,
+  stackSetNameSchema,
+} from "../../cloudformation/config";
 import {
   SCP_MAX_CHARACTERS,
   SCP_PRESETS,
@@ -10,9 +18,12 @@ import {
 import { PolicyStatement } from "../../iam/documents";
 import { name, roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
-import { section } from "../section";
+import { section, SectionCheckContext } from "../section";
+import { DEFAULT_AUDIT_ROLE_NAME } from "./audit";
+import { DEFAULT_SECURITY_ACCESS_ROLE_NAME } from "./securityAccess";
 
 export const DEFAULT_BOUNDARY_POLICY_NAME = "org-access-boundary";
+export { DEFAULT_BOUNDARY_STACKSET_NAME };
 
 /** Organizations attaches at most 5 SCPs to one OU or account, and `FullAWSAccess` is one of them. */
 export const MAX_SCPS_PER_TARGET = 4;
@@ -140,6 +151,25 @@ const scpSchema = z
     }
   });
 
+/** `permissionsBoundary.rollout`: how the boundary policy reaches the accounts. */
+const boundaryRolloutSchema = z
+  .object({
+    /** `providers`: one policy per account through its provider; `stackset`: one StackSet over the boundary OUs. */
+    mode: z
+      .enum(["providers", "stackset"], {
+        error:
+          '"providers" (the policy is created in each account through its provider) or "stackset" (a service-managed StackSet over the boundary OUs creates it)',
+      })
+      .default("providers"),
+    stackSetName: stackSetNameSchema.default(DEFAULT_BOUNDARY_STACKSET_NAME),
+    operationPreferences: operationPreferencesSchema,
+    // Kept by default: a role that stays behind in an account that left keeps its guardrail.
+    autoDeployment: autoDeploymentSchema(true),
+    /** Seconds a provider waits after the StackSet created the policy, before roles name it. */
+    propagationWaitSeconds: propagationWaitSchema(10),
+  })
+  .strict();
+
 const boundarySchema = z
   .object({
     enabled: z.boolean({ error: "expected true or false" }).default(true),
@@ -154,6 +184,14 @@ const boundarySchema = z
     accounts: z.array(z.string({ error: "expected an account name" })).default([]),
     /** Custom roles (by name) that must not carry the boundary; say why in a comment next to each. */
     exemptRoles: z.array(roleName).default([]),
+    /** `providers` (default) or `stackset` over the boundary OUs; listed accounts always by provider. */
+    rollout: boundaryRolloutSchema.default({
+      mode: "providers",
+      stackSetName: DEFAULT_BOUNDARY_STACKSET_NAME,
+      operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: true },
+      propagationWaitSeconds: 10,
+    }),
   })
   .strict();
 
@@ -170,13 +208,23 @@ const schema = z
 export type GuardrailsConfig = NonNullable<z.infer<typeof schema>>;
 export type ScpConfig = z.infer<typeof scpSchema>;
 export type PermissionsBoundaryConfig = z.infer<typeof boundarySchema>;
+export type PermissionsBoundaryRolloutConfig = z.infer<typeof boundaryRolloutSchema>;
 
-/** `org-access:guardrails`: SCPs from presets, and the permissions boundary of workload accounts. */
+/**
+ * `org-access:guardrails`: SCPs from presets, and the permissions boundary of workload accounts. The
+ * management stack deploys both. A security stack may repeat `permissionsBoundary` (the same block):
+ * it creates no policy, but its StackSet roles then carry the boundary in the accounts that have it.
+ */
 export const guardrailsSection = section({
   key: "guardrails",
   schema,
   crossCheck: (raw, ctx) => {
-    requireStackKind(ctx, "management", "Guardrails (SCPs and permissions boundaries)");
+    if (field(ctx.root.deployment, "kind") === "security" && asArray(field(raw, "scps")).length > 0) {
+      ctx.refs.issue(
+        `${ctx.path}.scps`,
+        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
+      );
+    }
     const management = rawManagementAccountName(ctx.root);
     const accounts = rawAccounts(ctx.root);
     const providerRegion = field(ctx.root.providers, "region") ?? "us-east-1";
@@ -259,5 +307,87 @@ export const guardrailsSection = section({
         "reaches no account; mark workload OUs with `workload: true` in org-access:organizationalUnits, or list organizationalUnits or accounts here",
       );
     }
+    checkStackSetRoleTargets(ctx, bpath, listed, asArray(field(boundary, "accounts")), accounts);
+    checkBoundaryStackSet(ctx, bpath, field(boundary, "rollout"), listed, accounts);
   },
 });
+
+/**
+ * A StackSet instance passes one boundary to every account of its OU. An account listed under
+ * `permissionsBoundary.accounts` whose OU a role StackSet targets (and whose OU has no boundary)
+ * would get a different role from its neighbours: report it with the fixes.
+ */
+function checkStackSetRoleTargets(
+  ctx: SectionCheckContext,
+  bpath: string,
+  boundaryOus: readonly unknown[],
+  boundaryAccounts: readonly unknown[],
+  accounts: readonly { name: string; ou?: string }[],
+): void {
+  const exempt = asArray(field(field(ctx.root.guardrails, "permissionsBoundary"), "exemptRoles"));
+  const rollouts: { key: string; ous: unknown[]; individually: unknown[]; roles: unknown[]; fix: string }[] =
+    [];
+  const audit = ctx.root.audit;
+  if (field(field(audit, "rollout"), "mode") === "stackset") {
+    rollouts.push({
+      key: "org-access:audit",
+      ous: asArray(field(field(audit, "targets"), "organizationalUnits")),
+      individually: [],
+      roles: [field(audit, "roleName") ?? DEFAULT_AUDIT_ROLE_NAME],
+      fix: "or set org-access:audit.rollout.mode: providers",
+    });
+  }
+  const security = ctx.root.securityAccess;
+  if (field(field(security, "rollout"), "mode") === "stackset") {
+    rollouts.push({
+      key: "org-access:securityAccess",
+      ous: asArray(field(field(security, "rollout"), "organizationalUnits")),
+      individually: asArray(field(field(security, "rollout"), "accounts")),
+      roles: asArray(field(security, "teams")).map(
+        (t) => field(t, "targetRoleName") ?? DEFAULT_SECURITY_ACCESS_ROLE_NAME,
+      ),
+      fix: "or list the account under org-access:securityAccess.rollout.accounts (deployed one by one)",
+    });
+  }
+  boundaryAccounts.forEach((name, j) => {
+    const ou = accounts.find((a) => a.name === name)?.ou;
+    if (!isString(name) || ou === undefined || boundaryOus.includes(ou)) return;
+    for (const rollout of rollouts) {
+      if (!rollout.ous.includes(ou) || rollout.individually.includes(name)) continue;
+      if (rollout.roles.every((role) => exempt.includes(role))) continue;
+      ctx.refs.issue(
+        `${bpath}.accounts[${j}]`,
+        `${JSON.stringify(name)} is in organizational unit ${JSON.stringify(ou)}, which ${rollout.key} rolls out by StackSet with one boundary for the whole OU; add ${JSON.stringify(ou)} to permissionsBoundary.organizationalUnits, ${rollout.fix}`,
+      );
+    }
+  });
+}
+
+/** The boundary StackSet reaches the boundary OUs: never the root, never an empty OU. */
+function checkBoundaryStackSet(
+  ctx: SectionCheckContext,
+  bpath: string,
+  rollout: unknown,
+  boundaryOus: readonly unknown[],
+  accounts: readonly { name: string; ou?: string }[],
+): void {
+  if (field(rollout, "mode") !== "stackset") return;
+  boundaryOus.forEach((ou, i) => {
+    if (!isString(ou)) return;
+    const at =
+      field(field(ctx.root.guardrails, "permissionsBoundary"), "organizationalUnits") === undefined
+        ? `${bpath}.rollout.mode`
+        : `${bpath}.organizationalUnits[${i}]`;
+    if (ou === "root") {
+      ctx.refs.issue(
+        at,
+        "the StackSet cannot target the organization root, which holds the management account; list the workload OUs by name",
+      );
+    } else if (!accounts.some((a) => a.ou === ou)) {
+      ctx.refs.issue(
+        at,
+        `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts or leave the OU out of the boundary`,
+      );
+    }
+  });
+}
