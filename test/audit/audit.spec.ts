@@ -216,3 +216,50 @@ describe("audit config errors", () => {
     );
   });
 });
+
+describe("audit StackSet rollout config errors", () => {
+  const stackset = (changes: Record<string, unknown>, rollout: Record<string, unknown> = {}) => ({
+    audit: { ...example(), ...changes, rollout: { mode: "stackset", ...rollout } },
+  });
+
+  it("needs target OUs for the StackSet, never the root, never an empty OU", () => {
+    assert.deepStrictEqual(issuesOf(stackset({ targets: { accounts: ["prod"] } })), [
+      "org-access:audit.rollout.mode: stackset rolls the role out to targets.organizationalUnits, and none are listed; list the OUs, or use mode: providers for single accounts",
+    ]);
+    const units = exampleValue<Record<string, unknown>[]>("management", "organizationalUnits");
+    assert.deepStrictEqual(
+      issuesOf({
+        organizationalUnits: [...units, { name: "suspended", id: "ou-a1b2-suspend01" }],
+        ...stackset({ targets: { organizationalUnits: ["workloads", "suspended"] } }),
+      }),
+      [
+        'org-access:audit.targets.organizationalUnits[1]: organizational unit "suspended" has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts to the inventory or remove it from the targets',
+      ],
+    );
+    const rootIssues = issuesOf(stackset({ targets: { organizationalUnits: ["root"] } }));
+    assert.ok(
+      rootIssues.includes(
+        "org-access:audit.targets.organizationalUnits[0]: the organization root holds the management account, which this role must never reach; list the member OUs by name instead",
+      ),
+      rootIssues.join("\n"),
+    );
+  });
+
+  it("refuses a StackSet name another StackSet of the management account already has", () => {
+    assert.deepStrictEqual(
+      issuesOf(stackset({}, { stackSetName: "org-access-OrganizationAccountAccessRole" })),
+      [
+        'org-access:audit.rollout.stackSetName: StackSet "org-access-OrganizationAccountAccessRole" is already org-access:organizationAccess.memberRole.stackSetName; StackSet names are unique in the management account: set rollout.stackSetName',
+      ],
+    );
+    assert.deepStrictEqual(
+      issuesOf(stackset({}, { stackSetName: "1-audit", autoDeployment: { enabled: "yes" } })).map(
+        (i) => i.split(";")[0],
+      ),
+      [
+        'org-access:audit.rollout.stackSetName: "1-audit" is not a valid StackSet name',
+        "org-access:audit.rollout.autoDeployment.enabled: expected true or false",
+      ],
+    );
+  });
+});

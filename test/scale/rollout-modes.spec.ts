@@ -1,7 +1,18 @@
 import * as assert from "assert";
+import { loadConfig } from "../../components/config";
+import { checkResources } from "../../policy-pack/lib/engine";
 import { OrgFacts } from "../../tools/plan/model";
+import { orgFactsOf, packResources } from "../../tools/plan/policy";
 import { expandStackSets } from "../../tools/plan/stacksets";
-import { exampleValue, jsonInput, ofType, ProgramRun, RecordedResource, runExample } from "../harness";
+import {
+  exampleConfig,
+  exampleValue,
+  jsonInput,
+  ofType,
+  ProgramRun,
+  RecordedResource,
+  runExample,
+} from "../harness";
 
 const MANAGEMENT = "111111111111";
 const BOUNDARY_NAME = "org-access-boundary";
@@ -107,6 +118,22 @@ function assertSameRoles(
   return new Map([...providers].map(([account, facts]) => [account, facts.boundary]));
 }
 
+/** Policy pack findings (any level) on a run's StackSets and instances. */
+function stackSetFindings(
+  run: ProgramRun,
+  stack: "management" | "security",
+  overrides: Record<string, unknown>,
+): string[] {
+  const { config } = loadConfig(exampleConfig(stack, overrides));
+  const stackSets = new Set(
+    run.resources.filter((r) => r.type.startsWith("aws:cloudformation/")).map((r) => r.urn),
+  );
+  assert.ok(stackSets.size > 0);
+  return checkResources(packResources(run), { org: orgFactsOf(config) })
+    .filter((f) => stackSets.has(f.resource))
+    .map((f) => `${f.policy} ${f.resource}: ${f.message}`);
+}
+
 const WORKLOAD_ACCOUNTS = ["666666666666", "777777777777", "888888888888", "999999999999"];
 
 describe("SecurityAccessRole rollout modes", () => {
@@ -122,14 +149,19 @@ describe("SecurityAccessRole rollout modes", () => {
         rollout: { mode: "providers", organizationalUnits: ous, accounts: [] },
       },
     });
-    stackset = await runExample("security", {
-      securityAccess: {
-        ...securityAccess,
-        rollout: { mode: "stackset", organizationalUnits: ous, accounts: [] },
-      },
-      // The security stack repeats the boundary block, so its StackSet roles carry the boundary.
-      guardrails: { permissionsBoundary: guardrails.permissionsBoundary },
-    });
+    stackset = await runExample("security", stacksetOverrides);
+  });
+  const stacksetOverrides = {
+    securityAccess: {
+      ...securityAccess,
+      rollout: { mode: "stackset", organizationalUnits: ous, accounts: [] },
+    },
+    // The security stack repeats the boundary block, so its StackSet roles carry the boundary.
+    guardrails: { permissionsBoundary: guardrails.permissionsBoundary },
+  };
+
+  it("raises no policy pack finding on the StackSet whose template takes the boundary as a parameter", () => {
+    assert.deepStrictEqual(stackSetFindings(stackset, "security", stacksetOverrides), []);
   });
 
   it("creates the same role, trust policy and managed policies in both modes", () => {
@@ -223,7 +255,12 @@ describe("AuditReadRole rollout modes", () => {
   let stackset: ProgramRun;
   before(async () => {
     providers = await runExample("management", { audit: { ...audit, rollout: { mode: "providers" } } });
-    stackset = await runExample("management", { audit: { ...audit, rollout: { mode: "stackset" } } });
+    stackset = await runExample("management", stacksetOverrides);
+  });
+  const stacksetOverrides = { audit: { ...audit, rollout: { mode: "stackset" } } };
+
+  it("raises no policy pack finding on the StackSet whose template takes the boundary as a parameter", () => {
+    assert.deepStrictEqual(stackSetFindings(stackset, "management", stacksetOverrides), []);
   });
 
   it("gives every target account the same role in both modes: trust, policies, session and boundary", () => {
