@@ -18,7 +18,11 @@ const providers = new Map<string, aws.Provider>();
 for (const provider of dump.providers) {
   providers.set(provider.urn, new aws.Provider(provider.name, provider.inputs as aws.ProviderArgs));
 }
-type AwsClass = new (name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+type AwsClass = new (
+  name: string,
+  args: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
 
 /**
  * The `@pulumi/aws` class of a type token (`aws:iam/role:Role` is `aws.iam.Role`): what a program
