@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import { packDumpPath, packSummary, resourcesPerSecond } from "./bench/pack";
+import { stacksetOverrides } from "./bench/synthetic";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
@@ -70,11 +71,19 @@ async function main(argv: string[]): Promise<void> {
     .option("--sizes <list>", "organization sizes", "10,100,1000")
     .option("--runs <n>", "runs per measurement (median)", "3")
     .option("--stack <stack>", "example stack the synthetic organizations derive from", "management")
-    .option("--stackset-overrides <json>", "config overrides for the StackSet rollout mode", "")
+    .option(
+      "--stackset-overrides <json>",
+      'config overrides for the StackSet plan (default: the organization-wide shard with every organization-wide role rolled out by StackSet; "none" skips it)',
+      "",
+    )
     .parse(argv);
   const opts = program.opts<{ sizes: string; runs: string; stack: string; stacksetOverrides: string }>();
   const sizes = opts.sizes.split(",").map(Number);
   const runs = Math.max(1, Number(opts.runs));
+  const stacksetJson =
+    opts.stacksetOverrides === ""
+      ? JSON.stringify(stacksetOverrides(opts.stack as "management" | "security"))
+      : opts.stacksetOverrides;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-"));
   const rows: Row[] = [];
 
@@ -94,11 +103,9 @@ async function main(argv: string[]): Promise<void> {
     const access = Array.from({ length: runs }, () => measure(["access", String(size), opts.stack]));
     const plans = Array.from({ length: runs }, () => measure(["plan", String(size), opts.stack]));
     const stacksetPlans =
-      opts.stacksetOverrides === ""
+      stacksetJson === "none"
         ? []
-        : Array.from({ length: runs }, () =>
-            measure(["plan", String(size), opts.stack, opts.stacksetOverrides]),
-          );
+        : Array.from({ length: runs }, () => measure(["plan", String(size), opts.stack, stacksetJson]));
     rows.push({
       accounts: size,
       resources: Number(programs[0].resources),

@@ -34,7 +34,36 @@ export function syntheticStackConfig(
     accountCount < accounts.length ? accounts.slice(0, accountCount) : accounts,
   );
   for (const [key, value] of Object.entries(overrides)) {
-    values[`org-access:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    // `null` removes a key: JSON has no `undefined`.
+    if (value === null) delete values[`org-access:${key}`];
+    else values[`org-access:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return { values, secretKeys: base.secretKeys };
+}
+
+/**
+ * The StackSet scenario: the organization-wide shard of a large organization. Every role whose trust
+ * does not depend on the account is rolled out by StackSet (the example already rolls
+ * `SecurityAccessRole` out that way; the audit read role and the permissions boundary switch to
+ * `stackset`), and the account-specific patterns (CI/CD deployment roles, vendor roles, whose trust
+ * names a pipeline or a vendor's ExternalId) are left to the OU shards, as are the example's access
+ * expectations about them.
+ */
+export function stacksetOverrides(stack: "management" | "security"): Record<string, unknown> {
+  const values = readStackFile(stackFilePath(stack)).values;
+  const parse = <T>(key: string): T | undefined => {
+    const text = values[`org-access:${key}`];
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  };
+  const out: Record<string, unknown> = { cicd: null, vendors: null, expectations: null };
+  const audit = parse<Record<string, unknown>>("audit");
+  if (audit !== undefined) out.audit = { ...audit, rollout: { mode: "stackset" } };
+  const guardrails = parse<{ permissionsBoundary?: Record<string, unknown> }>("guardrails");
+  if (guardrails?.permissionsBoundary !== undefined) {
+    out.guardrails = {
+      ...guardrails,
+      permissionsBoundary: { ...guardrails.permissionsBoundary, rollout: { mode: "stackset" } },
+    };
+  }
+  return out;
 }
