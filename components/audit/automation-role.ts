@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { allowAssumeRoleArns, policyDocument } from "../iam/documents";
+import { allowAssumeRolesAtScale, policyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { sameAccountTrust } from "../iam/trust";
 
@@ -12,6 +12,8 @@ export interface AuditAutomationRoleArgs {
   readonly trustedPrincipalArns: readonly string[];
   /** The audit read roles of the member accounts: the only roles it may assume. */
   readonly auditRoleArns: readonly string[];
+  /** The organization; a list too long for IAM becomes the role names within it. */
+  readonly organizationId: string;
   /** Permissions boundary of the security account, if it has one. */
   readonly permissionsBoundary?: pulumi.Input<string>;
 }
@@ -51,7 +53,7 @@ export class AuditAutomationRole extends pulumi.ComponentResource {
         }),
         inlinePolicies: {
           AssumeAuditReadRoles: policyDocument([
-            allowAssumeRoleArns("AssumeAuditReadRoles", [...args.auditRoleArns].sort()),
+            allowAssumeRolesAtScale("AssumeAuditReadRoles", args.auditRoleArns, args.organizationId),
           ]),
         },
         permissionsBoundary: args.permissionsBoundary,

@@ -41,6 +41,7 @@ export const audit: Capability = {
           accountId: automationAccount.id,
           trustedPrincipalArns: config.automationRole.trustedPrincipalArns,
           auditRoleArns: targets.map((a) => roleArn(a.id, config.roleName)),
+          organizationId: ctx.config.organization.id,
           permissionsBoundary: ctx.boundaries.forRole(automationAccount.name, config.automationRoleName),
         },
         { provider: ctx.providers.home },

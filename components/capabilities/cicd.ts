@@ -49,6 +49,7 @@ export const cicd: Capability = {
             oidcProviderArn: oidc.arn,
             subjects: ci.subjects,
             deploymentRoleArns: ci.deploymentRoleArns,
+            organizationId: ctx.config.organization.id,
             permissionsBoundary: ctx.boundaries.forRole(tooling.name, ci.roleName),
           },
           { provider },

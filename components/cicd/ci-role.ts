@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { allowAssumeRoleArns, policyDocument } from "../iam/documents";
+import { allowAssumeRolesAtScale, policyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { githubOidcTrust } from "../iam/trust";
 
@@ -14,6 +14,8 @@ export interface CiRoleArgs {
   readonly subjects: readonly string[];
   /** The deployment roles of the pipeline's environments: the only roles it may assume. */
   readonly deploymentRoleArns: readonly string[];
+  /** The organization; a list too long for IAM becomes the role names within it. */
+  readonly organizationId: string;
   /** Permissions boundary of the tooling account, if it has one. */
   readonly permissionsBoundary?: pulumi.Input<string>;
   /** Longest session, in seconds. */
@@ -56,7 +58,7 @@ export class CiRole extends pulumi.ComponentResource {
         }),
         inlinePolicies: {
           AssumeDeploymentRoles: policyDocument([
-            allowAssumeRoleArns("AssumeDeploymentRoles", [...args.deploymentRoleArns].sort()),
+            allowAssumeRolesAtScale("AssumeDeploymentRoles", args.deploymentRoleArns, args.organizationId),
           ]),
         },
         permissionsBoundary: args.permissionsBoundary,

@@ -50,3 +50,34 @@ export function allowAssumeRoleArns(sid: string, roleArns: pulumi.Input<string>[
   if (roleArns.length === 0) throw new Error("org-access: a caller policy needs at least one role ARN");
   return { Sid: sid, Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArns };
 }
+
+/**
+ * Characters of role ARNs a caller policy spells out. IAM caps a role's inline policies at 10,240
+ * characters in all, so an exact list stops fitting at a few hundred accounts.
+ */
+export const MAX_LISTED_ROLE_ARNS_CHARS = 4096;
+
+/**
+ * `sts:AssumeRole` on exactly the listed roles while the list fits; past
+ * `MAX_LISTED_ROLE_ARNS_CHARS`, on those role names in any account of the organization
+ * (`aws:ResourceOrgID`). The targets' trust policies still name only this caller, and accounts
+ * outside the targets have no role of that name from this program.
+ */
+export function allowAssumeRolesAtScale(
+  sid: string,
+  roleArns: readonly string[],
+  organizationId: string,
+): PolicyStatement {
+  const sorted = [...roleArns].sort();
+  if (JSON.stringify(sorted).length <= MAX_LISTED_ROLE_ARNS_CHARS) return allowAssumeRoleArns(sid, sorted);
+  const byName = [
+    ...new Set(sorted.map((arn) => arn.replace(/^(arn:[^:]+:iam::)\d{12}(:role\/.+)$/, "$1*$2"))),
+  ].sort();
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: byName.length === 1 ? byName[0] : byName,
+    Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+  };
+}

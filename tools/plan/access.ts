@@ -132,15 +132,45 @@ function actionFor(c: Caller): string {
   return "sts:AssumeRole";
 }
 
+/** Lookups the evaluation makes for every edge, built once per model so work grows with edges. */
+interface ModelIndex {
+  readonly accounts: Map<string, IamModel["org"]["accounts"][number]>;
+  readonly ouIds: Map<string, string>;
+  readonly roles: Map<string, ModelRole>;
+  readonly scps: Map<string, NamedPolicy[]>;
+}
+
+const indexes = new WeakMap<IamModel, ModelIndex>();
+
+function indexOf(model: IamModel): ModelIndex {
+  let index = indexes.get(model);
+  if (index === undefined) {
+    const scps = new Map<string, NamedPolicy[]>();
+    for (const s of model.scps) scps.set(s.targetId, [...(scps.get(s.targetId) ?? []), s.policy]);
+    const roles = new Map<string, ModelRole>();
+    // The first role with an ARN wins, as a search in order would find it.
+    for (const r of model.roles) if (!roles.has(r.arn)) roles.set(r.arn, r);
+    index = {
+      accounts: new Map(model.org.accounts.map((a) => [a.id, a])),
+      ouIds: new Map(model.org.organizationalUnits.map((o) => [o.name, o.id])),
+      roles,
+      scps,
+    };
+    indexes.set(model, index);
+  }
+  return index;
+}
+
 /** SCP levels that apply to a principal of an account: root, its OU, the account; none for management. */
 export function scpLevels(model: IamModel, accountId: string): ScpLevel[] {
-  const account = model.org.accounts.find((a) => a.id === accountId);
+  const index = indexOf(model);
+  const account = index.accounts.get(accountId);
   if (account === undefined || accountId === model.org.managementAccountId) return [];
-  const ouId = model.org.organizationalUnits.find((o) => o.name === account.ou)?.id;
+  const ouId = index.ouIds.get(account.ou);
   const targets = [model.org.rootId, ...(ouId === undefined ? [] : [ouId]), accountId];
   return targets.map((target) => ({
     target,
-    policies: [FULL_AWS_ACCESS, ...model.scps.filter((s) => s.targetId === target).map((s) => s.policy)],
+    policies: [FULL_AWS_ACCESS, ...(index.scps.get(target) ?? [])],
   }));
 }
 
@@ -160,7 +190,8 @@ export async function evaluate(
   let scps: ScpLevel[] = [];
   let principalAccount: string | undefined;
 
-  const roleInOrg = org.accounts.some((a) => a.id === role.account);
+  const index = indexOf(model);
+  const roleInOrg = index.accounts.has(role.account);
   if (roleInOrg) {
     context["aws:ResourceOrgID"] = org.organizationId;
   }
@@ -172,12 +203,12 @@ export async function evaluate(
       principalAccount = caller.account;
       context["aws:PrincipalArn"] = caller.arn;
       context["aws:PrincipalAccount"] = caller.account;
-      const inOrg = org.accounts.some((a) => a.id === caller.account);
+      const inOrg = index.accounts.has(caller.account);
       if (inOrg) {
         context["aws:PrincipalOrgID"] = org.organizationId;
         scps = scpLevels(model, caller.account);
       }
-      const own = model.roles.find((r) => r.arn === caller.arn);
+      const own = index.roles.get(caller.arn);
       if (own !== undefined) {
         identityPolicies = own.identityPolicies;
         permissionsBoundary = own.permissionsBoundary;

@@ -86,18 +86,32 @@ export function buildModel(resources: readonly RecordedResource[], org: OrgFacts
     return undefined;
   };
 
+  // A role's inline policies and attachments, by account and role name: one pass over the resources
+  // instead of one per role (a thousand-account stack has thousands of each).
+  const byRole = new Map<string, { inline: RecordedResource[]; attached: RecordedResource[] }>();
+  for (const x of resources) {
+    if ((x.type !== ROLE_POLICY && x.type !== ATTACHMENT) || x.account === undefined) continue;
+    const key = `${x.account}/${str(x.inputs.role) ?? ""}`;
+    let entry = byRole.get(key);
+    if (entry === undefined) {
+      entry = { inline: [], attached: [] };
+      byRole.set(key, entry);
+    }
+    (x.type === ROLE_POLICY ? entry.inline : entry.attached).push(x);
+  }
+
   const roles: ModelRole[] = [];
   for (const r of resources.filter((x) => x.type === ROLE && x.account !== undefined)) {
     const account = r.account as string;
     const name = str(r.inputs.name) ?? r.name;
     const identityPolicies: NamedPolicy[] = [];
     const unmodelled: string[] = [];
-    const sameRole = (x: RecordedResource) => x.account === account && str(x.inputs.role) === name;
-    for (const p of resources.filter((x) => x.type === ROLE_POLICY && sameRole(x))) {
+    const own = byRole.get(`${account}/${name}`);
+    for (const p of own?.inline ?? []) {
       const doc = parseDocument(p.inputs.policy);
       if (doc !== undefined) identityPolicies.push({ name: str(p.inputs.name) ?? p.name, policy: doc });
     }
-    for (const a of resources.filter((x) => x.type === ATTACHMENT && sameRole(x))) {
+    for (const a of own?.attached ?? []) {
       const arn = str(a.inputs.policyArn) ?? "";
       const resolved = resolvePolicy(arn);
       if (resolved === undefined) unmodelled.push(arn);
