@@ -1,12 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  serviceManagedStackSet,
-  StackSetAccountTarget,
-  StackSetCaller,
-  StackSetOperationPreferences,
-  StackSetOuTarget,
-} from "./service-managed-stackset";
+import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
 import { BOUNDARY_PARAMETER, CfnRoleSpec, renderTemplate, roleTemplate } from "./template";
 
 export type {
@@ -17,31 +11,9 @@ export type {
   StackSetTargetOptions,
 } from "./service-managed-stackset";
 
-export interface RoleStackSetArgs {
-  /** StackSet name, unique in the region of the administering account. */
-  readonly stackSetName: string;
-  /** What the StackSet is for, shown in the CloudFormation console. */
-  readonly description: string;
+export interface RoleStackSetArgs extends StackSetRollout {
   /** The role every target account gets; its trust policy comes from `iam/trust.ts`. */
   readonly role: CfnRoleSpec;
-  /** OUs to deploy to; with auto-deployment, accounts that join them later get the role too. */
-  readonly organizationalUnits?: readonly StackSetOuTarget[];
-  /** Single accounts to deploy to. */
-  readonly accounts?: readonly StackSetAccountTarget[];
-  /** The management account: a service-managed StackSet never reaches it, so naming it is an error. */
-  readonly managementAccountId: string;
-  /** `SELF` from the management account, `DELEGATED_ADMIN` from a StackSets delegated admin. */
-  readonly callAs: StackSetCaller;
-  /** Region the StackSet and its stacks live in (IAM is global: one region is enough). */
-  readonly region: string;
-  /** Rollout speed and failure tolerance for creates and updates (auto-deployment ignores them). */
-  readonly operationPreferences?: StackSetOperationPreferences;
-  /** Deploy to accounts that join a target OU later, and keep their stacks when they leave. */
-  readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
-  /** Protects the StackSet itself from `pulumi destroy` and accidental removal from config. */
-  readonly protectStackSet?: boolean;
-  /** Resources the template relies on (e.g. the roles its trust policy names: IAM rejects unknown principals). */
-  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 /**
