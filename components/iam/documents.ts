@@ -14,8 +14,19 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
 }
 
 /** Serialises a document that may contain Outputs. */
-export function toJson(document: PolicyDocument): pulumi.Output<string> {
-  return pulumi.jsonStringify(document);
+export function toJson(document: PolicyDocument): pulumi.Input<string> {
+  // Most documents are plain (ARNs derive from account IDs): serialising them directly spares the
+  // runtime an Output, and its promises, per policy (thousands in a large organization).
+  return isPlain(document) ? JSON.stringify(document) : pulumi.jsonStringify(document);
+}
+
+/** Whether a value holds no Output, promise or resource anywhere inside. */
+function isPlain(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(isPlain);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value as Record<string, unknown>).every(isPlain);
 }
 
 /** Merges condition blocks; values for the same operator and key are combined into one list. */

@@ -56,7 +56,7 @@ export class CallerPolicy extends pulumi.ComponentResource {
         this,
       );
     }
-    this.document = toJson(document);
+    this.document = pulumi.output(toJson(document));
     this.policy = new aws.iam.Policy(
       `${name}-policy`,
       { name: args.policyName, description: args.description, policy: this.document },
