@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  RoleStackSet,
-  StackSetOperationPreferences,
-  StackSetOuTarget,
-} from "../cloudformation/role-stackset";
+import { RoleStackSet } from "../cloudformation/role-stackset";
+import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { PolicyDocument } from "../iam/documents";
 import { awsManagedPolicyArn } from "../naming";
 import { AUDIT_READ_POLICY_NAME, AUDIT_READ_ROLE_DESCRIPTION, auditReadTrust } from "./audit-read-role";
 
-export interface AuditReadStackSetArgs {
+export interface AuditReadStackSetArgs extends OuStackSetRollout {
   /** The role's IAM name in every account (`AuditReadRole`). */
   readonly roleName: string;
   /** The security account's automation role (a plain ARN: it goes into the template). */
@@ -21,18 +18,6 @@ export interface AuditReadStackSetArgs {
   readonly readPolicy?: PolicyDocument;
   /** Longest session, in seconds. */
   readonly maxSessionDuration: number;
-  /** StackSet name in the management account. */
-  readonly stackSetName: string;
-  /** Target OUs, each with the boundary its accounts carry (if any). */
-  readonly organizationalUnits: readonly StackSetOuTarget[];
-  /** The management account, which a service-managed StackSet never reaches. */
-  readonly managementAccountId: string;
-  /** Region of the StackSet and its stacks. */
-  readonly region: string;
-  /** Rollout speed and failure tolerance. */
-  readonly operationPreferences?: StackSetOperationPreferences;
-  /** Auto-deployment to accounts that join the OUs, and whether their role stays when they leave. */
-  readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
 }
 
 /**
@@ -59,7 +44,7 @@ export class AuditReadStackSet extends pulumi.ComponentResource {
           roleName: args.roleName,
           trustPolicy: auditReadTrust(args.automationRoleArn, args.organizationId),
           managedPolicies: args.managedPolicies.map(awsManagedPolicyArn),
-          inlinePolicies:
+          rolePolicies:
             args.readPolicy === undefined ? undefined : { [AUDIT_READ_POLICY_NAME]: args.readPolicy },
           description: AUDIT_READ_ROLE_DESCRIPTION,
           maxSessionDuration: args.maxSessionDuration,

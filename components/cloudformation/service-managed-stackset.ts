@@ -76,6 +76,18 @@ export interface StackSetRollout {
   readonly dependsOn?: readonly pulumi.Resource[];
 }
 
+/**
+ * What a single-purpose StackSet component (one role or policy, OU targets) takes from its
+ * capability; the component fixes the description, `callAs` and the template itself.
+ */
+export interface OuStackSetRollout extends Pick<
+  StackSetRollout,
+  "stackSetName" | "managementAccountId" | "region" | "operationPreferences" | "autoDeployment"
+> {
+  /** Target OUs; with auto-deployment, accounts that join them later get the stack too. */
+  readonly organizationalUnits: readonly StackSetOuTarget[];
+}
+
 export interface ServiceManagedStackSet {
   readonly stackSet: aws.cloudformation.StackSet;
   /** Instances by target: `ou:<name>` or `account:<name>`. */

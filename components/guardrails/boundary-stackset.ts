@@ -1,23 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedPolicyStackSet } from "../cloudformation/policy-stackset";
 import { PropagationWait } from "../cloudformation/propagation-wait";
-import { StackSetOperationPreferences, StackSetOuTarget } from "../cloudformation/service-managed-stackset";
+import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { perAccountDocument, TEMPLATE_ACCOUNT_ID } from "../cloudformation/template";
 import { BOUNDARY_DESCRIPTION, boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
 
-export interface BoundaryStackSetArgs extends Omit<BoundaryDocumentArgs, "accountId"> {
-  /** StackSet name in the management account. */
-  readonly stackSetName: string;
-  /** The boundary OUs: every member account in them gets the policy, accounts that join later too. */
-  readonly organizationalUnits: readonly StackSetOuTarget[];
-  /** The management account, which a service-managed StackSet never reaches. */
-  readonly managementAccountId: string;
-  /** Region of the StackSet and its stacks. */
-  readonly region: string;
-  /** Rollout speed and failure tolerance. */
-  readonly operationPreferences?: StackSetOperationPreferences;
-  /** Auto-deployment to accounts that join the OUs, and whether their policy stays when they leave. */
-  readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
+export interface BoundaryStackSetArgs extends Omit<BoundaryDocumentArgs, "accountId">, OuStackSetRollout {
   /** Seconds to wait after each instance before roles name the new policy. */
   readonly propagationWaitSeconds: number;
 }

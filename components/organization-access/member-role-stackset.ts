@@ -1,35 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PropagationWait } from "../cloudformation/propagation-wait";
-import {
-  RoleStackSet,
-  StackSetAccountTarget,
-  StackSetOperationPreferences,
-  StackSetOuTarget,
-} from "../cloudformation/role-stackset";
+import { RoleStackSet, StackSetAccountTarget } from "../cloudformation/role-stackset";
+import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { managementRootTrust } from "../iam/trust";
 import { awsManagedPolicyArn } from "../naming";
 
 /** The policy the guide's member-account role carries: full administration of the member account. */
 export const MEMBER_ROLE_POLICY = "AdministratorAccess";
 
-export interface MemberRoleStackSetArgs {
-  /** The management account, the only principal the member role trusts (and never a target). */
-  readonly managementAccountId: string;
+/** `managementAccountId` is also the only principal the member role trusts. */
+export interface MemberRoleStackSetArgs extends OuStackSetRollout {
   /** The role's name in every member account, normally `OrganizationAccountAccessRole`. */
   readonly roleName: string;
-  /** StackSet name in the management account. */
-  readonly stackSetName: string;
-  /** OUs whose member accounts get the role. */
-  readonly organizationalUnits: readonly StackSetOuTarget[];
   /** Single accounts that get the role. */
   readonly accounts: readonly StackSetAccountTarget[];
-  /** Region of the StackSet and its stacks. */
-  readonly region: string;
-  /** Rollout speed and failure tolerance. */
-  readonly operationPreferences?: StackSetOperationPreferences;
-  /** Auto-deployment to accounts that join the OUs, and whether their stacks stay when they leave. */
-  readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
   /** Seconds to wait after each instance before a provider assumes the new role. */
   readonly propagationWaitSeconds: number;
 }
