@@ -57,7 +57,7 @@ export class AuditReadRole extends pulumi.ComponentResource {
         description: AUDIT_READ_ROLE_DESCRIPTION,
         trustPolicy: auditReadTrust(args.automationRoleArn, args.organizationId),
         managedPolicies: args.managedPolicies,
-        inlinePolicies:
+        rolePolicies:
           args.readPolicy === undefined ? undefined : { [AUDIT_READ_POLICY_NAME]: args.readPolicy },
         permissionsBoundary: args.permissionsBoundary,
         maxSessionDuration: args.maxSessionDuration ?? 3600,

@@ -51,7 +51,7 @@ export class AuditAutomationRole extends pulumi.ComponentResource {
           accountId: args.accountId,
           principalArns: [...args.trustedPrincipalArns],
         }),
-        inlinePolicies: {
+        rolePolicies: {
           AssumeAuditReadRoles: policyDocument([
             allowAssumeRolesAtScale("AssumeAuditReadRoles", args.auditRoleArns, args.organizationId),
           ]),

@@ -56,7 +56,7 @@ export class CiRole extends pulumi.ComponentResource {
           providerArn: args.oidcProviderArn,
           subjects: args.subjects,
         }),
-        inlinePolicies: {
+        rolePolicies: {
           AssumeDeploymentRoles: policyDocument([
             allowAssumeRolesAtScale("AssumeDeploymentRoles", args.deploymentRoleArns, args.organizationId),
           ]),

@@ -68,7 +68,7 @@ export class DeploymentRole extends pulumi.ComponentResource {
           organizationId: args.organizationId,
         }),
         managedPolicies: managed,
-        inlinePolicies: args.policy === undefined ? undefined : { Deployment: args.policy },
+        rolePolicies: args.policy === undefined ? undefined : { Deployment: args.policy },
         permissionsBoundary: args.permissionsBoundary,
         maxSessionDuration: args.maxSessionDuration ?? 3600,
         tags: { environment: args.environment },

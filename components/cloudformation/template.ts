@@ -43,7 +43,7 @@ export interface CfnRoleSpec {
   /** Full ARNs of the managed policies to attach. */
   readonly managedPolicies: readonly string[];
   /** Inline policies by name (the role's `Policies`); plain documents only. */
-  readonly inlinePolicies?: Readonly<Record<string, PolicyDocument>>;
+  readonly rolePolicies?: Readonly<Record<string, PolicyDocument>>;
   /** What the role is for. */
   readonly description?: string;
   /** Longest session in seconds. */
@@ -113,7 +113,7 @@ export function iamRoleResource(spec: CfnRoleSpec): CfnResource {
     ManagedPolicyArns: [...spec.managedPolicies],
     MaxSessionDuration: spec.maxSessionDuration ?? 3600,
   };
-  const inline = Object.entries(spec.inlinePolicies ?? {});
+  const inline = Object.entries(spec.rolePolicies ?? {});
   for (const [name, document] of inline) assertPlain(document, `inline policy ${name} of ${spec.roleName}`);
   if (inline.length > 0) {
     properties.Policies = inline.map(([PolicyName, PolicyDocument]) => ({ PolicyName, PolicyDocument }));

@@ -62,7 +62,7 @@ export class DelegatedRole extends pulumi.ComponentResource {
           sourceIpRanges: args.sourceIpRanges,
         }),
         managedPolicies: args.managedPolicies,
-        inlinePolicies: args.inlinePolicy === undefined ? undefined : { DelegatedAccess: args.inlinePolicy },
+        rolePolicies: args.inlinePolicy === undefined ? undefined : { DelegatedAccess: args.inlinePolicy },
         permissionsBoundary: args.permissionsBoundary,
         maxSessionDuration: args.maxSessionDuration ?? 3600,
         tags: { delegation: args.delegation },

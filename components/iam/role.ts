@@ -15,7 +15,7 @@ export interface AccessRoleArgs {
   /** Policies created elsewhere in the program, by a stable label (used in the attachment's name). */
   readonly attachedPolicies?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Inline policies by name. */
-  readonly inlinePolicies?: Record<string, PolicyDocument>;
+  readonly rolePolicies?: Record<string, PolicyDocument>;
   /** Permissions boundary ARN that caps what the role can ever do. */
   readonly permissionsBoundary?: pulumi.Input<string>;
   /** Longest session in seconds; short by default. */
@@ -81,7 +81,7 @@ export class AccessRole {
       );
     }
 
-    for (const [policyName, document] of Object.entries(args.inlinePolicies ?? {})) {
+    for (const [policyName, document] of Object.entries(args.rolePolicies ?? {})) {
       new aws.iam.RolePolicy(
         `${name}-${policyName}`,
         { role: this.role.name, name: policyName, policy: toJson(document) },

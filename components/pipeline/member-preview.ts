@@ -56,7 +56,7 @@ export class MemberPreviewRoles extends pulumi.ComponentResource {
             sessionNamePattern: args.sessionNamePattern,
           }),
           managedPolicies: [],
-          inlinePolicies: { OrgAccessPreviewRead: args.policy },
+          rolePolicies: { OrgAccessPreviewRead: args.policy },
           description: "Read-only: pulumi preview of the org-access management stack (member accounts)",
           maxSessionDuration: args.maxSessionDuration,
         },

@@ -82,7 +82,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
           subjects: args.deploySubjects,
           sessionNamePattern: args.sessionNamePattern,
         }),
-        inlinePolicies: { AssumeDeployRoles: assumeRolesPolicy("AssumeDeployRoles", args.deployRoleArns) },
+        rolePolicies: { AssumeDeployRoles: assumeRolesPolicy("AssumeDeployRoles", args.deployRoleArns) },
         permissionsBoundary: args.permissionsBoundaries?.pipeline,
         maxSessionDuration: args.maxSessionDuration,
       },
@@ -105,7 +105,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
             subjects: [args.previewSubject],
             sessionNamePattern: args.sessionNamePattern,
           }),
-          inlinePolicies: {
+          rolePolicies: {
             AssumePreviewRoles: assumeRolesPolicy("AssumePreviewRoles", args.previewTargetRoleArns),
           },
           permissionsBoundary: args.permissionsBoundaries?.preview,

@@ -71,7 +71,7 @@ export class VendorRole extends pulumi.ComponentResource {
           principalArn: args.principalArn,
         }),
         managedPolicies: args.managedPolicies,
-        inlinePolicies:
+        rolePolicies:
           args.inlinePolicy === undefined ? undefined : { [`${args.roleName}-vendor`]: args.inlinePolicy },
         maxSessionDuration: args.maxSessionDuration,
         permissionsBoundary: args.permissionsBoundary,

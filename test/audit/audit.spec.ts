@@ -3,7 +3,7 @@ import { exampleValue, ofType, ProgramRun, runExample } from "../harness";
 import {
   attachedPolicies,
   ID,
-  inlinePolicies,
+  rolePolicies,
   issuesOf,
   ORG_ID,
   roleIn,
@@ -78,7 +78,7 @@ describe("central audit read role in the example organization", () => {
         ],
       });
       assert.deepStrictEqual(attachedPolicies(management, role), ["arn:aws:iam::aws:policy/SecurityAudit"]);
-      assert.deepStrictEqual(inlinePolicies(management, role), {});
+      assert.deepStrictEqual(rolePolicies(management, role), {});
       assert.strictEqual(role.inputs.maxSessionDuration, 3600);
     }
   });
@@ -90,7 +90,7 @@ describe("central audit read role in the example organization", () => {
     );
     const role = roleIn(custom, "AuditReadRole", ID.prod);
     assert.deepStrictEqual(attachedPolicies(custom, role), []);
-    assert.deepStrictEqual(inlinePolicies(custom, role), {
+    assert.deepStrictEqual(rolePolicies(custom, role), {
       AuditRead: {
         Version: "2012-10-17",
         Statement: [
@@ -123,7 +123,7 @@ describe("central audit read role in the example organization", () => {
       ],
     });
     assert.deepStrictEqual(attachedPolicies(security, role), []);
-    assert.deepStrictEqual(inlinePolicies(security, role), {
+    assert.deepStrictEqual(rolePolicies(security, role), {
       AssumeAuditReadRoles: {
         Version: "2012-10-17",
         Statement: [

@@ -3,7 +3,7 @@ import { exampleValue, ofType, ProgramRun, runExample, single } from "../harness
 import {
   attachedPolicies,
   ID,
-  inlinePolicies,
+  rolePolicies,
   issuesOf,
   ORG_ID,
   roleIn,
@@ -125,7 +125,7 @@ describe("CI/CD roles in the example organization", () => {
   });
 
   it("lets each CI role assume only its own environments' deployment roles: staging's CI never reaches prod", () => {
-    const policyOf = (pipeline: string) => inlinePolicies(run, roleIn(run, `ci-${pipeline}`, ID.tooling));
+    const policyOf = (pipeline: string) => rolePolicies(run, roleIn(run, `ci-${pipeline}`, ID.tooling));
     assert.deepStrictEqual(policyOf("staging"), {
       AssumeDeploymentRoles: {
         Version: "2012-10-17",
@@ -173,7 +173,7 @@ describe("CI/CD roles in the example organization", () => {
       assert.deepStrictEqual(trustOf(role), trust(env === "prod" ? ci("prod") : ci("staging")));
       assert.strictEqual(role.inputs.maxSessionDuration, 3600);
       assert.deepStrictEqual(attachedPolicies(run, role), []);
-      assert.deepStrictEqual(inlinePolicies(run, role), { Deployment: scopedEcs(ID[env]) });
+      assert.deepStrictEqual(rolePolicies(run, role), { Deployment: scopedEcs(ID[env]) });
     }
     // The negative case the guide names: prod's deployment role does not trust staging's CI role.
     assert.ok(!JSON.stringify(trustOf(roleIn(run, "deployment-role-prod", ID.prod))).includes(ci("staging")));
@@ -241,7 +241,7 @@ describe("CI/CD roles in the example organization", () => {
     const dev = roleIn(admin, "deployment-role-dev", ID.dev);
     assert.deepStrictEqual(attachedPolicies(admin, dev), ["arn:aws:iam::aws:policy/AdministratorAccess"]);
     assert.match(String(dev.inputs.description), /Justification: Platform team bootstraps dev accounts/);
-    assert.deepStrictEqual(inlinePolicies(admin, dev), {
+    assert.deepStrictEqual(rolePolicies(admin, dev), {
       Deployment: {
         Version: "2012-10-17",
         Statement: [
@@ -251,7 +251,7 @@ describe("CI/CD roles in the example organization", () => {
     });
     const prod = roleIn(admin, "deployment-role-prod", ID.prod);
     assert.deepStrictEqual(attachedPolicies(admin, prod), []);
-    const statements = (inlinePolicies(admin, prod).Deployment as { Statement: unknown[] }).Statement;
+    const statements = (rolePolicies(admin, prod).Deployment as { Statement: unknown[] }).Statement;
     assert.deepStrictEqual(statements.at(-1), {
       Sid: "ReadParameters",
       Effect: "Allow",

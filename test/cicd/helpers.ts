@@ -48,7 +48,7 @@ export function attachedPolicies(run: ProgramRun, role: RecordedResource): strin
 }
 
 /** Inline policies of a role by policy name, parsed. */
-export function inlinePolicies(run: ProgramRun, role: RecordedResource): Record<string, unknown> {
+export function rolePolicies(run: ProgramRun, role: RecordedResource): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of ofType(run, INLINE).filter((p) => p.parent === role.parent)) {
     assert.strictEqual(p.account, role.account, `${p.name} is not in the role's account`);

@@ -3,7 +3,7 @@ import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from 
 import {
   attachedPolicies,
   ID,
-  inlinePolicies,
+  rolePolicies,
   issuesOf,
   ORG_ID,
   roleIn,
@@ -79,7 +79,7 @@ describe("classic delegation with MFA in the example organization", () => {
   it("attaches the managed policies, and gives the job's statements the trust's MFA and network conditions", () => {
     const r = roleIn(run, "it-admin-access", ID.prod);
     assert.deepStrictEqual(attachedPolicies(run, r), ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-    assert.deepStrictEqual(inlinePolicies(run, r), {
+    assert.deepStrictEqual(rolePolicies(run, r), {
       DelegatedAccess: {
         Version: "2012-10-17",
         Statement: [

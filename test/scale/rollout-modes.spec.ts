@@ -58,7 +58,7 @@ function org(): OrgFacts {
 interface RoleFacts {
   trust: unknown;
   managedPolicies: string[];
-  inlinePolicies: Record<string, unknown>;
+  rolePolicies: Record<string, unknown>;
   maxSessionDuration: number;
   boundary?: string;
 }
@@ -78,7 +78,7 @@ function providerRoles(run: ProgramRun, roleName: string): Map<string, RoleFacts
         .filter(sameRole(role))
         .map((a) => String(a.inputs.policyArn))
         .sort(),
-      inlinePolicies: Object.fromEntries(
+      rolePolicies: Object.fromEntries(
         inline.filter(sameRole(role)).map((p) => [String(p.inputs.name), jsonInput(p, "policy")]),
       ),
       maxSessionDuration: Number(role.inputs.maxSessionDuration),
@@ -98,7 +98,7 @@ function stackSetRoles(run: ProgramRun, roleName: string): Map<string, RoleFacts
     out.set(r.accountId, {
       trust: r.properties.AssumeRolePolicyDocument,
       managedPolicies: [...(r.properties.ManagedPolicyArns as string[])].sort(),
-      inlinePolicies: Object.fromEntries(policies.map((p) => [p.PolicyName, p.PolicyDocument])),
+      rolePolicies: Object.fromEntries(policies.map((p) => [p.PolicyName, p.PolicyDocument])),
       maxSessionDuration: Number(r.properties.MaxSessionDuration),
       boundary: r.properties.PermissionsBoundary as string | undefined,
     });
