@@ -12,17 +12,19 @@ export interface InventoryAccount {
   readonly environment?: string;
 }
 
-/** How each config value is stored: encrypted (a Pulumi secret) or in plain text. */
-export interface SecretValues {
+/** What the checks may ask about the config as written, beyond its parsed values. */
+export interface ConfigSourceFacts {
   /**
    * `true` when the value at this path is stored encrypted, `false` when in plain text, `undefined`
    * when it cannot be told (the key holds a secret somewhere, and which values are secret is unknown).
    */
   encrypted(path: ConfigPath): boolean | undefined;
+  /** Whether the stack file sets this key itself, rather than leaving it to its default. */
+  isSet(path: ConfigPath): boolean;
 }
 
-/** Config with no secret at all. */
-export const NO_SECRETS: SecretValues = { encrypted: () => false };
+/** Facts of a config given as parsed values only: nothing secret, every value set. */
+export const PLAIN_VALUES: ConfigSourceFacts = { encrypted: () => false, isSet: () => true };
 
 /**
  * What every check on the parsed config gets. The checks run on the typed config even when other
@@ -51,8 +53,8 @@ export class CheckContext {
   constructor(
     readonly config: OrgAccessConfig,
     private readonly payload: z.core.$RefinementCtx<unknown>,
-    /** How each value is stored, for checks that a secret is encrypted. */
-    readonly secrets: SecretValues = NO_SECRETS,
+    /** How each value is written: encrypted or not, set or left to its default. */
+    readonly source: ConfigSourceFacts = PLAIN_VALUES,
   ) {
     this.parseIssues = [...payload.issues];
     const accounts: InventoryAccount[] = [];

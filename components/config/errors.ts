@@ -3,8 +3,8 @@ export interface ConfigIssue {
   readonly path: string;
   readonly message: string;
   /**
-   * The value found at `path`, as shown to the user (`"12345"`, `not set`, `[secret]`); the error
-   * prints it next to the path when the message does not already quote it.
+   * The value found at `path`, as shown to the user (`"12345"`, `[secret]`); the error prints it
+   * after the message when the message does not already quote it.
    */
   readonly value?: string;
 }
@@ -20,8 +20,8 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** `path: message`, with the value after the path when the message does not quote it already. */
+/** `path: message (found: value)`, the value only when the message does not quote it already. */
 export function issueLine(issue: ConfigIssue): string {
   const shown = issue.value !== undefined && !issue.message.includes(issue.value);
-  return `${issue.path}${shown ? ` = ${issue.value}` : ""}: ${issue.message}`;
+  return `${issue.path}: ${issue.message}${shown ? ` (found: ${issue.value})` : ""}`;
 }

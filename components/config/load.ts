@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigIssue, ConfigValidationError } from "./errors";
-import { SecretValues } from "./checks";
+import { ConfigPath, ConfigSourceFacts } from "./checks";
 import { closest, configErrorMap, showValue } from "./messages";
 import { ReferenceChecker } from "./refs";
 import { configKeys, configSchema, OrgAccessConfig, sections } from "./schema";
@@ -68,7 +68,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
     raw[key] = parseValue(text);
   }
 
-  const parsed = configSchema(secretValues(secretKeys, source.encryptedPaths)).safeParse(raw, {
+  const parsed = configSchema(sourceFacts(raw, secretKeys, source.encryptedPaths)).safeParse(raw, {
     error: configErrorMap,
     reportInput: true,
   });
@@ -100,10 +100,15 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
   return { config: parsed.data, secretKeys };
 }
 
-/** How each value is stored, from the secret keys and, where known, the encrypted paths. */
-function secretValues(secretKeys: ReadonlySet<string>, encryptedPaths?: Iterable<string>): SecretValues {
+/** How each value is written: set or not (from the raw values), encrypted or not (from the secrets). */
+function sourceFacts(
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+  encryptedPaths?: Iterable<string>,
+): ConfigSourceFacts {
   const paths = encryptedPaths === undefined ? undefined : new Set(encryptedPaths);
   return {
+    isSet: (path) => rawValueAt(raw, path) !== undefined,
     encrypted: (path) => {
       if (path.length === 0 || !secretKeys.has(String(path[0]))) return false;
       if (paths === undefined) return undefined;
@@ -146,14 +151,19 @@ function shownValue(
 ): string | undefined {
   if (path.length === 0) return undefined;
   if (secretKeys.has(String(path[0]))) return "[secret]";
+  const value = rawValueAt(raw, path);
+  // Scalars only: a list or a map says nothing next to the message, which names what is wrong in it.
+  if (value === undefined || (value !== null && typeof value === "object")) return undefined;
+  return showValue(value);
+}
+
+function rawValueAt(raw: Record<string, unknown>, path: ConfigPath): unknown {
   let value: unknown = raw;
   for (const segment of path) {
     if (value === null || typeof value !== "object") return undefined;
     value = (value as Record<string | number, unknown>)[segment];
   }
-  // Scalars only: a list or a map says nothing next to the message, which names what is wrong in it.
-  if (value === undefined || (value !== null && typeof value === "object")) return undefined;
-  return showValue(value);
+  return value;
 }
 
 function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALWAYS, CheckContext, NO_SECRETS, SecretValues } from "./checks";
+import { ALWAYS, CheckContext, ConfigSourceFacts, PLAIN_VALUES } from "./checks";
 import {
   accountSchema,
   checkCore,
@@ -66,9 +66,9 @@ export const configObjectSchema = z
  * The whole stack config with every check across keys: the core checks, then each section's, on the
  * parsed config. They run even when other keys have errors (`when`), so all problems come at once.
  */
-export function configSchema(secrets: SecretValues = NO_SECRETS) {
+export function configSchema(source: ConfigSourceFacts = PLAIN_VALUES) {
   return configObjectSchema.superRefine((config, payload) => {
-    const ctx = new CheckContext(config, payload, secrets);
+    const ctx = new CheckContext(config, payload, source);
     checkCore(config, ctx);
     for (const section of sections) {
       const value = (config as Record<string, unknown>)[section.key];

@@ -154,7 +154,7 @@ export const vendorsSection = section({
         );
       }
 
-      if (typeof vendor.externalId === "string" && ctx.secrets.encrypted([...at, "externalId"]) === false) {
+      if (typeof vendor.externalId === "string" && ctx.source.encrypted([...at, "externalId"]) === false) {
         ctx.issue(
           [...at, "externalId"],
           `is stored in plain text; the ExternalId is a shared secret with the vendor, store it encrypted: pulumi config set --secret --path 'vendors[${i}].externalId' <value>`,
