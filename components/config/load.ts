@@ -3,8 +3,7 @@ import { z } from "zod";
 import { ConfigIssue, ConfigValidationError } from "./errors";
 import { ConfigPath, ConfigSourceFacts } from "./checks";
 import { closest, configErrorMap, showValue } from "./messages";
-import { ReferenceChecker } from "./refs";
-import { configKeys, configSchema, OrgAccessConfig, sections } from "./schema";
+import { configKeys, configSchema, OrgAccessConfig } from "./schema";
 
 export const CONFIG_NAMESPACE = "org-access";
 
@@ -81,17 +80,6 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
         value: shownValue(raw, path, secretKeys),
       });
     }
-  }
-
-  const refs = new ReferenceChecker(raw, issues);
-  for (const section of sections) {
-    if (raw[section.key] === undefined || section.crossCheck === undefined) continue;
-    section.crossCheck(raw[section.key], {
-      refs,
-      path: prefix + section.key,
-      root: raw,
-      isSecret: secretKeys.has(section.key),
-    });
   }
 
   if (issues.length > 0 || !parsed.success) {

@@ -1,18 +1,5 @@
 import { z } from "zod";
 import { CheckContext } from "./checks";
-import { ReferenceChecker } from "./refs";
-
-/** What a section's raw cross-reference check is given (sections not yet checked on typed config). */
-export interface SectionCheckContext {
-  /** Checks names against the account and OU inventory, and collects issues. */
-  readonly refs: ReferenceChecker;
-  /** The config path of the section, e.g. `org-access:vendors`. */
-  readonly path: string;
-  /** The whole raw config, keyed by config key without namespace. */
-  readonly root: Record<string, unknown>;
-  /** Whether the section's config key is stored as a Pulumi secret. */
-  readonly isSecret: boolean;
-}
 
 /**
  * One capability's slice of stack config: a top-level key `org-access:<key>`, its schema (with the
@@ -27,8 +14,6 @@ export interface ConfigSection<S extends z.ZodType> {
    * errors: read a value only where `ctx.valid(path)` says it parsed.
    */
   check?(value: NonNullable<z.output<S>>, ctx: CheckContext): void;
-  /** Runs on raw values even when the schema failed; must tolerate any shape. */
-  crossCheck?(raw: unknown, ctx: SectionCheckContext): void;
 }
 
 export function section<S extends z.ZodType>(def: ConfigSection<S>): ConfigSection<S> {
