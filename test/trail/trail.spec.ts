@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { main } from "../../tools/trail";
+import { accessLevelFromData, actionOf, isWriteCall } from "../../tools/trail/actions";
 import { parseRendered } from "../../tools/trail/record";
 import { ElementKind, ElementScanner } from "../../tools/trail/scan";
 import { readTrailFile } from "../../tools/trail/source";
@@ -181,6 +182,42 @@ describe("trail: streaming reader", () => {
   });
 });
 
+describe("trail: read or write", () => {
+  const record = (readOnly?: boolean) => ({
+    eventTime: "2026-11-02T00:00:00Z",
+    ...(readOnly === undefined ? {} : { readOnly }),
+  });
+  it("decides with the service reference's access levels first, then the record's readOnly field, then the verb", () => {
+    const data = accessLevelFromData();
+    assert.deepEqual(isWriteCall(record(true), "iam:CreateUser", data), {
+      write: true,
+      decidedBy: "action data",
+    });
+    assert.deepEqual(isWriteCall(record(false), "ec2:DescribeInstances", data), {
+      write: false,
+      decidedBy: "action data",
+    });
+    assert.deepEqual(isWriteCall(record(true), "newservice:DoThing", data), {
+      write: false,
+      decidedBy: "readOnly field",
+    });
+    assert.deepEqual(isWriteCall(record(), "newservice:DoThing", data), { write: true, decidedBy: "verb" });
+    assert.deepEqual(isWriteCall(record(), "newservice:ListThings", data), {
+      write: false,
+      decidedBy: "verb",
+    });
+  });
+
+  it("names the IAM action of an event where the endpoint and the service prefix differ", () => {
+    assert.equal(
+      actionOf({ eventSource: "monitoring.amazonaws.com", eventName: "PutMetricAlarm" }),
+      "cloudwatch:PutMetricAlarm",
+    );
+    assert.equal(actionOf({ eventSource: "s3.amazonaws.com", eventName: "ListObjectsV2" }), "s3:ListBucket");
+    assert.equal(actionOf({ eventSource: "iam.amazonaws.com", eventName: "CreateUser" }), "iam:CreateUser");
+  });
+});
+
 describe("trail: who assumed what", () => {
   it("answers with the chain, the source identity, the web identity subject and the Identity Center user", async () => {
     const r = await report({ plans: [] });
@@ -222,8 +259,8 @@ describe("trail: who assumed what", () => {
     assert.deepEqual(
       deploy.session?.writes.map((w) => [w.action, w.decidedBy]),
       [
-        ["ecs:UpdateService", "readOnly field"],
-        ["iam:CreateUser", "readOnly field"],
+        ["ecs:UpdateService", "action data"],
+        ["iam:CreateUser", "action data"],
       ],
     );
 

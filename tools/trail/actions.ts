@@ -1,3 +1,5 @@
+import { accessLevelOf, isReadOnlyLevel } from "../../policy-pack/lib/actions";
+import { awsGrantsAsRead } from "../../policy-pack/lib/classify";
 import { CloudTrailRecord } from "./record";
 
 /**
@@ -43,6 +45,25 @@ export function actionOf(record: CloudTrailRecord): string {
 
 /** `read` or `write` for an IAM action; `undefined` when the source does not know the action. */
 export type AccessLevelOf = (action: string) => "read" | "write" | undefined;
+
+/**
+ * Access levels from the AWS service reference (the policy meaning core): List and Read are reads,
+ * and so is what AWS's own read-only managed policies grant (the reference misfiles a few).
+ * Cached per action, as a trail repeats the same few hundred actions.
+ */
+export function accessLevelFromData(): AccessLevelOf {
+  const cache = new Map<string, "read" | "write" | undefined>();
+  return (action) => {
+    let level = cache.get(action);
+    if (level === undefined && !cache.has(action)) {
+      const data = accessLevelOf(action);
+      level =
+        data === undefined ? undefined : isReadOnlyLevel(data) || awsGrantsAsRead(action) ? "read" : "write";
+      cache.set(action, level);
+    }
+    return level;
+  };
+}
 
 const READ_VERBS =
   /^(Get|List|Describe|Head|BatchGet|Lookup|Search|Scan|Query|Select|View|Check|Validate|Preview|Estimate|Simulate|Test|Download|Export|Read|Detect|Discover|Retrieve|Poll|Receive|Filter|Generate(Credential|Service)|Is|Can)/;

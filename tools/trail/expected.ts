@@ -1,5 +1,7 @@
 import * as fs from "fs";
+import { classifyPolicy } from "../../policy-pack/lib/classify";
 import { parseTemplate, templateRoles, THIS_ACCOUNT } from "../../policy-pack/lib/cloudformation";
+import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from "../../policy-pack/lib/managed-policies";
 import {
   isAllow,
   parsePolicyDocument,
@@ -25,25 +27,10 @@ export interface Verdict {
 /** A role's intended scope: the identity policies it was deployed with. */
 interface RoleScope {
   readonly documents: PolicyDocument[];
-  /** AWS managed policies whose documents the trail does not know. */
+  /** Managed policies whose documents neither the plan nor the AWS managed policy data hold. */
   readonly unknown: string[];
-  /** Managed policies that grant reads only. */
-  readonly readOnly: string[];
   readonly boundary?: PolicyDocument;
 }
-
-/** `Allow *` documents of AWS managed policies the trail reasons about. */
-const ALLOW_ALL = parsePolicyDocument({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-const POWER_USER = parsePolicyDocument({
-  Statement: [{ Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" }],
-});
-const KNOWN_MANAGED: Record<string, PolicyDocument> = {
-  AdministratorAccess: ALLOW_ALL,
-  PowerUserAccess: POWER_USER,
-};
-/** AWS managed policies that grant read actions only (their names say so and their documents agree). */
-const READ_ONLY_MANAGED =
-  /^(job-function\/)?(ReadOnlyAccess|SecurityAudit|ViewOnlyAccess|.*ReadOnly(Access)?)$/;
 
 export interface PlanKnowledge {
   judge(a: Assumption, chain: ChainHop[]): Verdict;
@@ -116,7 +103,7 @@ class Plans implements PlanKnowledge {
     const scopeOf = (account: string, name: string): MutableScope => {
       let s = this.scopes.get(key(account, name)) as MutableScope | undefined;
       if (s === undefined) {
-        s = { documents: [], unknown: [], readOnly: [] };
+        s = { documents: [], unknown: [] };
         this.scopes.set(key(account, name), s);
       }
       return s;
@@ -190,7 +177,7 @@ class Plans implements PlanKnowledge {
     const entry = (name: string) => {
       let e = this.permissionSets.get(name);
       if (e === undefined) {
-        e = { accounts: new Set(), scope: { documents: [], unknown: [], readOnly: [] } };
+        e = { accounts: new Set(), scope: { documents: [], unknown: [] } };
         this.permissionSets.set(name, e);
       }
       return e;
@@ -298,30 +285,25 @@ class Plans implements PlanKnowledge {
   }
 }
 
-type MutableScope = {
-  documents: PolicyDocument[];
-  unknown: string[];
-  readOnly: string[];
-  boundary?: PolicyDocument;
-};
+type MutableScope = { documents: PolicyDocument[]; unknown: string[]; boundary?: PolicyDocument };
 
+/** An attached policy's document: AWS managed from the managed policy data, customer managed from the plan. */
 function addManaged(
   scope: MutableScope,
   arn: string,
   customer: Map<string, PolicyDocument>,
   account: string,
 ): void {
-  const aws = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn.replace("${AWS::Partition}", "aws"));
-  if (aws !== null) {
-    const name = aws[1];
-    if (KNOWN_MANAGED[name] !== undefined) scope.documents.push(KNOWN_MANAGED[name]);
-    else if (READ_ONLY_MANAGED.test(name)) scope.readOnly.push(name);
-    else scope.unknown.push(name);
+  const resolved = arn.replace("${AWS::Partition}", "aws");
+  if (isAwsManagedPolicyArn(resolved)) {
+    const doc = awsManagedPolicyDocument(resolved);
+    if (doc !== undefined) scope.documents.push(parsePolicyDocument(doc));
+    else scope.unknown.push(resolved);
     return;
   }
-  const doc = customer.get(key(account, arn.split("/").pop() ?? ""));
+  const doc = customer.get(key(account, resolved.split("/").pop() ?? ""));
   if (doc !== undefined) scope.documents.push(doc);
-  else scope.unknown.push(arn);
+  else scope.unknown.push(resolved);
 }
 
 /** Whether the scope allows the action: true, false, or undefined when it depends on a policy the trail cannot read. */
@@ -343,17 +325,9 @@ export function withinScope(scope: RoleScope, action: string): boolean | undefin
   return scope.unknown.length > 0 ? undefined : false;
 }
 
+/** Admin-equivalent as the policy meaning core decides it (any of the role's documents). */
 function isAdmin(scope: RoleScope): boolean {
-  return scope.documents.some((d) =>
-    d.statements.some(
-      (s) =>
-        isAllow(s) &&
-        !s.hasNotAction &&
-        s.actions.includes("*") &&
-        s.resources.includes("*") &&
-        s.conditions.length === 0,
-    ),
-  );
+  return scope.documents.some((d) => classifyPolicy(d.text).verdict === "admin-equivalent");
 }
 
 /** The caller as the plan's edges name principals. */

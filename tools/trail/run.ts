@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { AccessLevelOf } from "./actions";
+import { AccessLevelOf, accessLevelFromData } from "./actions";
 import { loadPlans, PlanFileError, PlanKnowledge } from "./expected";
 import { buildReport, TrailReport } from "./report";
 import { RoleSelection, TrailAnalyzer } from "./sessions";
@@ -14,7 +14,7 @@ export interface TrailOptions {
   readonly to?: number;
   /** Plan reports (`plan-<stack>.json`) to judge assumptions and writes against. */
   readonly plans?: readonly string[];
-  /** Read or write for an IAM action, from the action-meaning data. */
+  /** Read or write for an IAM action; the policy meaning core's access levels by default. */
   readonly accessLevel?: AccessLevelOf;
 }
 
@@ -81,7 +81,7 @@ export async function runTrail(options: TrailOptions): Promise<TrailOutcome> {
     };
   }
   const selection = selectionOf(options.roles ?? [], plan);
-  const analyzer = new TrailAnalyzer(selection, options.accessLevel);
+  const analyzer = new TrailAnalyzer(selection, options.accessLevel ?? accessLevelFromData());
   const reports: FileReport[] = [];
   for (const file of files) reports.push(await readTrailFile(file, (record) => analyzer.add(record)));
   const report = buildReport(analyzer, reports, {
