@@ -22,6 +22,8 @@ export class ConfigValidationError extends Error {
 
 /** `path: message (found: value)`, the value only when the message does not quote it already. */
 export function issueLine(issue: ConfigIssue): string {
-  const shown = issue.value !== undefined && !issue.message.includes(issue.value);
-  return `${issue.path}: ${issue.message}${shown ? ` (found: ${issue.value})` : ""}`;
+  const value = issue.value;
+  const quoted = value !== undefined && /^".*"$/.test(value) ? value.slice(1, -1) : value;
+  const shown = value !== undefined && quoted !== undefined && !issue.message.includes(quoted);
+  return `${issue.path}: ${issue.message}${shown ? ` (found: ${value})` : ""}`;
 }

@@ -119,6 +119,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     accessDiff = diffAccess(path.basename(options.baseline), baseline.access, access);
   }
 
+  const uncheckedSecrets = (config.encryptedPaths ?? []).map((p) => `org-access:${p}`);
   const report: PlanReport = {
     stack,
     generatedAt: new Date().toISOString(),
@@ -130,8 +131,10 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     policyPack: { ran: policy.ran, note: policy.note },
     findings: policy.findings.map((f) => redact(f) as typeof f),
     access: access.map((e) => redact(e) as typeof e),
-    expectations,
+    // Expectations quote principals and reasons: no secret may reach a report through them either.
+    expectations: expectations.map((e) => redact(e) as typeof e),
     ...(accessDiff === undefined ? {} : { accessDiff }),
+    ...(uncheckedSecrets.length === 0 ? {} : { uncheckedSecrets }),
   };
 
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -155,22 +158,39 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
 }
 
+/**
+ * The stack name and its config. The name comes from `--stack`, else from a `Pulumi.<stack>.yaml`
+ * file name, else from the config's own `deployment.kind` (never guessed from another file name).
+ */
 function resolveTarget(options: PlanOptions): { stack: string; config: StackConfig } | string {
   const fromFile =
     options.configFile === undefined
       ? undefined
       : /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(options.configFile))?.[1];
-  const stack = options.stack ?? fromFile ?? "management";
-  if (!/^[\w.-]+$/.test(stack)) return `invalid stack name ${JSON.stringify(stack)}`;
-  if (options.config !== undefined) return { stack, config: options.config };
-  const file = options.configFile ?? stackFilePath(stack);
-  if (!fs.existsSync(file)) {
-    return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+  const named = options.stack ?? fromFile;
+  if (named !== undefined && !/^[\w.-]+$/.test(named)) return `invalid stack name ${JSON.stringify(named)}`;
+  let config = options.config;
+  if (config === undefined) {
+    const file = options.configFile ?? stackFilePath(named ?? "management");
+    if (!fs.existsSync(file)) {
+      return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+    }
+    try {
+      config = readStackFile(file);
+    } catch (err) {
+      return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
+    }
   }
+  return { stack: named ?? kindOf(config) ?? "management", config };
+}
+
+/** `deployment.kind` of a config, when it says. */
+function kindOf(config: StackConfig): string | undefined {
   try {
-    return { stack, config: readStackFile(file) };
-  } catch (err) {
-    return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
+    const kind = (JSON.parse(config.values["org-access:deployment"] ?? "{}") as { kind?: unknown }).kind;
+    return kind === "management" || kind === "security" ? kind : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -32,6 +32,13 @@ export function printSummary(outcome: PlanOutcome, io: Io): void {
     ],
     ["expectations", String(report.expectations.length), failed === 0 ? "all hold" : `${failed} failed`],
   ];
+  if (report.uncheckedSecrets !== undefined) {
+    rows.push([
+      "unchecked secrets",
+      String(report.uncheckedSecrets.length),
+      "encrypted values the offline plan cannot decrypt; pulumi preview checks them",
+    ]);
+  }
   if (report.accessDiff !== undefined) {
     const d = report.accessDiff;
     rows.push([

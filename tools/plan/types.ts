@@ -104,4 +104,9 @@ export interface PlanReport {
   readonly access: AccessEdge[];
   readonly expectations: ExpectationResult[];
   readonly accessDiff?: AccessDiff;
+  /**
+   * Config values stored encrypted (`secure:`), as config paths: the offline plan cannot decrypt
+   * them, so their own checks (an ExternalId's length and characters) did not run on the real value.
+   */
+  readonly uncheckedSecrets?: string[];
 }
