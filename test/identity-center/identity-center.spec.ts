@@ -276,7 +276,7 @@ describe("Identity Center config errors", () => {
   it("lives in the stack of the account that administers Identity Center, which cannot assign the management account when delegated", () => {
     assert.deepStrictEqual(issuesOf({ identityCenter: { ...example(), account: "security" } }), [
       'org-access:identityCenter.account: permission sets live in "security", and this stack deploys from "management"; move org-access:identityCenter to the stack of that account, or set account: management if Identity Center is delegated there',
-      "org-access:identityCenter.assignments[3].accounts: a delegated Identity Center administrator (security) cannot assign access to the management account; assign it from the management stack, or remove management here",
+      "org-access:identityCenter.assignments[3].includeManagementAccount: a delegated Identity Center administrator (security) cannot assign access to the management account; assign it from the management stack, or remove includeManagementAccount here",
     ]);
     assert.deepStrictEqual(issuesOf({ identityCenter: example() }, "security"), [
       'org-access:identityCenter.account: permission sets live in "management", and this stack deploys from "security"; move org-access:identityCenter to the stack of that account, or set account: security if Identity Center is delegated there',
