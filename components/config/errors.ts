@@ -23,7 +23,10 @@ export class ConfigValidationError extends Error {
 /** `path: message (found: value)`, the value only when the message does not quote it already. */
 export function issueLine(issue: ConfigIssue): string {
   const value = issue.value;
-  const quoted = value !== undefined && /^".*"$/.test(value) ? value.slice(1, -1) : value;
-  const shown = value !== undefined && quoted !== undefined && !issue.message.includes(quoted);
-  return `${issue.path}: ${issue.message}${shown ? ` (found: ${value})` : ""}`;
+  // A message names the value either quoted, or bare as its subject (`IAMFullAccess is ...`).
+  const bare = value !== undefined && /^".*"$/.test(value) ? value.slice(1, -1) : value;
+  const named =
+    value !== undefined &&
+    (issue.message.includes(value) || (bare !== undefined && issue.message.startsWith(`${bare} `)));
+  return `${issue.path}: ${issue.message}${value !== undefined && !named ? ` (found: ${value})` : ""}`;
 }

@@ -72,7 +72,7 @@ export const region = z
     error: (issue) => {
       const input = String(issue.input);
       const suggestion = closest(input, AWS_REGIONS);
-      return `${show(issue.input)} is not an AWS region${suggestion === undefined ? "" : `; did you mean ${suggestion}?`} Use a region code such as us-east-1 or eu-west-1 (the regions @pulumi/aws knows)`;
+      return `${show(issue.input)} is not an AWS region; ${suggestion === undefined ? "" : `did you mean ${suggestion}? `}use a region code such as us-east-1 or eu-west-1 (the regions @pulumi/aws knows)`;
     },
   });
 

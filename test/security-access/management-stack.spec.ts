@@ -160,7 +160,6 @@ describe("security access config errors", () => {
       [
         "org-access:securityAccess.delegatedAdminAccount: the delegated admin must be a member account: the point of delegated security access is to keep the management account out of daily work; name the security account",
         'org-access:securityAccess.rollout.accounts[0]: "management" is the management account, which a pattern reaches only through an explicit includeManagementAccount: true next to accounts; remove it from accounts and set that key if it must',
-        "org-access:securityAccess.rollout: targets no account; list organizationalUnits or accounts, or set includeManagementAccount: true",
       ],
     );
   });
@@ -184,7 +183,7 @@ describe("security access config errors", () => {
         'org-access:securityAccess.teams[0].trustedPrincipals[0]: "arn:aws:iam::333333333333:role/Other" is in account 333333333333, not the delegated-admin account 222222222222; the source role trusts principals of its own account only',
         "org-access:securityAccess.teams[0].trustedPrincipals[1]: wildcards are not allowed; name each role exactly",
         'org-access:securityAccess.teams[1].targetRoleName: role name "SecurityAccessRole" is already used by org-access:securityAccess.teams[0].targetRoleName; each team has its own source and target role, so its caller policy grants only that team\'s role (set targetRoleName)',
-        `org-access:securityAccess.teams[1].managedPolicies[0]: AdministratorAccess is admin-equivalent, not read-only (Statement[0] allows every action (Action "*") on Resource "*": full administrator access); a security team's target role takes List and Read access only: use SecurityAudit, job-function/ViewOnlyAccess or ReadOnlyAccess, or inline statements of List and Read actions (Describe*, Get*, List*)`,
+        `org-access:securityAccess.teams[1].managedPolicies[0]: AdministratorAccess is admin-equivalent, not read-only (Statement[0] allows every action on Resource "*": full administrator access); a security team's target role takes List and Read access only: use SecurityAudit, job-function/ViewOnlyAccess or ReadOnlyAccess, or inline statements of List and Read actions (Describe*, Get*, List*)`,
       ],
     );
   });
