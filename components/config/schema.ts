@@ -12,6 +12,7 @@ import { cicdSection } from "./sections/cicd";
 import { delegatedAdministratorsSection } from "./sections/delegatedAdministrators";
 import { delegationSection } from "./sections/delegation";
 import { expectationsSection } from "./sections/expectations";
+import { observabilitySection } from "./sections/observability";
 import { guardrailsSection } from "./sections/guardrails";
 import { identityCenterSection } from "./sections/identityCenter";
 import { organizationAccessSection } from "./sections/organizationAccess";
@@ -34,6 +35,7 @@ export const sections = [
   guardrailsSection,
   pipelineSection,
   expectationsSection,
+  observabilitySection,
 ] as const;
 
 /** The whole stack config, one property per `org-access:<key>`. */
@@ -62,6 +64,7 @@ export const configSchema = z
     guardrails: guardrailsSection.schema,
     pipeline: pipelineSection.schema,
     expectations: expectationsSection.schema,
+    observability: observabilitySection.schema,
   })
   .strict();
 
