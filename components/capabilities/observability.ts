@@ -76,6 +76,7 @@ export const observability: Capability = {
           eventBusArn,
           forwarderRoleName: config.forwarderRoleName,
           maxPatternCharacters: config.maxPatternCharacters,
+          permissionsBoundary: ctx.boundaries.forRole(account.name, config.forwarderRoleName),
         },
         { provider: ctx.providers.forAccount(account) },
       );
@@ -87,17 +88,9 @@ export const observability: Capability = {
         `observability-${rollout.stackSetName}`,
         {
           stackSetNamePrefix: `${rollout.stackSetName}-alerts`,
-          // Same targets as the roles; the boundary and ordering options concern the roles only.
-          organizationalUnits: rollout.organizationalUnits?.map(({ name, id, excludeAccountIds }) => ({
-            name,
-            id,
-            excludeAccountIds,
-          })),
-          accounts: rollout.accounts?.map(({ name, id, organizationalUnitId }) => ({
-            name,
-            id,
-            organizationalUnitId,
-          })),
+          // Same targets as the roles, with their boundaries (the forwarder is a custom role too).
+          organizationalUnits: rollout.organizationalUnits,
+          accounts: rollout.accounts,
           managementAccountId: rollout.managementAccountId,
           callAs: rollout.callAs,
           autoDeployment: rollout.autoDeployment,

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CfnResource, CfnTemplate, renderTemplate } from "../cloudformation/template";
+import {
+  BOUNDARY_PARAMETER,
+  boundaryParameterSections,
+  CfnResource,
+  CfnTemplate,
+  PARAMETERISED_BOUNDARY,
+  renderTemplate,
+} from "../cloudformation/template";
 import { serviceManagedStackSet, StackSetRollout } from "../cloudformation/service-managed-stackset";
 import { serviceTrust } from "../iam";
 import { detectionRuleName, forwarderPolicy, WatchedRole } from "./detection";
@@ -34,6 +41,8 @@ export function detectionTemplate(args: {
   eventBusArn: string;
   forwarderRoleName: string;
   maxPatternCharacters: number;
+  /** Whether targets pass a permissions boundary for the forwarder (template parameter). */
+  boundaryFromParameter?: boolean;
 }): CfnTemplate {
   const resources: Record<string, CfnResource> = {
     Forwarder: {
@@ -47,6 +56,7 @@ export function detectionTemplate(args: {
           sourceAccount: { Ref: "AWS::AccountId" } as unknown as string,
         }) as never,
         MaxSessionDuration: 3600,
+        ...(args.boundaryFromParameter === true ? { PermissionsBoundary: PARAMETERISED_BOUNDARY } : {}),
         Policies: [
           { PolicyName: "ForwardToSecurityBus", PolicyDocument: forwarderPolicy(args.eventBusArn) as never },
         ],
@@ -66,7 +76,7 @@ export function detectionTemplate(args: {
     resources[`Rule${i}`] = {
       Type: "AWS::Events::Rule",
       Properties: {
-        Name: detectionRuleName(role.roleName),
+        Name: detectionRuleName([role.roleName]),
         Description: `Assumptions of ${role.roleName} by callers its trust policy does not allow (org-access)`,
         EventPattern: pattern as never,
         State: "ENABLED",
@@ -78,6 +88,7 @@ export function detectionTemplate(args: {
   }
   return {
     AWSTemplateFormatVersion: "2010-09-09",
+    ...(args.boundaryFromParameter === true ? boundaryParameterSections() : {}),
     Description: `org-access: alerts on unexpected assumptions of ${args.roles.map((r) => r.roleName).join(", ")} (${args.region})`,
     Resources: resources,
   } as CfnTemplate;
@@ -103,8 +114,13 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
         this,
       );
     }
+    const bounded = [...(args.organizationalUnits ?? []), ...(args.accounts ?? [])].some(
+      (t) => t.permissionsBoundaryPolicyName !== undefined,
+    );
     for (const region of args.regions) {
-      const templateBody = renderTemplate(detectionTemplate({ ...args, region }));
+      const templateBody = renderTemplate(
+        detectionTemplate({ ...args, region, boundaryFromParameter: bounded }),
+      );
       this.templates[region] = templateBody;
       serviceManagedStackSet(
         `${name}-${region}`,
@@ -120,6 +136,7 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
           autoDeployment: args.autoDeployment,
           operationPreferences: args.operationPreferences,
           templateBody,
+          parameters: bounded ? [BOUNDARY_PARAMETER] : [],
         },
         this,
       );

@@ -24,12 +24,43 @@ export interface AssumeRoleDetectionArgs {
   readonly forwarderRoleName: string;
   /** EventBridge's event pattern quota in this account. */
   readonly maxPatternCharacters: number;
+  /** The account's permissions boundary for custom roles, which the forwarder carries too. */
+  readonly permissionsBoundary?: pulumi.Input<string>;
 }
 
-/** `org-access-assume-<role>`, within EventBridge's 64 characters (a hash keeps long names apart). */
-export function detectionRuleName(roleName: string): string {
-  const full = `org-access-assume-${roleName}`;
-  return full.length <= 64 ? full : `org-access-assume-${roleName.slice(0, 37)}-${shortHash(roleName)}`;
+/**
+ * `org-access-assume-<role>` for one role, `org-access-assume-<first>-and-<n>-<hash>` for roles that
+ * share a rule; within EventBridge's 64 characters.
+ */
+export function detectionRuleName(roleNames: readonly string[]): string {
+  const sorted = [...roleNames].sort();
+  if (sorted.length === 1) {
+    const full = `org-access-assume-${sorted[0]}`;
+    return full.length <= 64 ? full : `org-access-assume-${sorted[0].slice(0, 37)}-${shortHash(sorted[0])}`;
+  }
+  const suffix = `-and-${sorted.length - 1}-${shortHash(sorted.join(","))}`;
+  return `org-access-assume-${sorted[0].slice(0, 64 - 18 - suffix.length)}${suffix}`;
+}
+
+/**
+ * Roles whose trusts allow exactly the same callers share one rule (its pattern lists their ARNs):
+ * the alert is the same, with fewer rules and resources. A trust that holds Outputs gets its own.
+ */
+export function ruleGroups(roles: readonly WatchedRole[]): WatchedRole[][] {
+  const groups = new Map<string, WatchedRole[]>();
+  for (const role of [...roles].sort((a, b) => a.roleName.localeCompare(b.roleName))) {
+    const key = holdsOutputs(role.trust)
+      ? `own:${role.roleName}`
+      : JSON.stringify(allowedCallers(role.trust));
+    groups.set(key, [...(groups.get(key) ?? []), role]);
+  }
+  return [...groups.values()];
+}
+
+function holdsOutputs(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+  if (value === null || typeof value !== "object") return false;
+  return Object.values(value as Record<string, unknown>).some(holdsOutputs);
 }
 
 /** A pattern no event matches: for a trust that lets anyone in, where nothing is unexpected. */
@@ -80,6 +111,7 @@ export class AssumeRoleDetection extends pulumi.ComponentResource {
           serviceTrust("events.amazonaws.com", { sid: "EventBridgeRules", sourceAccount: args.accountId }),
         ),
         maxSessionDuration: 3600,
+        permissionsBoundary: args.permissionsBoundary,
       },
       parent,
     );
@@ -92,20 +124,25 @@ export class AssumeRoleDetection extends pulumi.ComponentResource {
       },
       parent,
     );
-    for (const role of [...args.roles].sort((a, b) => a.roleName.localeCompare(b.roleName))) {
-      const roleArn = `arn:aws:iam::${args.accountId}:role/${role.roleName}`;
+    for (const group of ruleGroups(args.roles)) {
+      const roleArns = group.map((r) => `arn:aws:iam::${args.accountId}:role/${r.roleName}`);
+      const names = group.map((r) => r.roleName);
       // Trusts may hold Outputs (an OIDC provider's ARN): the pattern is built once they resolve.
-      const pattern = pulumi.output(role.trust).apply((trust) => {
-        const p = unexpectedAssumptionPattern(roleArn, allowedCallers(trust));
-        return p === undefined ? undefined : checkedPattern(role.roleName, p, args.maxPatternCharacters);
+      const pattern = pulumi.output(group[0].trust).apply((trust) => {
+        const p = unexpectedAssumptionPattern(roleArns, allowedCallers(trust));
+        return p === undefined ? undefined : checkedPattern(names.join(", "), p, args.maxPatternCharacters);
       });
       for (const region of args.regions) {
-        const id = `${name}-${shortHash(`${role.roleName}|${region}`)}`;
+        const id = `${name}-${shortHash(`${names.join(",")}|${region}`)}`;
         const rule = new aws.cloudwatch.EventRule(
           `${id}-rule`,
           {
-            name: detectionRuleName(role.roleName),
-            description: `Assumptions of ${role.roleName} by callers its trust policy does not allow (org-access)`,
+            name: detectionRuleName(names),
+            description:
+              `Assumptions of ${names.join(", ")} by callers their trust policies do not allow (org-access)`.slice(
+                0,
+                512,
+              ),
             eventPattern: pattern.apply((p) => p ?? NEVER),
             region,
           },

@@ -118,8 +118,8 @@ function notIn(field: string, values: string[]): Record<string, unknown> {
 
 /**
  * The EventBridge pattern that matches assumptions of `roleArn` by callers `allowed` does not list;
- * `undefined` when the trust lets anyone in (nothing can be unexpected). `roleArn` may be a
- * CloudFormation `Fn::Sub` object in a StackSet template.
+ * `undefined` when the trust lets anyone in (nothing can be unexpected). `roleArn` may be a list
+ * (roles with the same allowed callers) or a CloudFormation `Fn::Sub` object in a StackSet template.
  */
 export function unexpectedAssumptionPattern(
   roleArn: unknown,
@@ -162,7 +162,7 @@ export function unexpectedAssumptionPattern(
     detail: {
       eventSource: ["sts.amazonaws.com"],
       eventName: ASSUME_ROLE_EVENTS,
-      requestParameters: { roleArn: [roleArn] },
+      requestParameters: { roleArn: Array.isArray(roleArn) ? roleArn : [roleArn] },
       $or: branches,
     },
   };

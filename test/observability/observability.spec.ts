@@ -8,7 +8,15 @@ import {
 } from "../../components/iam/trust";
 import { detectionTemplate } from "../../components/observability/detection-stackset";
 import { allowedCallers, unexpectedAssumptionPattern } from "../../components/observability/pattern";
-import { jsonInput, ofType, ProgramRun, RecordedResource, runExample, single } from "../harness";
+import {
+  exampleValue,
+  jsonInput,
+  ofType,
+  ProgramRun,
+  RecordedResource,
+  runExample,
+  single,
+} from "../harness";
 import { ID, issuesOf, ORG_ID } from "../cicd/helpers";
 
 // Sources, encoded below:
@@ -31,10 +39,15 @@ const HEAD = {
 };
 const AWS_TYPES = ["AWSAccount", "IAMUser", "AssumedRole", "Root", "FederatedUser"];
 
+/** The rules watching a role: their pattern lists its ARN (roles with the same allowed callers share one). */
 function rulesFor(run: ProgramRun, roleName: string, account: string): RecordedResource[] {
-  return ofType(run, "aws:cloudwatch/eventRule:EventRule").filter(
-    (r) => r.account === account && r.inputs.name === `org-access-assume-${roleName}`,
-  );
+  const arn = `arn:aws:iam::${account}:role/${roleName}`;
+  return ofType(run, "aws:cloudwatch/eventRule:EventRule").filter((r) => {
+    const pattern = JSON.parse(r.inputs.eventPattern as string) as {
+      detail?: { requestParameters?: { roleArn?: string[] } };
+    };
+    return r.account === account && (pattern.detail?.requestParameters?.roleArn ?? []).includes(arn);
+  });
 }
 
 describe("assumption alerts: patterns from trust policies", () => {
@@ -178,7 +191,11 @@ describe("assumption alerts in the example stacks", () => {
   let security: ProgramRun;
   let otherVendor: ProgramRun;
   before(async () => {
-    management = await runExample("management");
+    const observability = {
+      ...exampleValue<Record<string, unknown>>("management", "observability"),
+      regions: ["us-east-1", "eu-west-1"],
+    };
+    management = await runExample("management", { observability });
     security = await runExample("security");
     otherVendor = await runExample("management", {
       vendors: [
@@ -344,12 +361,37 @@ describe("assumption alerts in the example stacks", () => {
     const securityStacksets = ofType(security, "aws:cloudformation/stackSet:StackSet").filter((s) =>
       String(s.inputs.name).includes("-alerts-"),
     );
+    // The security stack watches us-east-1 only (its example config); its StackSets run as delegated admin.
     assert.deepStrictEqual(securityStacksets.map((s) => [s.inputs.name, s.inputs.callAs]).sort(), [
-      ["org-access-ComplianceAccessRole-alerts-eu-west-1", "DELEGATED_ADMIN"],
       ["org-access-ComplianceAccessRole-alerts-us-east-1", "DELEGATED_ADMIN"],
-      ["org-access-SecurityAccessRole-alerts-eu-west-1", "DELEGATED_ADMIN"],
       ["org-access-SecurityAccessRole-alerts-us-east-1", "DELEGATED_ADMIN"],
     ]);
+    // Targets with a permissions boundary pass it to the forwarder, as they do to the roles.
+    const bounded = ofType(security, "aws:cloudformation/stackSetInstance:StackSetInstance").find(
+      (i) => i.name === "observability-org-access-SecurityAccessRole-us-east-1-ou-workloads",
+    );
+    assert.deepStrictEqual(bounded?.inputs.parameterOverrides, {
+      PermissionsBoundaryPolicyName: "org-access-boundary",
+    });
+  });
+
+  it("gives roles with the same allowed callers one rule, listing their ARNs", () => {
+    const [rule] = rulesFor(management, "SecurityAccessRole", ID.prod).filter(
+      (r) => r.inputs.region === "us-east-1",
+    );
+    const pattern = JSON.parse(rule.inputs.eventPattern as string) as {
+      detail: { requestParameters: { roleArn: string[] }; $or: unknown[] };
+    };
+    assert.deepStrictEqual(
+      pattern.detail.requestParameters.roleArn,
+      ["AuditReadRole", "ComplianceAccessRole", "it-admin-access", "SecurityAccessRole"].map(
+        (n) => `arn:aws:iam::${ID.prod}:role/${n}`,
+      ),
+    );
+    assert.deepStrictEqual(pattern.detail.$or[0], {
+      userIdentity: { type: AWS_TYPES, accountId: [{ "anything-but": [ID.security] }] },
+    });
+    assert.match(String(rule.inputs.name), /^org-access-assume-AuditReadRole-and-3-[0-9a-f]{8}$/);
   });
 
   it("follows a config change: another vendor account changes that role's alert", () => {
