@@ -9,41 +9,36 @@ import {
 } from "../cloudformation/template";
 import { serviceManagedStackSet, StackSetRollout } from "../cloudformation/service-managed-stackset";
 import { serviceTrust } from "../iam";
-import { detectionRuleName, forwarderPolicy, WatchedRole } from "./detection";
+import { DetectionSettings, detectionRuleName, forwarderPolicy } from "./detection";
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
 
-export interface AssumeRoleDetectionStackSetArgs extends Pick<
-  StackSetRollout,
-  | "organizationalUnits"
-  | "accounts"
-  | "managementAccountId"
-  | "callAs"
-  | "autoDeployment"
-  | "operationPreferences"
-> {
+export interface AssumeRoleDetectionStackSetArgs
+  extends
+    DetectionSettings,
+    Pick<
+      StackSetRollout,
+      | "organizationalUnits"
+      | "accounts"
+      | "managementAccountId"
+      | "callAs"
+      | "autoDeployment"
+      | "operationPreferences"
+    > {
   /** StackSet name prefix; one StackSet per watched region (`<prefix>-<region>`). */
   readonly stackSetNamePrefix: string;
-  /** Roles the StackSet's targets have (rolled out by StackSets with the same targets). */
-  readonly roles: readonly WatchedRole[];
-  readonly regions: readonly string[];
-  readonly eventBusArn: string;
-  readonly forwarderRoleName: string;
-  readonly maxPatternCharacters: number;
 }
 
 /** The longest form a role ARN takes in a target account, to measure a pattern before deployment. */
 const MEASURE_ARN_ACCOUNT = "arn:aws-us-gov:iam::000000000000:role/";
 
 /** The detection template for one region: the forwarder role (per region: IAM names are global) and one rule per role. */
-export function detectionTemplate(args: {
-  roles: readonly WatchedRole[];
-  region: string;
-  eventBusArn: string;
-  forwarderRoleName: string;
-  maxPatternCharacters: number;
-  /** Whether targets pass a permissions boundary for the forwarder (template parameter). */
-  boundaryFromParameter?: boolean;
-}): CfnTemplate {
+export function detectionTemplate(
+  args: Omit<DetectionSettings, "regions"> & {
+    readonly region: string;
+    /** Whether targets pass a permissions boundary for the forwarder (template parameter). */
+    readonly boundaryFromParameter?: boolean;
+  },
+): CfnTemplate {
   const resources: Record<string, CfnResource> = {
     Forwarder: {
       Type: "AWS::IAM::Role",

@@ -12,9 +12,8 @@ export interface WatchedRole {
   readonly trust: PolicyDocument;
 }
 
-export interface AssumeRoleDetectionArgs {
-  /** The account the rules run in (the roles' account: AssumeRole is recorded there). */
-  readonly accountId: string;
+/** What every detection shares, by provider or by StackSet. */
+export interface DetectionSettings {
   readonly roles: readonly WatchedRole[];
   /** Regions to watch: STS records a call in the region of the endpoint it reached (us-east-1 for the global one). */
   readonly regions: readonly string[];
@@ -22,8 +21,13 @@ export interface AssumeRoleDetectionArgs {
   readonly eventBusArn: string;
   /** IAM name of the role EventBridge uses to put events on that bus. */
   readonly forwarderRoleName: string;
-  /** EventBridge's event pattern quota in this account. */
+  /** EventBridge's event pattern quota in the accounts. */
   readonly maxPatternCharacters: number;
+}
+
+export interface AssumeRoleDetectionArgs extends DetectionSettings {
+  /** The account the rules run in (the roles' account: AssumeRole is recorded there). */
+  readonly accountId: string;
   /** The account's permissions boundary for custom roles, which the forwarder carries too. */
   readonly permissionsBoundary?: pulumi.Input<string>;
 }
