@@ -1,5 +1,6 @@
 import * as YAML from "yaml";
 import { THIS_ACCOUNT } from "./accounts";
+import { PolicyDocument, asList, parsePolicyDocument } from "./document";
 
 export { THIS_ACCOUNT };
 
@@ -702,4 +703,51 @@ export function field(obj: unknown, name: string): unknown {
   const lower = name.toLowerCase();
   for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return obj[key];
   return undefined;
+}
+
+/** An `AWS::IAM::Role` of a resolved template, as the trust and role rules read it. */
+export interface TemplateRole {
+  readonly logicalId: string;
+  readonly roleName?: string;
+  readonly trust: PolicyDocument;
+  readonly managedPolicyArns: string[];
+  readonly inlineDocs: PolicyDocument[];
+  readonly maxSessionDuration?: number;
+  readonly hasPermissionsBoundary: boolean;
+}
+
+export function templateRoleOf(logicalId: string, props: Record<string, unknown>): TemplateRole {
+  const name = field(props, "RoleName");
+  const max = field(props, "MaxSessionDuration");
+  return {
+    logicalId,
+    roleName: typeof name === "string" ? name : undefined,
+    trust: parsePolicyDocument(field(props, "AssumeRolePolicyDocument")),
+    managedPolicyArns: asList(field(props, "ManagedPolicyArns")).filter(
+      (v): v is string => typeof v === "string",
+    ),
+    inlineDocs: asList(field(props, "Policies"))
+      .map((p) => field(p, "PolicyDocument"))
+      .filter((p) => p !== undefined)
+      .map((p) => parsePolicyDocument(p)),
+    maxSessionDuration:
+      typeof max === "number" ? max : typeof max === "string" && /^\d+$/.test(max) ? Number(max) : undefined,
+    hasPermissionsBoundary: field(props, "PermissionsBoundary") !== undefined,
+  };
+}
+
+/**
+ * Every `AWS::IAM::Role` of a template in every variant, intrinsics resolved. `params` are the stack's
+ * parameter values (over the template's defaults); `account` is the account it deploys into.
+ */
+export function templateRoles(
+  template: Record<string, unknown>,
+  params: Record<string, string>,
+  account: string,
+): TemplateRole[] {
+  return resolveTemplate(template, { account, parameters: params }).variants.flatMap((v) =>
+    v.resources
+      .filter((r) => r.type === "AWS::IAM::Role")
+      .map((r) => templateRoleOf(r.logicalId, r.properties)),
+  );
 }

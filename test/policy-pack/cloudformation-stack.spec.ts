@@ -1,8 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parseTemplate, THIS_ACCOUNT } from "../../policy-pack/lib/cloudformation";
-import { templateRoles } from "../../policy-pack/lib/templates";
+import { parseTemplate, templateRoles, THIS_ACCOUNT } from "../../policy-pack/lib/cloudformation";
 import { EngineResource, checkResources, isMandatory } from "../../policy-pack/lib/engine";
 import {
   MGMT,
