@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { requireStackKind } from "../../cloudformation/config";
 import { DEFAULT_MAX_PATTERN_CHARACTERS, MAX_PATTERN_CHARACTERS } from "../../observability/pattern";
 import { ROLE_NAME_PATTERN } from "../primitives";
 import { section } from "../section";
@@ -109,15 +108,13 @@ export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 export const observabilitySection = section({
   key: "observability",
   schema: observabilitySchema.optional(),
-  crossCheck: (raw, ctx) => {
-    // Cross-references run on the typed section, so only when it parsed.
-    const parsed = observabilitySchema.safeParse(raw);
-    if (raw === undefined || !parsed.success) return;
-    const o = parsed.data;
-    ctx.refs.account(o.securityAccount, `${ctx.path}.securityAccount`);
-    if (o.alertEmails.length > 0) {
-      requireStackKind(
-        ctx,
+  check: (o, ctx) => {
+    if (ctx.valid(["observability", "securityAccount"])) {
+      ctx.account(o.securityAccount, ["observability", "securityAccount"]);
+    }
+    if (ctx.valid(["observability", "alertEmails"]) && o.alertEmails.length > 0) {
+      ctx.requireStackKind(
+        "observability",
         "security",
         "The alert topic's subscriptions (org-access:observability.alertEmails)",
       );
