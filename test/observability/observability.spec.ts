@@ -427,6 +427,8 @@ describe("assumption alerts: config", () => {
         'org-access:observability.regions: ["eu-west-1","eu-west-1"] leaves out us-east-1: AssumeRole calls to STS\'s global endpoint are recorded there; add us-east-1',
         "org-access:observability.regions[1]: eu-west-1 is listed twice",
         "org-access:observability.maxPatternCharacters: 8000 is outside EventBridge's quota: 2048 by default, at most 4096 after a quota increase",
+        'org-access:observability.securityAccount: unknown account "secops"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
+        "org-access:observability: The alert topic's subscriptions (org-access:observability.alertEmails) is deployed by the security stack, and this is a management stack; move this key to Pulumi.security.yaml",
       ],
     );
     assert.deepStrictEqual(
