@@ -11,7 +11,7 @@ import {
 } from "../mock-runtime";
 import { accessGraph } from "./access";
 import { diffAccess, readBaseline } from "./baseline";
-import { checkExpectations } from "./expectations";
+import { checkExpectations, vendorPrincipal } from "./expectations";
 import { renderMarkdown } from "./markdown";
 import { buildModel, OrgFacts } from "./model";
 import { runPolicyPack } from "./policy";
@@ -73,13 +73,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
   }
 
-  const org: OrgFacts = {
-    organizationId: loaded.organization.id,
-    rootId: loaded.organization.rootId,
-    managementAccountId: loaded.organization.managementAccountId,
-    accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
-    organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
-  };
+  const org = orgFactsFor(loaded);
+
   const redact = secretRedactor(config);
   const providerNames = new Map(run.providers.map((p) => [p.urn, p.name]));
   const resources: PlannedResource[] = run.resources.map((r) => ({
@@ -172,6 +167,39 @@ function resolveTarget(options: PlanOptions): { stack: string; config: StackConf
   } catch (err) {
     return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
   }
+}
+
+/** The organization as the plan's model sees it, from validated stack config. */
+export function orgFactsFor(loaded: OrgAccessConfig): OrgFacts {
+  return {
+    organizationId: loaded.organization.id,
+    rootId: loaded.organization.rootId,
+    managementAccountId: loaded.organization.managementAccountId,
+    accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
+    organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
+    vendors: vendorsOf(loaded.vendors),
+    identityCenterGroups: groupNamesOf(loaded.identityCenter),
+  };
+}
+
+/** Vendors by name with their AWS principal, so reports show vendors by name. */
+function vendorsOf(vendors: unknown): { name: string; principal: string }[] {
+  const list = Array.isArray(vendors) ? (vendors as { name?: unknown }[]) : [];
+  return list.flatMap((v) => {
+    const name = typeof v.name === "string" ? v.name : undefined;
+    const principal = name === undefined ? undefined : vendorPrincipal(vendors, name);
+    return name === undefined || principal === undefined ? [] : [{ name, principal }];
+  });
+}
+
+/** Identity Center group names by ID, from `org-access:identityCenter.groups` (name: ID). */
+function groupNamesOf(identityCenter: unknown): Record<string, string> {
+  const groups = (identityCenter as { groups?: Record<string, unknown> } | undefined)?.groups ?? {};
+  return Object.fromEntries(
+    Object.entries(groups)
+      .filter((e): e is [string, string] => typeof e[1] === "string")
+      .map(([name, id]) => [id, name]),
+  );
 }
 
 function loadOf(count: number, threshold: number): ProviderLoad {

@@ -39,6 +39,33 @@ export interface Finding {
 
 export type Decision = "allowed" | "denied";
 
+/** What kind of principal an edge starts from. */
+export type PrincipalKind =
+  | "role"
+  | "user"
+  | "account"
+  | "vendor"
+  | "github"
+  | "oidc"
+  | "saml"
+  | "service"
+  | "identity-center-group"
+  | "identity-center-user"
+  | "outside-organization";
+
+/** One condition an allowed edge is allowed under, as the policies state it. */
+export interface EdgeCondition {
+  /** Condition key, e.g. `aws:MultiFactorAuthAge`. */
+  readonly key: string;
+  /** IAM operator, e.g. `NumericLessThan`; `not <operator>` for the condition of a Deny statement. */
+  readonly operator: string;
+  readonly values: string[];
+  /** In words: `aws:MultiFactorAuthAge < 3600`. */
+  readonly text: string;
+  /** The statements that set it: `trust statement X`, `identity policy P statement S`. */
+  readonly sources: string[];
+}
+
 /** One principal trying one role, as the IAM simulator decided. */
 export interface AccessEdge {
   /** Who asks, e.g. `arn:aws:iam::444444444444:role/ci-staging` or `github repo:org/app:environment:prod`. */
@@ -56,6 +83,31 @@ export interface AccessEdge {
   readonly roleAccount: string;
   /** Where the role comes from: a resource URN, or `stackset:<name>` for a StackSet template. */
   readonly source: string;
+  /** What the principal is. */
+  readonly principalKind?: PrincipalKind;
+  /** A readable name: the vendor's name, `Identity Center group developers`, `user alice`. */
+  readonly principalName?: string;
+  /**
+   * Allowed edges: the conditions every allowed request meets (empty when unconditional), derived
+   * from the trust's, the caller's policies' and the guardrails' conditions.
+   */
+  readonly conditions?: EdgeCondition[];
+  /**
+   * Set on the edge of a caller who does not meet some conditions of an allowed edge:
+   * `without MFA`, `from another network`, `without ExternalId`.
+   */
+  readonly variant?: string;
+  /**
+   * How the edge exists: `trust` (the role's trust policy names the principal), `account-root`
+   * (the trust names the principal's account root and the principal's own policies allow it),
+   * `assignment` (an Identity Center account assignment), `escalation` (the principal can make
+   * itself that role: see `escalation`).
+   */
+  readonly via?: "trust" | "account-root" | "assignment" | "escalation";
+  /** For `escalation` edges: how (`changes the trust of`, `passes the role to ecs-tasks.amazonaws.com`). */
+  readonly escalation?: string;
+  /** The role's maximum session in seconds, when known. */
+  readonly maxSessionSeconds?: number;
 }
 
 /** One access expectation from config, checked against one concrete role. */
