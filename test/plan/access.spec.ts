@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { loadConfig } from "../../components/config";
 import { accessGraph } from "../../tools/plan/access";
 import { buildModel, IamModel } from "../../tools/plan/model";
-import { orgFactsFor } from "../../tools/plan/run";
+import { analyzeAccess, orgFactsFor } from "../../tools/plan/run";
 import { AccessEdge } from "../../tools/plan/types";
 import { exampleConfig, runExample } from "../harness";
 
@@ -18,6 +18,7 @@ const STAGING = "777777777777";
 export interface ExamplePlan {
   model: IamModel;
   edges: AccessEdge[];
+  analysis: Awaited<ReturnType<typeof analyzeAccess>>;
 }
 
 let cached: Promise<ExamplePlan> | undefined;
@@ -28,7 +29,7 @@ export function exampleManagementPlan(): Promise<ExamplePlan> {
     const run = await runExample("management");
     const config = loadConfig(exampleConfig("management")).config;
     const model = buildModel(run.resources, orgFactsFor(config));
-    return { model, edges: await accessGraph(model) };
+    return { model, edges: await accessGraph(model), analysis: await analyzeAccess(model, config) };
   })();
   return cached;
 }
@@ -246,6 +247,128 @@ describe("offline plan: access graph of the example management stack", function 
     assert.deepStrictEqual(
       plan.edges.filter((e) => e.principalKind === "outside-organization"),
       [],
+    );
+  });
+
+  it("holds every verification signal of the guides as an expectation of the example stack", () => {
+    const results = plan.analysis.expectations;
+    assert.deepStrictEqual(
+      results
+        .filter((r) => !r.ok)
+        .map((r) => `${r.index} ${r.principal} ${r.action ?? ""} ${r.role}: ${r.reason}`),
+      [],
+    );
+    const row = (principal: string, action: string, target: string) => {
+      const found = results.filter(
+        (r) => r.principal === principal && r.action === action && r.role === target,
+      );
+      assert.strictEqual(found.length, 1, `${principal} ${action} ${target}`);
+      return [found[0].actual, found[0].reason];
+    };
+    const developers = "identity-center group developers";
+    assert.strictEqual(row(developers, "ec2:RunInstances", "account dev (888888888888)")[0], "allowed");
+    assert.deepStrictEqual(row(developers, "ec2:RunInstances", "account prod (666666666666)"), [
+      "denied",
+      "AWSReservedSSO_ReadOnly_0c7e237f9f22a517: denied: no identity policy statement allows it",
+    ]);
+    const automation = "arn:aws:iam::222222222222:role/SecurityAutomationRole";
+    assert.strictEqual(
+      row(automation, "config:DescribeConfigRules", "account prod (666666666666)")[0],
+      "allowed",
+    );
+    assert.deepStrictEqual(row(automation, "ec2:TerminateInstances", "account prod (666666666666)"), [
+      "denied",
+      "SecurityAccessRole: denied: no identity policy statement allows it",
+    ]);
+    const upload = "arn:aws:iam::666666666666:role/app-upload-role";
+    const object = "arn:aws:s3:::example-org-shared-artifacts/uploads/prod/build-42.tar.gz";
+    assert.strictEqual(
+      row(upload, "s3:PutObject", object)[1],
+      "app-upload-role: allowed by identity policy org-access-shared-artifacts statement SharedObjects and bucket statement AllowConsumerRoleObjects and permissions boundary org-access-boundary statement AllowWithinRolePolicies; if aws:SecureTransport Bool true",
+    );
+    assert.strictEqual(row(upload, "s3:DeleteObject", object)[0], "denied");
+    assert.strictEqual(
+      row("arn:aws:iam::666666666666:role/deployment-role-prod", "s3:PutObject", object)[0],
+      "denied",
+    );
+    const admin = "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole";
+    assert.deepStrictEqual(row(admin, "iam:CreateUser", "account prod (666666666666)"), [
+      "denied",
+      "OrganizationAccountAccessRole: explicitly denied by SCP org-access-baseline statement DenyIAMUserAndAccessKeys",
+    ]);
+    assert.deepStrictEqual(
+      row("arn:aws:iam::666666666666:root", "ec2:DescribeInstances", "account prod (666666666666)"),
+      [
+        "denied",
+        "666666666666 root user: explicitly denied by SCP org-access-baseline statement DenyRootUser",
+      ],
+    );
+    const regions = results.filter((r) => r.principal === admin && r.action === "ec2:RunInstances");
+    assert.deepStrictEqual(
+      regions.map((r) => [r.actual, r.reason]),
+      [
+        [
+          "denied",
+          "OrganizationAccountAccessRole: explicitly denied by SCP org-access-regions statement DenyOutsideAllowedRegions",
+        ],
+        [
+          "allowed",
+          "OrganizationAccountAccessRole: allowed by identity policy AdministratorAccess statement #1",
+        ],
+      ],
+    );
+    const staging = results.find(
+      (r) => r.principal === "arn:aws:iam::777777777777:role/deployment-role-staging",
+    );
+    assert.deepStrictEqual(
+      [staging?.role, staging?.actual, staging?.reason],
+      [
+        "arn:aws:iam::666666666666:role/deployment-role-prod",
+        "denied",
+        "no chain of allowed edges leads from arn:aws:iam::777777777777:role/deployment-role-staging to arn:aws:iam::666666666666:role/deployment-role-prod",
+      ],
+    );
+    const prodPipeline = results.find((r) => r.principal === "github repo:example-org/app:environment:prod");
+    assert.deepStrictEqual(
+      [prodPipeline?.actual, prodPipeline?.depth, prodPipeline?.path],
+      [
+        "allowed",
+        2,
+        [
+          "github repo:example-org/app:environment:prod",
+          "arn:aws:iam::444444444444:role/ci-prod",
+          "arn:aws:iam::666666666666:role/deployment-role-prod",
+        ],
+      ],
+    );
+    const noMfa = results.filter(
+      (r) => r.principal === "arn:aws:iam::222222222222:user/alice" && r.action === "ec2:DescribeInstances",
+    );
+    assert.deepStrictEqual(
+      noMfa.map((r) => [r.actual, r.path]),
+      [
+        [
+          "allowed",
+          ["arn:aws:iam::222222222222:user/alice", "arn:aws:iam::777777777777:role/it-admin-access"],
+        ],
+        ["denied", undefined],
+      ],
+    );
+  });
+
+  it("finds no path from outside the intended admin principals to admin-equivalent access in the example", () => {
+    assert.deepStrictEqual(
+      plan.analysis.reach.findings.filter((f) => f.kind === "escalation").map((f) => f.message),
+      [],
+    );
+    assert.deepStrictEqual(
+      [...plan.analysis.adminRoles.keys()].map((arn) => arn.replace(/_[0-9a-f]{16}$/, "")),
+      [
+        "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::777777777777:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::666666666666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass",
+      ],
     );
   });
 });

@@ -271,7 +271,7 @@ describe("offline plan", function () {
       assert.match(md, /```mermaid\nflowchart LR\n/);
       assert.match(
         md,
-        /acct_222222222222 -->\|"AuditReadRole, ComplianceAccessRole, SecurityAccessRole"\| acct_666666666666/,
+        /acct_222222222222 -->\|"AuditReadRole, ComplianceAccessRole, SecurityAccessRole, it-admin-access"\| acct_666666666666/,
       );
       assert.match(md, /### Access matrix/);
       assert.match(md, /## Resources per account/);

@@ -104,6 +104,8 @@ export interface CallerOptions {
   readonly withoutExternalId?: boolean;
   /** Also return the edges of callers who miss an MFA, network or ExternalId condition. */
   readonly variants?: boolean;
+  /** Condition keys the caller presents with these values (known: not left open to satisfy). */
+  readonly presented?: Readonly<Record<string, string>>;
 }
 
 /** Builds every edge of the graph. */
@@ -284,6 +286,8 @@ export function policyLevels(
   defaultPolicy?: NamedPolicy,
 ): ScpLevel[] {
   const byTarget = indexOf(model).orgPolicies.get(type);
+  // A type nobody attached is not evaluated (RCPs before any is created: AWS's default allows all).
+  if (byTarget === undefined && defaultPolicy === undefined) return [];
   return orgLevels(model, accountId).map((target) => ({
     target,
     policies: [...(defaultPolicy === undefined ? [] : [defaultPolicy]), ...(byTarget?.get(target) ?? [])],
@@ -477,9 +481,10 @@ export async function evaluateAll(
     permissionsBoundary: identity.permissionsBoundary,
     scps: identity.scps,
   };
-  const facts = { ...identity.facts, ...resourceFacts(model, role.account, role.tags) };
+  const presented = options.presented ?? {};
+  const facts = { ...identity.facts, ...resourceFacts(model, role.account, role.tags), ...presented };
   const drop = options.withoutExternalId ? ["sts:ExternalId"] : [];
-  const decided = await decide(request, facts, identity.claims, drop);
+  const decided = await decide(request, facts, identity.claims, drop, Object.keys(presented));
   const notes = [...identity.notes, ...(options.withoutExternalId ? ["without an ExternalId"] : [])];
   const conditions = decided.decision === "allowed" ? decided.conditions.map(edgeCondition) : undefined;
   const edge: AccessEdge = {

@@ -1,6 +1,6 @@
 import { RecordedResource } from "../mock-runtime";
 import { asList, parseDocument, PolicyDocument } from "./documents";
-import { awsManagedPolicyDocument, awsManagedPolicyName, isAwsManagedPolicyArn } from "./managed-policies";
+import { awsManagedPolicy, isAwsManagedPolicyArn } from "../../policy-pack/lib/managed-policies";
 import { NamedPolicy } from "./simulator";
 import { stackSetPolicies, stackSetRoles } from "./stacksets";
 
@@ -154,17 +154,16 @@ export function buildModel(resources: readonly RecordedResource[], org: OrgFacts
     if (!customerPolicies.has(arn)) customerPolicies.set(arn, policy);
   }
 
-  /** A policy ARN's document: from the program, from the AWS managed table, or unknown. */
+  /**
+   * A policy ARN's document: from the program, an AWS managed policy's current document (the policy
+   * pack's data package), or unknown.
+   */
   const resolvePolicy: Resolve = (arn) => {
     const own = customerPolicies.get(arn);
     if (own !== undefined) return own;
     if (isAwsManagedPolicyArn(arn)) {
-      const doc = awsManagedPolicyDocument(arn);
-      return doc === null
-        ? null
-        : doc === undefined
-          ? undefined
-          : { name: awsManagedPolicyName(arn), policy: doc };
+      const managed = awsManagedPolicy(arn);
+      return managed === undefined ? undefined : { name: managed.name, policy: managed.document };
     }
     return undefined;
   };
@@ -208,11 +207,7 @@ export function buildModel(resources: readonly RecordedResource[], org: OrgFacts
   const boundaryOf = (boundaryArn: string | undefined) => {
     const boundary = boundaryArn === undefined ? undefined : resolvePolicy(boundaryArn);
     return {
-      // A known AWS managed boundary that grants no AssumeRole is an empty boundary: it denies.
-      permissionsBoundary:
-        boundary === null
-          ? { name: awsManagedPolicyName(boundaryArn ?? ""), policy: EMPTY_POLICY }
-          : (boundary ?? undefined),
+      permissionsBoundary: boundary ?? undefined,
       unmodelledBoundary: boundaryArn !== undefined && boundary === undefined ? boundaryArn : undefined,
     };
   };
@@ -420,12 +415,8 @@ function identityCenter(
         boundaryArn === undefined
           ? undefined
           : (customerPolicies.get(boundaryArn) ?? resolvePolicy(boundaryArn));
-      if (resolved === undefined) unmodelledBoundary = boundaryArn;
-      else
-        permissionsBoundary = resolved ?? {
-          name: awsManagedPolicyName(boundaryArn ?? ""),
-          policy: EMPTY_POLICY,
-        };
+      if (resolved === undefined || resolved === null) unmodelledBoundary = boundaryArn;
+      else permissionsBoundary = resolved;
     }
     ssoRoles.set(arn, {
       account,
@@ -518,12 +509,6 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
   );
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
-
-/** Stands in for an AWS managed boundary that grants no STS role assumption. */
-export const EMPTY_POLICY = {
-  Version: "2012-10-17",
-  Statement: [{ Sid: "GrantsNoAssumeRole", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" }],
-};
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;

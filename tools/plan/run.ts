@@ -9,11 +9,12 @@ import {
   stackFilePath,
   StackConfig,
 } from "../mock-runtime";
-import { accessGraph } from "./access";
+import { accessGraph, Caller, callerLabel, sortEdges } from "./access";
 import { diffAccess, readBaseline } from "./baseline";
-import { checkExpectations, vendorPrincipal } from "./expectations";
+import { callerFor, checkExpectations, vendorPrincipal } from "./expectations";
 import { renderMarkdown } from "./markdown";
-import { buildModel, OrgFacts } from "./model";
+import { buildModel, IamModel, OrgFacts } from "./model";
+import { adminEquivalence, computeReach, EntryPoint, escalationEdges } from "./reach";
 import { runPolicyPack } from "./policy";
 import { secretRedactor } from "./redact";
 import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
@@ -96,13 +97,14 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
 
   const policy = await runPolicyPack(run, loaded);
   const model = buildModel(run.resources, org);
-  const access = await accessGraph(model);
-  const expectations = await checkExpectations(model, loaded.expectations?.access ?? [], loaded.vendors);
+  const { access, adminRoles, reach, expectations, maxDepth } = await analyzeAccess(model, loaded);
   const providerLoad = loadOf(
     run.providers.filter((p) => p.urn.includes("::pulumi:providers:aws::")).length,
     options.maxProviders ?? loaded.expectations?.maxProviders ?? 50,
   );
 
+  // Secrets (an ExternalId in a condition) never reach a report, a diff included.
+  const redactedAccess = access.map((e) => redact(e) as typeof e);
   let accessDiff: PlanReport["accessDiff"];
   if (options.baseline !== undefined) {
     let baseline;
@@ -111,10 +113,10 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     } catch (err) {
       return usage(`--baseline ${options.baseline}: ${(err as Error).message}`);
     }
-    accessDiff = diffAccess(path.basename(options.baseline), baseline.access, access);
+    accessDiff = diffAccess(path.basename(options.baseline), baseline.access, redactedAccess);
   }
 
-  const report: PlanReport = {
+  let report: PlanReport = {
     stack,
     generatedAt: new Date().toISOString(),
     organizationId: org.organizationId,
@@ -124,10 +126,16 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     providerLoad,
     policyPack: { ran: policy.ran, note: policy.note },
     findings: policy.findings.map((f) => redact(f) as typeof f),
-    access: access.map((e) => redact(e) as typeof e),
-    expectations,
+    access: redactedAccess,
+    expectations: expectations.map((e) => redact(e) as typeof e),
     ...(accessDiff === undefined ? {} : { accessDiff }),
+    chains: reach.chains,
+    accessFindings: reach.findings.map((f) => redact(f) as typeof f),
+    reach: { maxDepth, adminRoles: [...adminRoles].map(([role, why]) => ({ role, why })) },
   };
+
+  const problems = problemsOf(report);
+  report = { ...report, result: problems.length > 0 ? "fail" : "pass" };
 
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   fs.mkdirSync(outDir, { recursive: true });
@@ -136,18 +144,88 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(mdFile, renderMarkdown(report));
 
-  const problems = [
+  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+}
+
+/** Everything the plan says about access: edges (escalation included), reach, expectations. */
+export async function analyzeAccess(model: IamModel, loaded: OrgAccessConfig) {
+  const graph = await accessGraph(model);
+  const adminRoles = await adminEquivalence(model);
+  const access = sortEdges([...graph, ...(await escalationEdges(model, graph, adminRoles))]);
+  const maxDepth = loaded.expectations?.chains?.maxDepth ?? 2;
+  const reach = computeReach(model, access, adminRoles, {
+    maxDepth,
+    isAdminEntry: adminEntries(model, loaded),
+  });
+  const expectations = await checkExpectations(model, loaded.expectations?.access ?? [], loaded.vendors, {
+    reach,
+    region: loaded.providers?.region,
+  });
+  return { access, adminRoles, reach, expectations, maxDepth };
+}
+
+/** Why a plan is not clean: mandatory policy findings and failed expectations. */
+function problemsOf(report: PlanReport): string[] {
+  return [
     ...report.findings
       .filter((f) => f.enforcementLevel === "mandatory")
       .map((f) => `mandatory policy ${f.policy} violated${f.urn ? ` by ${f.urn}` : ""}: ${f.message}`),
-    ...expectations
+    ...report.expectations
       .filter((e) => !e.ok)
       .map(
         (e) =>
-          `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.role} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
+          `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.action === undefined ? e.role : `${e.action} on ${e.role}`} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
       ),
   ];
-  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+}
+
+/**
+ * Entry points whose reach to admin-equivalent access is intended: those of
+ * `org-access:expectations.adminPrincipals`, or by default the management account's principals, AWS
+ * services, Identity Center groups assigned a break-glass permission set (tag `break-glass: true`)
+ * and this project's own deploy pipeline subjects.
+ */
+function adminEntries(model: IamModel, loaded: OrgAccessConfig): (entry: EntryPoint) => boolean {
+  const configured = loaded.expectations?.adminPrincipals;
+  if (configured !== undefined) {
+    const labels = new Set(
+      configured
+        .map((p) => callerFor(model, p, undefined, loaded.vendors))
+        .filter((c): c is Caller => typeof c !== "string")
+        .map(callerLabel),
+    );
+    return (entry) => labels.has(entry.principal);
+  }
+  const breakGlassRoles = new Set(
+    model.roles
+      .filter((r) => r.kind === "identity-center" && r.tags?.["break-glass"] === "true")
+      .map((r) => r.arn),
+  );
+  const breakGlassGroups = new Set(
+    model.assignments
+      .filter((a) => breakGlassRoles.has(a.roleArn))
+      .map((a) =>
+        callerLabel({
+          kind: "identity-center",
+          principalType: a.principalType,
+          principalId: a.principalId,
+          name: a.principalName,
+        }),
+      ),
+  );
+  const pipeline = loaded.pipeline;
+  const deploySubjects = new Set<string>();
+  if (pipeline !== undefined) {
+    const envs = pipeline.environments === undefined ? [] : Object.values(pipeline.environments);
+    for (const env of envs) deploySubjects.add(`github repo:${pipeline.repository}:environment:${env}`);
+    if (envs.length === 0)
+      deploySubjects.add(`github repo:${pipeline.repository}:ref:refs/heads/${pipeline.branch}`);
+  }
+  return (entry) =>
+    entry.account === model.org.managementAccountId ||
+    entry.principalKind === "service" ||
+    breakGlassGroups.has(entry.principal) ||
+    deploySubjects.has(entry.principal);
 }
 
 function resolveTarget(options: PlanOptions): { stack: string; config: StackConfig } | string {

@@ -215,8 +215,9 @@ function flatten(expr: ConditionExpression | undefined, kind: string): Discovere
       return [
         {
           key: expr.key,
-          // A condition of a Deny statement holds when its operator does not: say so.
-          operator: expr.inverted ? `not ${expr.op}` : expr.op,
+          // A Deny statement's condition comes back already inverted (`Bool false` on a Deny is
+          // reported as `Bool true`, flagged `inverted`): it is the requirement as it stands.
+          operator: expr.op,
           values: expr.values,
           sources: expr.sources.map((source) => sourceText(source, kind)),
         },
@@ -289,7 +290,13 @@ function explain(analysis: RequestAnalysis, kind: string): AssumeResult {
   };
 }
 
-const QUIET_GRANTS = new Set(["FullAWSAccess", "outside-this-stack"]);
+const QUIET_GRANTS = new Set([
+  "FullAWSAccess",
+  "outside-this-stack",
+  "root-user",
+  "RCPFullAWSAccess",
+  "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess",
+]);
 
 function statementRef(sid: string | undefined, index: number): string {
   return sid !== undefined && sid !== "" ? sid : `#${index}`;
@@ -337,7 +344,7 @@ function unmetTrustConditions(analysis: RequestAnalysis): string[] {
   const keys: string[] = [];
   for (const statement of analysis.resourceAnalysis?.unmatchedStatements ?? []) {
     const explain = statement.explain;
-    if (!explain.actionMatch || explain.principalMatch === "NoMatch") continue;
+    if (!explain.actionMatch || explain.principalMatch === "NoMatch" || explain.effect !== "Allow") continue;
     for (const condition of explain.conditions ?? []) {
       if (!condition.matches) keys.push(condition.conditionKeyValue);
     }

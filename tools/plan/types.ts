@@ -57,7 +57,7 @@ export type PrincipalKind =
 export interface EdgeCondition {
   /** Condition key, e.g. `aws:MultiFactorAuthAge`. */
   readonly key: string;
-  /** IAM operator, e.g. `NumericLessThan`; `not <operator>` for the condition of a Deny statement. */
+  /** IAM operator, e.g. `NumericLessThan` (a Deny statement's condition is given as the requirement it leaves). */
   readonly operator: string;
   readonly values: string[];
   /** In words: `aws:MultiFactorAuthAge < 3600`. */
@@ -110,6 +110,38 @@ export interface AccessEdge {
   readonly maxSessionSeconds?: number;
 }
 
+/** Transitive reach: an entry point reaches a role through a path of allowed edges. */
+export interface Chain {
+  /** The entry point's principal (as in `access[].principal`). */
+  readonly entry: string;
+  readonly entryName?: string;
+  /** ARN of the role reached. */
+  readonly role: string;
+  readonly roleAccount: string;
+  /** Number of edges from the entry point (1: the entry point assumes the role itself). */
+  readonly depth: number;
+  /** The entry point, then every role on the way, the reached role last. */
+  readonly path: string[];
+  /** How each step exists (`via` of its edge). */
+  readonly via: string[];
+  /** The reached role's maximum session, when known. */
+  readonly maxSessionSeconds?: number;
+}
+
+/** A finding about reach: a chain too deep, a session longer than chaining allows, an escalation path. */
+export interface AccessFinding {
+  readonly kind: "chain-depth" | "chain-session" | "escalation";
+  /** The entry point the finding is about. */
+  readonly entry: string;
+  /** The example role (the deepest chain, the shortest path to admin). */
+  readonly role: string;
+  /** How many roles the entry point reaches this way. */
+  readonly count: number;
+  /** The example's path. */
+  readonly path: string[];
+  readonly message: string;
+}
+
 /** One access expectation from config, checked against one concrete role. */
 export interface ExpectationResult {
   readonly principal: string;
@@ -122,6 +154,13 @@ export interface ExpectationResult {
   readonly index: number;
   readonly why?: string;
   readonly reason: string;
+  /** Action expectations: the action asked about (`role` then names the resource or account). */
+  readonly action?: string;
+  /** Action expectations: the resource ARN evaluated. */
+  readonly resource?: string;
+  /** Chain and action expectations: the path from the principal to the role (or to the identity acting). */
+  readonly path?: string[];
+  readonly depth?: number;
 }
 
 /** Edges present in this plan and not in the baseline, and the other way round. */
@@ -156,4 +195,15 @@ export interface PlanReport {
   readonly access: AccessEdge[];
   readonly expectations: ExpectationResult[];
   readonly accessDiff?: AccessDiff;
+  /** `pass` when the plan exits 0: no mandatory finding, every expectation holds. */
+  readonly result?: "pass" | "fail";
+  /** Transitive reach from every entry point through role assumptions (and escalation edges). */
+  readonly chains?: Chain[];
+  /** Chains deeper than the limit, sessions longer than chaining allows, escalation paths to admin. */
+  readonly accessFindings?: AccessFinding[];
+  /** The chain depth limit and the roles found admin-equivalent, for the record. */
+  readonly reach?: {
+    readonly maxDepth: number;
+    readonly adminRoles: { readonly role: string; readonly why: string }[];
+  };
 }
