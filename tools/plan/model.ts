@@ -98,12 +98,12 @@ export interface ScpAttachment {
 export interface IamModel {
   readonly org: OrgFacts;
   readonly roles: ModelRole[];
-  readonly users: ModelUser[];
+  readonly users?: ModelUser[];
   /** Every Organizations policy attachment, by policy type (SCPs are also in `scps`). */
-  readonly orgPolicies: OrgPolicyAttachment[];
+  readonly orgPolicies?: OrgPolicyAttachment[];
   readonly scps: ScpAttachment[];
-  readonly assignments: ModelAssignment[];
-  readonly resourcePolicies: ModelResourcePolicy[];
+  readonly assignments?: ModelAssignment[];
+  readonly resourcePolicies?: ModelResourcePolicy[];
   /** SCP attachments whose policy is not created by this stack (not evaluated). */
   readonly unknownScps: { readonly targetId: string; readonly policyId: string }[];
   readonly oidcProviders: { readonly account: string; readonly arn: string; readonly host: string }[];

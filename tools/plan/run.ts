@@ -202,7 +202,7 @@ function adminEntries(model: IamModel, loaded: OrgAccessConfig): (entry: EntryPo
       .map((r) => r.arn),
   );
   const breakGlassGroups = new Set(
-    model.assignments
+    (model.assignments ?? [])
       .filter((a) => breakGlassRoles.has(a.roleArn))
       .map((a) =>
         callerLabel({
