@@ -217,7 +217,7 @@ describe("offline plan", function () {
       for (const file of outcome.files) assert.ok(fs.existsSync(file), file);
       assert.deepStrictEqual(
         outcome.files.map((f) => path.basename(f)),
-        ["plan-management.md", "plan-management.json"],
+        ["plan-management.md", "plan-management.json", "plan-management.comment.md"],
       );
     });
 

@@ -10,9 +10,9 @@ import {
   StackConfig,
 } from "../mock-runtime";
 import { accessGraph, Caller, callerLabel, sortEdges } from "./access";
-import { diffAccess, readBaseline } from "./baseline";
+import { Baseline, diffAccess, diffPlans, readBaseline } from "./baseline";
 import { callerFor, checkExpectations, vendorPrincipal } from "./expectations";
-import { renderMarkdown } from "./markdown";
+import { renderComment, renderMarkdown } from "./markdown";
 import { buildModel, IamModel, OrgFacts } from "./model";
 import { adminEquivalence, computeReach, EntryPoint, escalationEdges } from "./reach";
 import { runPolicyPack } from "./policy";
@@ -29,6 +29,10 @@ export interface PlanOptions {
   readonly outDir?: string;
   /** A previous `plan-<stack>.json` to diff access edges against. */
   readonly baseline?: string;
+  /** Link to the full report (the workflow run's artifacts) in the pull-request comment. */
+  readonly fullReportUrl?: string;
+  /** Characters the pull-request comment may take (default 32,000: two stacks share one comment). */
+  readonly commentBudget?: number;
   /** Overrides `org-access:expectations.maxProviders`. */
   readonly maxProviders?: number;
   /** Config given directly instead of a file (tests). */
@@ -106,8 +110,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   // Secrets (an ExternalId in a condition) never reach a report, a diff included.
   const redactedAccess = access.map((e) => redact(e) as typeof e);
   let accessDiff: PlanReport["accessDiff"];
+  let baseline: Baseline | undefined;
   if (options.baseline !== undefined) {
-    let baseline;
     try {
       baseline = readBaseline(options.baseline);
     } catch (err) {
@@ -134,6 +138,9 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     reach: { maxDepth, adminRoles: [...adminRoles].map(([role, why]) => ({ role, why })) },
   };
 
+  if (baseline !== undefined) {
+    report = { ...report, changes: diffPlans(path.basename(options.baseline ?? ""), baseline, report) };
+  }
   const problems = problemsOf(report);
   report = { ...report, result: problems.length > 0 ? "fail" : "pass" };
 
@@ -143,8 +150,13 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   const mdFile = path.join(outDir, `plan-${stack}.md`);
   fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(mdFile, renderMarkdown(report));
+  const commentFile = path.join(outDir, `plan-${stack}.comment.md`);
+  fs.writeFileSync(
+    commentFile,
+    renderComment(report, { budget: options.commentBudget, fullReportUrl: options.fullReportUrl }),
+  );
 
-  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile, commentFile], problems };
 }
 
 /** Everything the plan says about access: edges (escalation included), reach, expectations. */

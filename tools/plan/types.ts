@@ -172,6 +172,37 @@ export interface AccessDiff {
   readonly changed: (AccessEdge & { readonly before: Decision })[];
 }
 
+/** What changed since a baseline report, beyond access edges. */
+export interface PlanChanges {
+  readonly baseline: string;
+  /** Resources added, removed or with changed inputs, by the kind a reviewer looks for. */
+  readonly resources: {
+    readonly change: "added" | "removed" | "changed";
+    readonly kind:
+      | "permission set"
+      | "assignment"
+      | "policy"
+      | "boundary"
+      | "organizations policy"
+      | "trust"
+      | "role"
+      | "other";
+    readonly urn: string;
+    readonly type: string;
+    readonly account?: string;
+  }[];
+  /** Changes in what principals can reach: chains (entry point to role) added and removed. */
+  readonly reach: { readonly added: Chain[]; readonly removed: Chain[] };
+  /** Expectations whose outcome changed (what a principal can do). */
+  readonly expectations: {
+    readonly index: number;
+    readonly principal: string;
+    readonly target: string;
+    readonly before: string;
+    readonly after: string;
+  }[];
+}
+
 /** How many provider processes a real deployment starts, and what that costs. */
 export interface ProviderLoad {
   readonly count: number;
@@ -195,6 +226,8 @@ export interface PlanReport {
   readonly access: AccessEdge[];
   readonly expectations: ExpectationResult[];
   readonly accessDiff?: AccessDiff;
+  /** With a baseline: resources by kind, reach and expectation outcomes that changed. */
+  readonly changes?: PlanChanges;
   /** `pass` when the plan exits 0: no mandatory finding, every expectation holds. */
   readonly result?: "pass" | "fail";
   /** Transitive reach from every entry point through role assumptions (and escalation edges). */
