@@ -3,7 +3,7 @@ import { canDo, chainAllows } from "./actions";
 import { ANYONE, Caller, callerLabel, evaluate } from "./access";
 import { asList } from "./documents";
 import { accountName, IamModel, ModelRole } from "./model";
-import { Reach } from "./reach";
+import { Reach, reachOf } from "./reach";
 import { ExpectationResult } from "./types";
 
 /**
@@ -28,9 +28,15 @@ export async function checkExpectations(
   context: ExpectationContext = {},
 ): Promise<ExpectationResult[]> {
   const results: ExpectationResult[] = [];
+  // Chain and action questions need reach: computed here when the caller has none.
+  const needsReach = expectations.some(
+    (e) => e.role === undefined || e.chain === true || "identityCenterGroup" in e.principal,
+  );
+  const withReach =
+    context.reach === undefined && needsReach ? { ...context, reach: await reachOf(model) } : context;
   for (const [index, e] of expectations.entries()) {
-    if (e.role === undefined) results.push(...(await checkActions(model, e, index, vendors, context)));
-    else results.push(...(await checkRole(model, e, index, vendors, context)));
+    if (e.role === undefined) results.push(...(await checkActions(model, e, index, vendors, withReach)));
+    else results.push(...(await checkRole(model, e, index, vendors, withReach)));
   }
   return results;
 }

@@ -1,5 +1,6 @@
 import { classifyPolicy } from "../../policy-pack/lib/classify";
 import {
+  accessGraph,
   ANYONE,
   decide,
   describePrincipal,
@@ -346,6 +347,14 @@ export function computeReach(
     reachFrom,
     edge: (principal, role) => byPair.get(`${principal}\u0000${role}`),
   };
+}
+
+/** Reach over a model's whole graph (escalation included), for callers that have none at hand. */
+export async function reachOf(model: IamModel, maxDepth = 2): Promise<Reach> {
+  const graph = await accessGraph(model);
+  const adminRoles = await adminEquivalence(model);
+  const edges = [...graph, ...(await escalationEdges(model, graph, adminRoles))];
+  return computeReach(model, edges, adminRoles, { maxDepth, isAdminEntry: () => true });
 }
 
 /** Whether an entry point calls with a role session already (its next hop is role chaining). */
