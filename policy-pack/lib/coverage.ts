@@ -126,12 +126,23 @@ function joinLabel(outer: string, inner: string): string {
   return outer === "" ? inner : inner === "" ? outer : `${outer} › ${inner}`;
 }
 
+/** The provider as the policy runtime hands it over (type, name and URN always set). */
+function providerOf(eq: ResourceLike): ResourceValidationArgs["provider"] {
+  const provider = eq.provider;
+  if (provider === undefined) return undefined;
+  return {
+    type: provider.type ?? "pulumi:providers:aws",
+    name: provider.name ?? "provider",
+    urn: provider.urn ?? `${eq.urn}::provider`,
+    props: provider.props,
+  };
+}
+
 function argsFor(
   eq: ResourceLike,
   base: ResourceValidationArgs,
   props: Record<string, unknown>,
 ): ResourceValidationArgs {
-  const provider = eq.provider;
   return {
     ...base,
     type: eq.type,
@@ -139,15 +150,7 @@ function argsFor(
     urn: eq.urn,
     props,
     opts: { ...base.opts, protect: eq.opts?.protect === true },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     isType: () => false,
     asType: (() => undefined) as ResourceValidationArgs["asType"],
   };
@@ -236,7 +239,6 @@ export interface StackScopes {
 }
 
 function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource {
-  const provider = eq.provider;
   return {
     type: eq.type,
     name: eq.name,
@@ -250,15 +252,7 @@ function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource
       additionalSecretOutputs: [],
       ...(base?.opts.parent === undefined ? {} : { parent: base.opts.parent }),
     },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,
