@@ -25,7 +25,8 @@ describe("classic delegation with MFA in the example organization", () => {
   let run: ProgramRun;
   let automation: ProgramRun;
   before(async () => {
-    run = await runExample("management");
+    // The example leaves the source identity off; this run turns it on.
+    run = await runExample("management", { delegation: [{ ...example(), requireSourceIdentity: true }] });
     automation = await runExample("management", {
       delegation: [
         {
