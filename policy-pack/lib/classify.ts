@@ -3,7 +3,9 @@ import {
   AccessLevel,
   ActionInfo,
   actionPatternMatches,
+  allActions,
   expandActions,
+  serviceActions,
   isReadOnlyLevel as isReadLevel,
 } from "./actions";
 import {
@@ -14,6 +16,7 @@ import {
   wildcardMatch,
 } from "./conditions";
 import { PolicyDocument, Statement, parsePolicyDocument } from "./document";
+import { ADVERSARY, adversaryRoleArn } from "./adversary";
 import { awsManagedPolicy, awsManagedPolicyDocument } from "./managed-policies";
 
 /**
@@ -46,8 +49,20 @@ import { awsManagedPolicy, awsManagedPolicyDocument } from "./managed-policies";
 export const VERDICTS = ["read-only", "write", "privilege-escalating", "admin-equivalent"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** Why a statement weighs what it does, for callers that filter reasons. */
+export type ReasonKind =
+  | "all-actions"
+  | "self-grant"
+  | "permissions-management"
+  | "pass-role"
+  | "assume-any-role"
+  | "not-action"
+  | "write"
+  | "unknown-action";
+
 export interface ClassificationReason {
   readonly verdict: Verdict;
+  readonly kind: ReasonKind;
   /** How messages name the statement (`Statement "Sid"` or `Statement[2]`), prefixed by the policy when known. */
   readonly statement: string;
   /** The actions (as the reference spells them) or patterns the reason is about. */
@@ -94,7 +109,7 @@ const IAM_TYPES = ["role", "user", "group", "policy"];
 function coversAnyIamResource(s: Statement): boolean {
   const named = (t: string) => `${t}/adversary-chosen-${t}`;
   if (s.hasNotResource)
-    return IAM_TYPES.some((t) => statementCoversResource(s, `arn:aws:iam::999999999999:${named(t)}`));
+    return IAM_TYPES.some((t) => statementCoversResource(s, `arn:aws:iam::${ADVERSARY.account}:${named(t)}`));
   return s.resources.some((r) => {
     if (/^\*+$/.test(r.trim())) return true;
     const p = arnParts(r.trim());
@@ -103,14 +118,14 @@ function coversAnyIamResource(s: Statement): boolean {
     );
   });
 }
-const ANY_ROLE = "arn:aws:iam::999999999999:role/adversary-chosen-role";
+const ANY_ROLE = adversaryRoleArn();
 
 /** Requests an adversary chooses for the restricting keys of each sensitive action. */
 const PASS_ROLE_REQUEST = normalizeContext({ "iam:PassedToService": "adversary-chosen.amazonaws.com" });
 const ASSUME_ANY_ROLE_REQUEST = normalizeContext({
-  "aws:ResourceAccount": "999999999999",
-  "aws:ResourceOrgID": "o-adversary000",
-  "aws:ResourceOrgPaths": ["o-adversary000/r-zzzz/ou-zzzz-zzzzzzzz/"],
+  "aws:ResourceAccount": ADVERSARY.account,
+  "aws:ResourceOrgID": ADVERSARY.organizationId,
+  "aws:ResourceOrgPaths": [`${ADVERSARY.organizationId}/r-zzzz/ou-zzzz-zzzzzzzz/`],
 });
 const ATTACH_ADMIN_REQUEST = normalizeContext({
   "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
@@ -186,6 +201,48 @@ function grantedActions(s: Statement): { actions: readonly ActionInfo[]; unknown
   return { actions, unknown, all };
 }
 
+/** Services whose actions the verdicts above read one by one. */
+const SENSITIVE_SERVICES = ["iam", "organizations", "sts"];
+
+/** How many actions of each access level the whole reference has (read once). */
+let levelTotals: Map<AccessLevel, number> | undefined;
+
+/**
+ * A NotAction grant without reading every action one by one: what it leaves of the sensitive
+ * services, how many actions it leaves, and which access levels remain.
+ */
+function notActionGrant(s: Statement): {
+  actions: readonly ActionInfo[];
+  unknown: string[];
+  all: boolean;
+  count: number;
+  levels: Set<AccessLevel>;
+} {
+  const excludedList = expandActions(s.notActions);
+  const excluded = new Set(excludedList.map((a) => a.action));
+  if (levelTotals === undefined) {
+    levelTotals = new Map();
+    for (const a of allActions())
+      for (const l of a.accessLevels) levelTotals.set(l, (levelTotals.get(l) ?? 0) + 1);
+  }
+  const excludedLevels = new Map<AccessLevel, number>();
+  for (const a of excludedList)
+    for (const l of a.accessLevels) excludedLevels.set(l, (excludedLevels.get(l) ?? 0) + 1);
+  const levels = new Set(
+    ACCESS_LEVELS.filter((l) => (levelTotals!.get(l) ?? 0) > (excludedLevels.get(l) ?? 0)),
+  );
+  const actions = SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc)).filter(
+    (a) => !excluded.has(a.action),
+  );
+  return {
+    actions,
+    unknown: [],
+    all: s.notActions.length === 0,
+    count: allActions().length - excluded.size,
+    levels,
+  };
+}
+
 /** A Deny that takes actions away whatever the request: no condition, every resource. */
 function isBlanketDeny(s: Statement): boolean {
   return (
@@ -234,11 +291,12 @@ function classifyStatement(
       : s.effect === ""
         ? " (it has no Effect, which IAM refuses, and it is read as a grant)"
         : ` (its Effect ${JSON.stringify(s.effect)} is not "Allow" or "Deny": IAM refuses it, and it is read as a grant)`;
-  const reason = (verdict: Verdict, names: readonly string[], why: string) =>
-    reasons.push({ verdict, statement: label, actions: names, message: `${label} ${why}` });
+  const reason = (verdict: Verdict, kind: ReasonKind, names: readonly string[], why: string) =>
+    reasons.push({ verdict, kind, statement: label, actions: names, message: `${label} ${why}` });
   const admin = () =>
     reason(
       "admin-equivalent",
+      "all-actions",
       ["*"],
       `allows every action (${actionText(s)}) on ${resourceText(s)}${effectNote}: full administrator access.`,
     );
@@ -249,21 +307,27 @@ function classifyStatement(
     for (const l of ACCESS_LEVELS) levels.add(l);
     return { reasons, levels, unknown: [] };
   }
-  const granted = grantedActions(s);
+  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
+  const fast = s.hasNotAction && denies.length === 0 ? notActionGrant(s) : undefined;
+  const granted = fast ?? grantedActions(s);
   const actions =
     denies.length === 0 ? granted.actions : granted.actions.filter((a) => !deniedByBlanket(denies, a.action));
-  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
-  for (const a of actions) for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
-  const everything = (granted.all || s.hasNotAction) && actions.length === expandActions(["*"]).length;
+  const count = fast?.count ?? actions.length;
+  if (fast !== undefined) for (const l of fast.levels) levels.add(l);
+  else
+    for (const a of actions)
+      for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
+  const everything = (granted.all || s.hasNotAction) && count === allActions().length;
   if (everything && everyResource) {
     admin();
     return { reasons, levels, unknown: granted.unknown };
   }
-  if (s.hasNotAction && actions.length > 0) {
+  if (s.hasNotAction && count > 0) {
     reason(
       "write",
+      "not-action",
       s.notActions,
-      `allows every action except ${JSON.stringify(s.notActions)} (NotAction) on ${resourceText(s)}${effectNote}: ${actions.length} actions, including any AWS adds later.`,
+      `allows every action except ${JSON.stringify(s.notActions)} (NotAction) on ${resourceText(s)}${effectNote}: ${count} actions, including any AWS adds later.`,
     );
   }
 
@@ -276,6 +340,7 @@ function classifyStatement(
   ) {
     reason(
       "admin-equivalent",
+      "self-grant",
       selfGrant,
       `allows ${list(selfGrant)} on ${resourceText(s)}${effectNote}: IAM permissions management on any role, user, group or policy lets the holder grant itself any permission, AdministratorAccess included.`,
     );
@@ -293,6 +358,7 @@ function classifyStatement(
   if (privilegedAll.length > 0) {
     reason(
       "privilege-escalating",
+      "permissions-management",
       privilegedAll,
       `allows ${list(privilegedAll)} on ${resourceText(s)}${effectNote}: permissions management on IAM, Organizations or STS changes what principals may do.`,
     );
@@ -304,6 +370,7 @@ function classifyStatement(
   ) {
     reason(
       "privilege-escalating",
+      "pass-role",
       ["iam:PassRole"],
       `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
     );
@@ -316,6 +383,7 @@ function classifyStatement(
   ) {
     reason(
       "privilege-escalating",
+      "assume-any-role",
       assume,
       `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
     );
@@ -323,6 +391,7 @@ function classifyStatement(
   const writes = names((a) => !isReadLevel(a.accessLevel) && !readByAws(a));
   if (writes.length > 0 && !s.hasNotAction) {
     reason(
+      "write",
       "write",
       writes,
       `allows ${list(writes)} (${actionText(s)})${effectNote}: access beyond List and Read.`,
@@ -332,6 +401,7 @@ function classifyStatement(
   if (unknown.length > 0) {
     reason(
       "write",
+      "unknown-action",
       unknown,
       `allows ${list(unknown.map((u) => JSON.stringify(u)))}${effectNote}, which match no action of the AWS service reference, so their access level cannot be read.`,
     );

@@ -75,14 +75,28 @@ export function stringProp(props: Record<string, unknown>, name: string): string
   return typeof v === "string" ? v : undefined;
 }
 
+/** A string prop, or undefined when it is missing, not a string or unknown during preview. */
+export function knownString(props: Record<string, unknown>, name: string): string | undefined {
+  try {
+    return stringProp(props, name);
+  } catch (e) {
+    if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
+    throw e;
+  }
+}
+
 /** Resource types the pack reads. */
 export const TYPES = {
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   policy: "aws:iam/policy:Policy",
   userPolicy: "aws:iam/userPolicy:UserPolicy",
+  userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
   groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
   user: "aws:iam/user:User",
   accessKey: "aws:iam/accessKey:AccessKey",
   userLoginProfile: "aws:iam/userLoginProfile:UserLoginProfile",

@@ -1,4 +1,5 @@
 import { accountOf, isAccountRoot } from "./accounts";
+import { ADVERSARY, adversaryRoleArn } from "./adversary";
 import { statementCoversResource } from "./classify";
 import { NormalizedContext, RequestContext, conditionEntryMatches, normalizeContext } from "./conditions";
 import { PolicyDocument, PrincipalRef, Statement, statementCoversAction } from "./document";
@@ -15,7 +16,7 @@ import { PolicyDocument, PrincipalRef, Statement, statementCoversAction } from "
 export interface RequestPrincipal {
   /** `AWS` (a role, user or account), `Service`, `Federated` (a web identity or SAML token), `Anonymous`. */
   readonly kind: "AWS" | "Service" | "Federated" | "Anonymous";
-  /** AWS: the principal's ARN (`arn:aws:iam::999999999999:role/x`); Service: its name; Federated: the provider. */
+  /** AWS: the principal's ARN (`arn:aws:iam::000000000000:role/x`); Service: its name; Federated: the provider. */
   readonly id: string;
 }
 
@@ -25,24 +26,11 @@ export interface Request {
   /** The resource ARN; trust policies have no Resource, and their requests none. */
   readonly resource?: string;
   readonly context: RequestContext;
-  /** What the request stands for, in messages: "a principal of account 999999999999 in another organization". */
+  /** What the request stands for, in messages: "a role of account 000000000000, in no organization". */
   readonly description: string;
 }
 
-/** Stand-ins an adversary controls: an account, an organization and names nobody wrote in a policy. */
-export const ADVERSARY = {
-  account: "999999999999",
-  organizationId: "o-adversary000",
-  roleName: "adversary-chosen-role",
-  value: "zz-adversary",
-} as const;
-
-export function adversaryRoleArn(
-  account: string = ADVERSARY.account,
-  name: string = ADVERSARY.roleName,
-): string {
-  return `arn:aws:iam::${account}:role/${name}`;
-}
+export { ADVERSARY, adversaryRoleArn };
 
 /** A policy value with its wildcards filled in by an adversary (`repo:acme/*` -> `repo:acme/zz-adversary`). */
 export function instantiate(value: string, filler: string = ADVERSARY.value): string {

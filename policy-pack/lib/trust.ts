@@ -9,6 +9,7 @@ import {
   nonWhitespaceLength,
   statementCoversAction,
 } from "./document";
+import { Classification, ClassificationReason, classifyManagedPolicy, classifyPolicy } from "./classify";
 import { oidcFix, oidcHost, oidcProblems } from "./oidc";
 import {
   ADVERSARY,
@@ -392,24 +393,42 @@ export const checkTrustPolicySize: TrustCheck = (subject, cfg) => {
   ];
 };
 
-/** Administrator rights: AWS's managed AdministratorAccess, or an inline `*` on `*` statement. */
+/**
+ * What counts as administrator rights on a role another account can assume: anything
+ * admin-equivalent, and the escalations that reach every role (passing any role to a service,
+ * assuming any role of any account). Permissions management limited to some roles is left to review.
+ */
+function isAdminRight(r: ClassificationReason): boolean {
+  return r.verdict === "admin-equivalent" || r.kind === "pass-role" || r.kind === "assume-any-role";
+}
+
+function grantText(what: string, c: Classification): string | undefined {
+  const reason = c.reasons.find(isAdminRight);
+  if (reason === undefined) return undefined;
+  return `${what} (${reason.verdict}: ${reason.message.replace(/\.$/, "")})`;
+}
+
+/**
+ * Administrator rights by meaning: every managed policy (AWS managed from the data package, customer
+ * managed when `customerPolicies` has its document) and inline document classified, and those that
+ * are admin-equivalent or privilege-escalating described with the statement that makes them so.
+ * A customer managed policy whose document is not known is not judged here.
+ */
 export function adminGrants(
   managedPolicyArns: readonly string[],
   inlineDocs: readonly PolicyDocument[],
+  customerPolicies: ReadonlyMap<string, PolicyDocument> = new Map(),
 ): string[] {
   const out: string[] = [];
   for (const arn of managedPolicyArns) {
-    if (/^arn:aws[\w-]*:iam::aws:policy\/AdministratorAccess$/.test(arn.trim()))
-      out.push(`managed policy ${arn}`);
+    const known = customerPolicies.get(arn.trim());
+    const c = known !== undefined ? classifyPolicy(known) : classifyManagedPolicy(arn.trim());
+    const text = c === undefined ? undefined : grantText(`managed policy ${arn}`, c);
+    if (text !== undefined) out.push(text);
   }
   inlineDocs.forEach((d, i) => {
-    for (const s of d.statements) {
-      if (!isAllow(s) || s.hasNotAction) continue;
-      const allActions = s.actions.some((a) => a.trim() === "*" || a.trim() === "*:*");
-      if (allActions && s.resources.some((r) => r.trim() === "*")) {
-        out.push(`inline policy #${i} ${s.label} (Action "*" on Resource "*")`);
-      }
-    }
+    const text = grantText(`inline policy #${i}`, classifyPolicy(d, `inline policy #${i}`));
+    if (text !== undefined) out.push(text);
   });
   return out;
 }

@@ -304,7 +304,10 @@ describe("policy pack: trust rules on aws.iam.Role", () => {
         policy,
       );
       assert.strictEqual(m.length, 1);
-      assert.match(m[0], /:sub \(StringLike\) admits a token for "repo:acmezz-adversary" \(a subject outside any repository\)/);
+      assert.match(
+        m[0],
+        /:sub \(StringLike\) admits a token for "repo:acmezz-adversary" \(a subject outside any repository\)/,
+      );
     });
     it("blocks *, repo:ORG/* by default, and a wildcard in the repository name", () => {
       for (const sub of ["*", "repo:acme/*", "repo:acme/infra*", "repo:*/infra:*"]) {
@@ -336,7 +339,10 @@ describe("policy pack: trust rules on aws.iam.Role", () => {
         }),
         policy,
       );
-      assert.match(m[0], /StringLikeIfExists on token.actions.githubusercontent.com:sub lets a token without the claim through/);
+      assert.match(
+        m[0],
+        /StringLikeIfExists on token.actions.githubusercontent.com:sub lets a token without the claim through/,
+      );
       const upper = {
         StringEquals: { "TOKEN.actions.githubusercontent.com:AUD": "sts.amazonaws.com" },
         StringLike: { "token.actions.githubusercontent.com:Sub": "repo:acme/infra:*" },
