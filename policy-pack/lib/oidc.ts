@@ -34,9 +34,13 @@ interface Issuer {
   readonly needsSub: boolean;
   /** The part of a subject that says whose workload it is; undefined when the subject has no such part. */
   readonly scope: (sub: string) => string | undefined;
-  /** Subjects an adversary can get a token for (another tenant), and a filler that breaks out of a wildcard. */
+  /** Subjects an adversary can get a token for (another tenant). */
   readonly adversaries: readonly { sub: string; who: string }[];
-  readonly breakout: string;
+  /**
+   * What an adversary puts where a policy value has a wildcard: a plain value, and the rest of a
+   * subject of another tenant. Only results that are well-formed subjects (their scope parses) count.
+   */
+  readonly fillers: readonly string[];
   /** Words for a scope in messages: `repository`, `project`, ... */
   readonly scopeName: string;
   /** The example the fix names. */
@@ -47,7 +51,7 @@ const GITHUB: Issuer = {
   name: "GitHub",
   needsSub: true,
   scope: (sub) => {
-    const m = /^repo:([^/:]+)\/([^:]+)/.exec(sub);
+    const m = /^repo:([^/:*?]+)\/([^/:*?]+)(:.*)?$/.exec(sub);
     return m ? `${m[1]}/${m[2]}` : undefined;
   },
   adversaries: [
@@ -68,7 +72,10 @@ const GITHUB: Issuer = {
       who: "a pull request of another GitHub organization's repository",
     },
   ],
-  breakout: "zz-adversary-org/zz-adversary-repo:ref:refs/heads/main",
+  fillers: [
+    "zz-adversary-org/zz-adversary-repo:ref:refs/heads/main",
+    "/zz-adversary-repo:ref:refs/heads/main",
+  ],
   scopeName: "repository",
   example: '"repo:ORG/REPO:environment:prod" (or "repo:ORG@id/REPO@id:...")',
 };
@@ -76,14 +83,14 @@ const GITHUB: Issuer = {
 const GITLAB: Issuer = {
   name: "GitLab",
   needsSub: true,
-  scope: (sub) => /^project_path:([^:]+)/.exec(sub)?.[1],
+  scope: (sub) => /^project_path:([^:*?]+)(:.*)?$/.exec(sub)?.[1],
   adversaries: [
     {
       sub: "project_path:zz-adversary-group/zz-adversary-project:ref_type:branch:ref:main",
       who: "a project of another GitLab group",
     },
   ],
-  breakout: "zz-adversary-group/zz-adversary-project:ref_type:branch:ref:main",
+  fillers: ["zz-adversary-group/zz-adversary-project:ref_type:branch:ref:main", "/zz-adversary-project"],
   scopeName: "project",
   example: '"project_path:GROUP/PROJECT:ref_type:branch:ref:main"',
 };
@@ -92,9 +99,8 @@ const TERRAFORM: Issuer = {
   name: "Terraform Cloud",
   needsSub: true,
   scope: (sub) => {
-    const org = /^organization:([^:]+)/.exec(sub)?.[1];
-    const workspace = /:workspace:([^:]+)/.exec(sub)?.[1];
-    return org === undefined ? undefined : `${org}/${workspace ?? ""}`;
+    const m = /^organization:([^:*?]+):project:([^:]+):workspace:([^:*?]+):run_phase:([^:]+)$/.exec(sub);
+    return m ? `${m[1]}/${m[3]}` : undefined;
   },
   adversaries: [
     {
@@ -102,7 +108,12 @@ const TERRAFORM: Issuer = {
       who: "a workspace of another Terraform Cloud organization",
     },
   ],
-  breakout: "zz-adversary-org:project:Default Project:workspace:zz-adversary-ws:run_phase:apply",
+  fillers: [
+    "zz-adversary-org:project:Default Project:workspace:zz-adversary-ws:run_phase:apply",
+    "project:Default Project:workspace:zz-adversary-ws:run_phase:apply",
+    "workspace:zz-adversary-ws:run_phase:apply",
+    "zz-adversary-ws:run_phase:apply",
+  ],
   scopeName: "workspace",
   example: '"organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:apply"',
 };
@@ -110,14 +121,14 @@ const TERRAFORM: Issuer = {
 const EKS: Issuer = {
   name: "EKS",
   needsSub: true,
-  scope: (sub) => /^system:serviceaccount:([^:]+:[^:]+)$/.exec(sub)?.[1],
+  scope: (sub) => /^system:serviceaccount:([^:*?]+:[^:*?]+)$/.exec(sub)?.[1],
   adversaries: [
     {
       sub: "system:serviceaccount:zz-adversary-ns:zz-adversary-sa",
       who: "a service account of another namespace",
     },
   ],
-  breakout: "zz-adversary-ns:zz-adversary-sa",
+  fillers: ["zz-adversary-ns:zz-adversary-sa"],
   scopeName: "service account",
   example: '"system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT"',
 };
@@ -127,7 +138,7 @@ const COGNITO: Issuer = {
   needsSub: false,
   scope: () => undefined,
   adversaries: [],
-  breakout: ADVERSARY.value,
+  fillers: [],
   scopeName: "identity",
   example: "",
 };
@@ -137,7 +148,7 @@ const GENERIC: Issuer = {
   needsSub: true,
   scope: (sub) => sub,
   adversaries: [{ sub: "zz-adversary-subject", who: "another subject of the issuer" }],
-  breakout: ADVERSARY.value,
+  fillers: [],
   scopeName: "subject",
   example: "the exact subject",
 };
@@ -215,16 +226,11 @@ export function oidcProblems(s: Statement, host: string, cfg: PackConfig): strin
   const candidates: { sub: string; who: string }[] = [...issuer.adversaries];
   for (const c of s.conditions.filter((e) => e.keyLower === sub)) {
     for (const v of c.values) {
-      for (const filler of [ADVERSARY.value, issuer.breakout]) {
+      for (const filler of [ADVERSARY.value, ...issuer.fillers]) {
         const candidate = instantiate(v, filler);
         const scope = issuer.scope(candidate);
-        candidates.push({
-          sub: candidate,
-          who:
-            scope === undefined
-              ? `a subject outside any ${issuer.scopeName}`
-              : `${issuer.scopeName} ${scope}`,
-        });
+        // A subject no issuer would sign (its scope does not parse) is no adversary's token.
+        if (scope !== undefined) candidates.push({ sub: candidate, who: `${issuer.scopeName} ${scope}` });
       }
     }
   }

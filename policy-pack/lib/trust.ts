@@ -474,20 +474,40 @@ export const checkServiceConfusedDeputy: TrustCheck = (subject, cfg) => {
   return out;
 };
 
+/** Callers without MFA: a session from long-term access keys (no key at all) and one without MFA. */
+const WITHOUT_MFA = [
+  { context: {}, who: "a caller with long-term access keys (no aws:MultiFactorAuthPresent in the request)" },
+  {
+    context: { "aws:MultiFactorAuthPresent": "false" },
+    who: 'a session without MFA (aws:MultiFactorAuthPresent "false")',
+  },
+];
+const MFA_KEYS = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+
+/**
+ * MFA tests judged by the callers without MFA: an Allow that tests MFA must keep them out, a Deny that
+ * tests MFA must catch them all. Statements that do not test MFA are not this rule's business.
+ */
 export const checkMfaPattern: TrustCheck = (subject) => {
   const out: string[] = [];
   for (const s of subject.doc.statements) {
-    for (const c of conditionsOn(s, "aws:MultiFactorAuthPresent")) {
-      if (c.base !== "bool" || !c.values.some((v) => v.toLowerCase() === "false")) continue;
-      if (isAllow(s)) {
-        out.push(
-          `${s.label} allows when ${c.key} is "false" (${c.operator}): it grants exactly the sessions without MFA. Require "Bool": {"aws:MultiFactorAuthPresent": "true"} in the Allow, or deny with "BoolIfExists" ... "false".`,
-        );
-      } else if (!c.ifExists) {
-        out.push(
-          `${s.label} denies on ${c.operator} ${c.key} "false": long-term access keys carry no such key, so the Deny does not apply to them. Use "BoolIfExists" to deny them too.`,
-        );
-      }
+    const entries = s.conditions.filter((c) => c.keyLower === "aws:multifactorauthpresent");
+    if (entries.length === 0) continue;
+    const ops = entries
+      .map((c) => `${c.operator} ${c.key} ${JSON.stringify(c.values.length === 1 ? c.values[0] : c.values)}`)
+      .join(", ");
+    if (s.effect === "Deny") {
+      const escaped = WITHOUT_MFA.find((a) => !keysAdmit(s, MFA_KEYS, a.context));
+      if (escaped === undefined) continue;
+      out.push(
+        `${s.label} denies on ${ops}, yet ${escaped.who} is not denied: long-term access keys carry no such key, so the Deny does not apply to them. Use "BoolIfExists" ... "false" to deny them too.`,
+      );
+    } else {
+      const admitted = WITHOUT_MFA.find((a) => keysAdmit(s, MFA_KEYS, a.context));
+      if (admitted === undefined) continue;
+      out.push(
+        `${s.label} allows when ${ops}, and ${admitted.who} gets in: the statement is meant to require MFA but does not. Require "Bool": {"aws:MultiFactorAuthPresent": "true"} in the Allow, or deny with "BoolIfExists" ... "false".`,
+      );
     }
   }
   return out;

@@ -306,7 +306,7 @@ describe("policy pack: trust rules on aws.iam.Role", () => {
       assert.strictEqual(m.length, 1);
       assert.match(
         m[0],
-        /:sub \(StringLike\) admits a token for "repo:acmezz-adversary" \(a subject outside any repository\)/,
+        /:sub \(StringLike\) admits a token for "repo:acmezz-adversary-org\/zz-adversary-repo:ref:refs\/heads\/main" \(repository acmezz-adversary-org\/zz-adversary-repo\)/,
       );
     });
     it("blocks *, repo:ORG/* by default, and a wildcard in the repository name", () => {
