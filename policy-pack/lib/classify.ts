@@ -144,6 +144,8 @@ export const AWS_READ_ONLY_POLICIES = ["ReadOnlyAccess", "SecurityAudit", "job-f
 /** Their Allow action patterns by service prefix (`*` for patterns with a wildcard in the prefix). */
 let readOnlyPatterns: Map<string, string[]> | undefined;
 
+const grantedAsRead = new Map<string, boolean>();
+
 /** True when an action (or an action pattern, read literally) is granted by AWS's read-only policies. */
 export function awsGrantsAsRead(action: string): boolean {
   if (readOnlyPatterns === undefined) {
@@ -155,15 +157,22 @@ export function awsGrantsAsRead(action: string): boolean {
         for (const p of st.actions) {
           const prefix = p.split(":")[0].toLowerCase();
           const key = /[*?]/.test(prefix) ? "*" : prefix;
-          readOnlyPatterns.set(key, [...(readOnlyPatterns.get(key) ?? []), p]);
+          const list = readOnlyPatterns.get(key);
+          if (list === undefined) readOnlyPatterns.set(key, [p]);
+          else list.push(p);
         }
       }
     }
   }
+  const known = grantedAsRead.get(action);
+  if (known !== undefined) return known;
   const prefix = action.split(":")[0].toLowerCase();
-  return [...(readOnlyPatterns.get(prefix) ?? []), ...(readOnlyPatterns.get("*") ?? [])].some((p) =>
-    actionPatternMatches(p, action),
-  );
+  const matches = (patterns: readonly string[] | undefined) =>
+    patterns !== undefined && patterns.some((p) => actionPatternMatches(p, action));
+  const out = matches(readOnlyPatterns.get(prefix)) || matches(readOnlyPatterns.get("*"));
+  if (grantedAsRead.size >= 65536) grantedAsRead.clear();
+  grantedAsRead.set(action, out);
+  return out;
 }
 
 function restrictingConditionsPass(s: Statement, keys: readonly string[], ctx: NormalizedContext): boolean {
