@@ -30,19 +30,27 @@ export interface RoleAttachment {
  */
 export function roleAttachments(resources: readonly PolicyResource[]): RoleAttachment[] {
   const out: RoleAttachment[] = [];
+  const seen = new Set<string>();
+  const push = (a: RoleAttachment) => {
+    // A many-target attachment and the one-target attachments that stand for it (coverage.ts) are one.
+    const key = `${a.resource.name}\u0000${String(a.role)}\u0000${a.policyArn}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(a);
+  };
   for (const r of resources) {
     if (r.type === TYPES.rolePolicyAttachment) {
       const arn = stringProp(r.props, "policyArn");
-      if (arn !== undefined) out.push({ resource: r, role: r.props.role, policyArn: arn, via: "attachment" });
+      if (arn !== undefined) push({ resource: r, role: r.props.role, policyArn: arn, via: "attachment" });
     } else if (r.type === TYPES.policyAttachment) {
       const arn = stringProp(r.props, "policyArn");
       if (arn === undefined) continue;
       for (const role of asList(r.props.roles))
-        out.push({ resource: r, role, policyArn: arn, via: "policy attachment" });
+        push({ resource: r, role, policyArn: arn, via: "policy attachment" });
     } else if (r.type === TYPES.rolePolicyAttachmentsExclusive) {
       for (const arn of asList(r.props.policyArns)) {
         if (typeof arn === "string")
-          out.push({ resource: r, role: r.props.roleName, policyArn: arn, via: "exclusive attachments" });
+          push({ resource: r, role: r.props.roleName, policyArn: arn, via: "exclusive attachments" });
       }
     }
   }

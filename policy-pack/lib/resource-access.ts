@@ -1,6 +1,7 @@
 import { ACCOUNT_ID, accountOf, isAccountRoot } from "./accounts";
 import { PackConfig } from "./config";
-import { PolicyDocument, PrincipalRef, Statement, statementCoversAction } from "./document";
+import type { ResourcePolicySubject } from "./subjects";
+import { PrincipalRef, Statement, statementCoversAction } from "./document";
 import {
   ADVERSARY,
   RequestPrincipal,
@@ -18,15 +19,8 @@ import {
  * its own principals), so those never keep anyone out.
  */
 
-export interface ResourcePolicySubject {
-  readonly doc: PolicyDocument;
-  /** The account that owns the resource, when its provider says. */
-  readonly ownAccount?: string;
-  /** How messages name the document: `bucket policy`, `key policy`, `queue policy`, ... */
-  readonly kind: string;
-  /** A KMS key policy: an account root with `kms:*` and no known owner is read as the owner's administration statement. */
-  readonly keyPolicy?: boolean;
-}
+/** What the exposure check reads of a resource policy subject (see subjects.ts). */
+export type ExposureSubject = Pick<ResourcePolicySubject, "doc" | "ownAccount" | "keyPolicy">;
 
 export interface Exposure {
   readonly statement: Statement;
@@ -124,7 +118,7 @@ function describePrincipals(ps: readonly PrincipalRef[]): string {
 }
 
 /** The adversaries a statement's principals let a request come from. */
-function adversariesOf(s: Statement, subject: ResourcePolicySubject): Adversary[] {
+function adversariesOf(s: Statement, subject: ExposureSubject): Adversary[] {
   const out: Adversary[] = [];
   const outsider: Adversary = {
     principal: { kind: "AWS", id: adversaryRoleArn() },
@@ -147,7 +141,7 @@ function adversariesOf(s: Statement, subject: ResourcePolicySubject): Adversary[
     const account = accountOf(p.value);
     if (account === undefined || !ACCOUNT_ID.test(account)) continue;
     if (own !== undefined && account === own) continue;
-    if (own === undefined && subject.keyPolicy === true && isKeyAdministration(s)) continue;
+    if (own === undefined && subject.keyPolicy && isKeyAdministration(s)) continue;
     out.push({
       principal: { kind: "AWS", id: adversaryRoleArn(account) },
       account,
@@ -171,7 +165,7 @@ function whoOf(s: Statement, adversary: Adversary): string {
  * adversary's request that its principal and its who-conditions admit. Statements whose Effect is not
  * `Deny` count as grants.
  */
-export function resourcePolicyExposures(subject: ResourcePolicySubject, cfg: PackConfig): Exposure[] {
+export function resourcePolicyExposures(subject: ExposureSubject, cfg: PackConfig): Exposure[] {
   const out: Exposure[] = [];
   for (const s of subject.doc.statements) {
     if (s.effect === "Deny") continue;
@@ -199,4 +193,24 @@ export function resourcePolicyExposures(subject: ResourcePolicySubject, cfg: Pac
     }
   }
   return out;
+}
+
+/**
+ * Statements that let a service principal act on the resource for another customer: a request from
+ * the service carrying another account's aws:SourceAccount and a resource of it as aws:SourceArn gets
+ * past the statement's who-conditions (Lambda Developer Guide, "Granting function access to AWS
+ * services": without a source condition any customer's bucket, topic or rule can invoke it).
+ */
+export function serviceForOtherCustomer(subject: Pick<ResourcePolicySubject, "doc">): Statement[] {
+  const context = {
+    "aws:SourceAccount": ADVERSARY.account,
+    "aws:SourceArn": `arn:aws:s3:::${ADVERSARY.value}-bucket`,
+    "aws:PrincipalIsAWSService": "true",
+  };
+  return subject.doc.statements.filter(
+    (s) =>
+      s.effect !== "Deny" &&
+      s.principals.some((p) => p.kind === "Service") &&
+      keysAdmit(s, WHO_KEYS, context),
+  );
 }
