@@ -33,7 +33,13 @@ export function roleAttachments(resources: readonly PolicyResource[]): RoleAttac
   const seen = new Set<string>();
   const push = (a: RoleAttachment) => {
     // A many-target attachment and the one-target attachments that stand for it (coverage.ts) are one.
-    const key = `${a.resource.name}\u0000${String(a.role)}\u0000${a.policyArn}`;
+    let role = typeof a.role === "string" ? a.role : "";
+    try {
+      if (typeof a.role !== "string") role = JSON.stringify(a.role) ?? "";
+    } catch {
+      role = "(unreadable)";
+    }
+    const key = `${a.resource.name}\u0000${role}\u0000${a.policyArn}`;
     if (seen.has(key)) return;
     seen.add(key);
     out.push(a);

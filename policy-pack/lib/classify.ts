@@ -309,10 +309,40 @@ function classifyStatement(
       ["*"],
       `allows every action (${actionText(s)}) on ${resourceText(s)}${effectNote}: full administrator access.`,
     );
+  /** Passing any role and assuming any role: reported even next to full access, for the rules that ask. */
+  const escalations = (granted: readonly ActionInfo[]) => {
+    const names = (pred: (a: ActionInfo) => boolean) => granted.filter(pred).map((a) => a.action);
+    if (
+      names((a) => a.action === "iam:PassRole").length > 0 &&
+      statementCoversResource(s, ANY_ROLE) &&
+      restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
+    ) {
+      reason(
+        "privilege-escalating",
+        "pass-role",
+        ["iam:PassRole"],
+        `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
+      );
+    }
+    const assume = names((a) => a.action === "sts:AssumeRole");
+    if (
+      assume.length > 0 &&
+      statementCoversResource(s, ANY_ROLE) &&
+      restrictingConditionsPass(s, RESTRICTING_KEYS.assumerole, ASSUME_ANY_ROLE_REQUEST)
+    ) {
+      reason(
+        "privilege-escalating",
+        "assume-any-role",
+        assume,
+        `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
+      );
+    }
+  };
   const everyResource = statementCoversResource(s, ANY_ROLE);
   if (!s.hasNotAction && s.actions.some(isAllPattern) && denies.length === 0 && everyResource) {
     // Every action: nothing to expand (and no need to read the whole reference for it).
     admin();
+    escalations(SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc)));
     for (const l of ACCESS_LEVELS) levels.add(l);
     return { reasons, levels, unknown: [] };
   }
@@ -329,6 +359,7 @@ function classifyStatement(
   const everything = (granted.all || s.hasNotAction) && count === allActions().length;
   if (everything && everyResource) {
     admin();
+    escalations(actions);
     return { reasons, levels, unknown: granted.unknown };
   }
   if (s.hasNotAction && count > 0) {
@@ -372,31 +403,7 @@ function classifyStatement(
       `allows ${list(privilegedAll)} on ${resourceText(s)}${effectNote}: permissions management on IAM, Organizations or STS changes what principals may do.`,
     );
   }
-  if (
-    names((a) => a.action === "iam:PassRole").length > 0 &&
-    statementCoversResource(s, ANY_ROLE) &&
-    restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
-  ) {
-    reason(
-      "privilege-escalating",
-      "pass-role",
-      ["iam:PassRole"],
-      `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
-    );
-  }
-  const assume = names((a) => a.action === "sts:AssumeRole");
-  if (
-    assume.length > 0 &&
-    statementCoversResource(s, ANY_ROLE) &&
-    restrictingConditionsPass(s, RESTRICTING_KEYS.assumerole, ASSUME_ANY_ROLE_REQUEST)
-  ) {
-    reason(
-      "privilege-escalating",
-      "assume-any-role",
-      assume,
-      `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
-    );
-  }
+  escalations(actions);
   const writes = names((a) => !isReadLevel(a.accessLevel) && !readByAws(a));
   if (writes.length > 0 && !s.hasNotAction) {
     reason(

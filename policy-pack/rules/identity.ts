@@ -49,6 +49,14 @@ export const identityManagedPolicyScoped = stackPolicy({
     "Customer managed policies (aws.iam.Policy) do not allow sts:AssumeRole on any role of any account, nor iam:PassRole on any role without an iam:PassedToService that names the services; a policy the stack uses only as a permissions boundary (never attached) is exempt, since a boundary grants nothing by itself.",
   enforcementLevel: "mandatory",
   config: [],
+  types: [
+    TYPES.policy,
+    TYPES.role,
+    TYPES.user,
+    TYPES.rolePolicyAttachment,
+    TYPES.userPolicyAttachment,
+    TYPES.groupPolicyAttachment,
+  ],
   check: (resources) => {
     const boundaries = boundaryReferences(resources);
     const attached = new Set(roleAttachments(resources).map((a) => a.policyArn));

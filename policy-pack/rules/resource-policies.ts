@@ -30,7 +30,7 @@ export const resourcePolicyNoOpenAccess = resourcePolicy({
             .map((p) => JSON.stringify(p.value))
             .join(
               ", ",
-            )} invoke the function without aws:SourceArn or aws:SourceAccount that keeps other customers out: the same service acting for any other AWS customer (their bucket, topic or rule) can invoke it. Set sourceArn to the resource that calls the function, or sourceAccount to its account.`,
+            )} invoke the function without aws:SourceArn or aws:SourceAccount: the same service acting for any other AWS customer (their bucket, topic or rule) can invoke it. Set sourceArn to the resource that calls the function, or sourceAccount to its account.`,
         );
       }
     }
