@@ -1,89 +1,42 @@
-import { ACCOUNT_ID, accountOf, isAccountRoot, providerAccount } from "../lib/accounts";
-import {
-  ConditionEntry,
-  Statement,
-  isAllow,
-  parsePolicyDocument,
-  statementCoversAction,
-} from "../lib/document";
-import { TYPES, resourcePolicy } from "../lib/policy";
+import { ORG_FACTS } from "../lib/config";
+import { resourcePolicy } from "../lib/policy";
+import { resourcePolicyExposures, serviceForOtherCustomer } from "../lib/resource-access";
+import { RESOURCE_POLICY_TYPES, resourcePolicySubject } from "../lib/subjects";
 
-/** Resource policies (S3 bucket policies, KMS key policies) never open access to anyone or to a whole foreign account. */
-
-const RESTRICTING_KEYS = [
-  "aws:principalorgid",
-  "aws:principalorgpaths",
-  "aws:principalaccount",
-  "aws:principalarn",
-  "aws:sourceaccount",
-  "aws:sourcearn",
-  "aws:sourceorgid",
-  "aws:sourcevpce",
-  "aws:sourcevpc",
-  "kms:calleraccount",
-];
-
-function restricts(c: ConditionEntry): boolean {
-  return (
-    RESTRICTING_KEYS.includes(c.keyLower) &&
-    !c.base.includes("not") &&
-    c.base !== "null" &&
-    !c.ifExists &&
-    c.qualifier !== "forallvalues" &&
-    c.allLiteral &&
-    c.values.length > 0 &&
-    c.values.every((v) => !/^[*?]*$/.test(v))
-  );
-}
-
-/** A KMS key administration statement: `kms:*` to one account root (the key's owner, by AWS's own default). */
-function isKeyAdministration(s: Statement): boolean {
-  const roots = s.principals.filter((p) => p.literal && isAccountRoot(p.value));
-  const accounts = new Set(roots.map((p) => accountOf(p.value)));
-  return (
-    roots.length === s.principals.length &&
-    accounts.size === 1 &&
-    statementCoversAction(s, "kms:CreateGrant") &&
-    s.actions.some((a) => a.trim().toLowerCase() === "kms:*")
-  );
-}
+/**
+ * Resource policies (S3 bucket, KMS key, SQS queue, SNS topic, Secrets Manager secret, ECR repository
+ * and registry, Lambda function policies, and the statements Lambda permissions and KMS grants stand
+ * for) let in no one from outside: judged by the requests of an outsider, an anonymous caller, every
+ * principal of a named account and, on a Lambda function, a service acting for another customer.
+ */
 
 export const resourcePolicyNoOpenAccess = resourcePolicy({
   name: "resource-policy-no-open-access",
   description:
-    'S3 bucket policies and KMS key policies do not allow "*" or another account\'s root without a condition limiting who (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceArn, ...).',
+    'Resource policies (S3, KMS, SQS, SNS, Secrets Manager, ECR, Lambda permissions, KMS grants) let in no principal outside the organization, no anonymous caller and no whole other account: "*", NotPrincipal or an account root pass only with a condition on who (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceArn, ...) that such a request fails; a service on a Lambda function only with an aws:SourceArn/aws:SourceAccount that keeps other customers out.',
   enforcementLevel: "mandatory",
-  config: [],
-  types: [TYPES.bucketPolicy, TYPES.kmsKey, TYPES.kmsKeyPolicy],
-  check: (args) => {
-    const policy = args.props.policy;
-    if (policy === undefined || policy === null) return []; // a key without a policy gets AWS's default
-    const doc = parsePolicyDocument(policy);
-    const own = providerAccount(args.provider);
-    const isKms = args.type !== TYPES.bucketPolicy;
-    const what = isKms ? "key policy" : "bucket policy";
+  config: [...ORG_FACTS],
+  types: RESOURCE_POLICY_TYPES,
+  check: (args, cfg) => {
+    const subject = resourcePolicySubject(args);
+    if (subject === undefined) return [];
+    const { what } = subject;
     const out: string[] = [];
-    for (const s of doc.statements) {
-      if (!isAllow(s)) continue;
-      if (s.conditions.some(restricts)) continue;
-      const open: string[] = [];
-      for (const p of s.principals) {
-        if (p.kind !== "AWS" && p.kind !== "*" && p.kind !== "Other") continue;
-        if (p.literal && p.value.includes("*")) {
-          open.push(`${JSON.stringify(p.value)} (anyone)`);
-          continue;
-        }
-        if (!p.literal || !isAccountRoot(p.value)) continue;
-        const account = accountOf(p.value);
-        if (own !== undefined && account === own) continue;
-        if (own === undefined && isKms && isKeyAdministration(s)) continue;
-        if (account !== undefined && ACCOUNT_ID.test(account)) {
-          open.push(`${JSON.stringify(p.value)} (every principal of account ${account})`);
-        }
+    if (subject.service === "lambda") {
+      for (const s of serviceForOtherCustomer(subject)) {
+        out.push(
+          `${s.label} of the ${what} lets the service ${s.principals
+            .filter((p) => p.kind === "Service")
+            .map((p) => JSON.stringify(p.value))
+            .join(
+              ", ",
+            )} invoke the function without aws:SourceArn or aws:SourceAccount: the same service acting for any other AWS customer (their bucket, topic or rule) can invoke it. Set sourceArn to the resource that calls the function, or sourceAccount to its account.`,
+        );
       }
-      if (open.length === 0) continue;
+    }
+    for (const e of resourcePolicyExposures(subject, cfg)) {
       out.push(
-        `${s.label} of the ${what} allows ${open.join(", ")} with no condition limiting who: the data or key is exposed beyond the role that needs it. Name the exact role ARN as principal, or add an exact aws:PrincipalOrgID / aws:PrincipalArn / aws:SourceArn condition.`,
+        `${e.statement.label} of the ${what} allows ${e.who} with no condition that keeps them out: a request from ${e.request} gets in, so the data or key is exposed beyond the role that needs it. Name the exact role ARN as principal, or add an exact aws:PrincipalOrgID ("${cfg.organizationId ?? "o-..."}") / aws:PrincipalArn / aws:SourceArn condition.`,
       );
     }
     return out;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseTemplate, templateRoles, THIS_ACCOUNT } from "../../policy-pack/lib/cloudformation";
-import { EngineResource } from "../../policy-pack/lib/engine";
+import { EngineResource, checkResources, isMandatory } from "../../policy-pack/lib/engine";
 import {
   MGMT,
   ORG,
@@ -12,43 +12,15 @@ import {
   TOOLING,
   allow,
   findings,
+  instance,
   messages,
-  provider,
   resource,
   role,
+  stackSet,
   trust,
 } from "./helpers";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
-
-function stackSet(
-  name: string,
-  templateBody: string,
-  parameters: Record<string, string> = {},
-  protect = true,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSet:StackSet",
-    name,
-    props: { name, templateBody, parameters, permissionModel: "SERVICE_MANAGED" },
-    provider: provider(MGMT),
-    opts: { protect },
-  };
-}
-
-function instance(
-  name: string,
-  stackSetName: string,
-  props: Record<string, unknown>,
-  account = MGMT,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-    name,
-    props: { stackSetName, ...props },
-    provider: provider(account),
-  };
-}
 
 describe("policy pack: CloudFormation templates and stack-level rules", () => {
   describe("template parsing", () => {
@@ -90,19 +62,32 @@ describe("policy pack: CloudFormation templates and stack-level rules", () => {
         [],
       );
     });
-    it("blocks the same template when its parameter points at another account, naming the template role and rule", () => {
-      const m = messages(
-        stackSet("org-access", fixture("member-org-access-role.yaml"), { ManagementAccountId: TOOLING }),
-        policy,
+    it("blocks the same template when its parameter points at another account: each rule names the template role", () => {
+      const f = checkResources(
+        [stackSet("org-access", fixture("member-org-access-role.yaml"), { ManagementAccountId: TOOLING })],
+        { org: ORG },
+      ).filter(isMandatory);
+      assert.deepStrictEqual(
+        f.map((x) => x.policy),
+        ["trust-cross-account-requires-org-condition", "no-admin-on-cross-account-role"],
       );
-      assert.strictEqual(m.length, 2);
       assert.match(
-        m[0],
-        /^Template role "OrganizationAccountAccessRole" \(OrganizationAccountAccessRole\) \[trust-cross-account-requires-org-condition\]: Statement "TrustManagementAccount" trusts AWS: "arn:aws:iam::333333333333:root"/,
+        f[0].message,
+        /^Template role "OrganizationAccountAccessRole" \(OrganizationAccountAccessRole\): Statement "TrustManagementAccount" trusts AWS: "arn:aws:iam::333333333333:root"/,
       );
-      assert.match(m[1], /\[no-admin-on-cross-account-role\]: The role trusts/);
+      assert.match(
+        f[1].message,
+        /^Template role "OrganizationAccountAccessRole" \(OrganizationAccountAccessRole\): The role trusts/,
+      );
+      assert.deepStrictEqual(
+        messages(
+          stackSet("org-access", fixture("member-org-access-role.yaml"), { ManagementAccountId: TOOLING }),
+          policy,
+        ),
+        [],
+      );
     });
-    it("checks JSON template bodies from a Stack and flags a wildcard and a missing org condition", () => {
+    it("checks JSON template bodies from a Stack with the trust rules: a wildcard and a missing org condition", () => {
       const body = JSON.stringify({
         Resources: {
           Open: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: trust(allow("*")) } },
@@ -124,18 +109,19 @@ describe("policy pack: CloudFormation templates and stack-level rules", () => {
           Bucket: { Type: "AWS::S3::Bucket" },
         },
       });
-      const f = findings(
-        resource("aws:cloudformation/stack:Stack", "s", { templateBody: body }, PROD),
-        policy,
-      );
+      const f = checkResources(
+        [resource("aws:cloudformation/stack:Stack", "s", { templateBody: body }, PROD)],
+        {
+          org: ORG,
+        },
+      ).filter(isMandatory);
       assert.deepStrictEqual(
-        f.map((x) => x.message.split(": ")[0]),
+        f.map((x) => [x.policy, x.message.split(": ")[0]]),
         [
-          'Template role "Open" [trust-no-wildcard-principal]',
-          'Template role "Audit" (audit) [trust-cross-account-requires-org-condition]',
+          ["trust-no-wildcard-principal", 'Template role "Open"'],
+          ["trust-cross-account-requires-org-condition", 'Template role "Audit" (audit)'],
         ],
       );
-      assert.strictEqual(f[0].enforcementLevel, "mandatory");
     });
     it("reports an unreadable template body as mandatory", () => {
       const f = findings(
@@ -227,7 +213,7 @@ describe("policy pack: CloudFormation templates and stack-level rules", () => {
       assert.strictEqual(f[0].resource, "deployment-role-prod");
       assert.match(
         f[0].message,
-        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(attachment "attach-deployment-role-prod"\)/,
+        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(admin-equivalent: AWS managed policy AdministratorAccess Statement\[0\] allows every action \(Action "\*"\) on Resource "\*": full administrator access\) \(attachment "attach-deployment-role-prod"\)/,
       );
       const auto = findings(
         [role(ci, { resourceName: "deploy", account: PROD }), attach("deploy-a1b2c3d")],

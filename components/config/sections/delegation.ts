@@ -99,6 +99,11 @@ const delegationSchema = z
       .optional(),
     /** Why the role may hold admin-equivalent or privilege-escalating permissions, if it does. */
     justification: justificationSchema.optional(),
+    /**
+     * Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every
+     * call of the session and of any role chained from it (CloudTrail `sourceIdentity`).
+     */
+    requireSourceIdentity: z.boolean({ error: "expected true or false" }).default(false),
     /** Longest session of the role. */
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
@@ -145,6 +150,16 @@ const delegationSchema = z
         path: ["withoutMfaJustification"],
         message: "only used with requireMfa: false; remove it",
       });
+    }
+    if (d.requireSourceIdentity) {
+      const roles = d.principals.filter((p) => p.startsWith("role/") || /:role\//.test(p));
+      if (roles.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["requireSourceIdentity"],
+          message: `the source identity must equal the caller's IAM user name (\${aws:username}), which a role never has; ${roles.map((r) => JSON.stringify(r)).join(", ")} could never assume the role: list users only, or remove requireSourceIdentity`,
+        });
+      }
     }
     if (d.maxMfaAgeSeconds !== undefined && !d.requireMfa) {
       ctx.addIssue({
