@@ -162,3 +162,18 @@ export function managedPolicies(refs: readonly string[] | undefined, path: Confi
 export function inlinePolicy(statements: readonly unknown[] | undefined, path: ConfigPath): ConfigPolicy[] {
   return statements === undefined || statements.length === 0 ? [] : [{ kind: "inline", statements, path }];
 }
+
+/**
+ * A role's managed policies and inline statements as config gives them, those that parsed (a policy
+ * list with a wrong shape is reported by the schema, once).
+ */
+export function validPolicies(
+  ctx: CheckContext,
+  managed: { readonly refs: readonly string[] | undefined; readonly path: ConfigPath },
+  inline?: { readonly statements: readonly unknown[] | undefined; readonly path: ConfigPath },
+): ConfigPolicy[] {
+  return [
+    ...(ctx.valid(managed.path) ? managedPolicies(managed.refs, managed.path) : []),
+    ...(inline !== undefined && ctx.valid(inline.path) ? inlinePolicy(inline.statements, inline.path) : []),
+  ];
+}

@@ -87,7 +87,8 @@ describe("stack files of the wrong shape", () => {
       values: {
         "aws:region": "us-east-1",
         "org-access:deployment": '{"kind":"management"}',
-        "org-access:vendors": '[{"name":"a","externalId":"plain-text-id"},{"name":"b","externalId":"[secure]"}]',
+        "org-access:vendors":
+          '[{"name":"a","externalId":"plain-text-id"},{"name":"b","externalId":"[secure]"}]',
       },
       secretKeys: ["org-access:vendors"],
       encryptedPaths: ["vendors[1].externalId"],
@@ -154,7 +155,11 @@ describe("secrets value by value", () => {
       assert.ok(!err.message.includes("bad id"), err.message);
       assert.deepStrictEqual(
         err.issues.map((i) => i.path),
-        ["org-access:vendors[0].externalId", "org-access:vendors[0].externalId", "org-access:vendors[1].externalId"],
+        [
+          "org-access:vendors[0].externalId",
+          "org-access:vendors[0].externalId",
+          "org-access:vendors[1].externalId",
+        ],
       );
     }
   });

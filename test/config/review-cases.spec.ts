@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { exampleValue, rejectedRun, SECRET_PLACEHOLDER } from "../harness";
+import { exampleValue, rejectedRun } from "../harness";
 
 /**
  * The stack-file edits of a config review that tried to make the program itself create unsafe

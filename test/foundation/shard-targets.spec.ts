@@ -92,6 +92,7 @@ describe("every capability in a shard that does not own the organization-wide re
         "app-upload-role",
         "deployment-role-prod",
         "it-admin-access",
+        "org-access-assume-role-alerts-forwarder",
         "vendor-observability",
         "vendor-security-scanner",
       ],
@@ -101,6 +102,7 @@ describe("every capability in a shard that does not own the organization-wide re
         "SecurityAccessRole",
         "deployment-role-staging",
         "it-admin-access",
+        "org-access-assume-role-alerts-forwarder",
         "vendor-observability",
         "vendor-security-scanner",
       ],
@@ -109,6 +111,7 @@ describe("every capability in a shard that does not own the organization-wide re
         "ComplianceAccessRole",
         "SecurityAccessRole",
         "deployment-role-dev",
+        "org-access-assume-role-alerts-forwarder",
         "vendor-observability",
       ],
     });

@@ -45,7 +45,9 @@ describe("service control policies of the example organization", () => {
         {
           name: "workload-extras",
           presets: ["deny-iam-users", "protect-managed-roles"],
-          exemptions: [{ principal: "arn:aws:iam::666666666666:role/break-glass", reason: "the emergency role of prod" }],
+          exemptions: [
+            { principal: "arn:aws:iam::666666666666:role/break-glass", reason: "the emergency role of prod" },
+          ],
           protectedRoleNames: ["deployment-role-legacy"],
           statements: [
             {

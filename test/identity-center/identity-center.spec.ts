@@ -48,7 +48,8 @@ describe("Identity Center human access in the example organization", () => {
             managedPolicies: ["PowerUserAccess"],
             customerManagedPolicies: ["team-extras", { name: "ecs-deploy", path: "/platform/" }],
             permissionsBoundary: { customerManagedPolicy: { name: "org-access-boundary" } },
-            justification: "Platform lead: developers build inside the workload boundary, reviewed quarterly.",
+            justification:
+              "Platform lead: developers build inside the workload boundary, reviewed quarterly.",
           },
           {
             name: "Viewer",

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../tools/plan";
+import { secretRedactor } from "../../tools/plan/redact";
 import { plan } from "../../tools/plan/run";
 import { REPO_ROOT } from "../harness";
 
@@ -38,18 +39,21 @@ describe("offline plan and config secrets", function () {
     assert.strictEqual(outcome.report?.stack, "management");
     assert.deepStrictEqual(
       outcome.files.map((f) => path.basename(f)),
-      ["plan-management.md", "plan-management.json"],
+      ["plan-management.md", "plan-management.json", "plan-management.comment.md"],
     );
     assert.deepStrictEqual(outcome.report?.uncheckedSecrets, [
       "org-access:vendors[0].externalId",
       "org-access:vendors[1].externalId",
     ]);
-    const markdown = fs.readFileSync(path.join(out, "plan-management.md"), "utf8");
-    assert.ok(
-      markdown.includes(
-        "| Encrypted config | 2 values not checked: the offline plan cannot decrypt `org-access:vendors[0].externalId`, `org-access:vendors[1].externalId`; `pulumi preview` checks them |",
-      ),
-    );
+    for (const name of ["plan-management.md", "plan-management.comment.md"]) {
+      const markdown = fs.readFileSync(path.join(out, name), "utf8");
+      assert.ok(
+        markdown.includes(
+          "| Encrypted config | 2 values not checked: the offline plan cannot decrypt `org-access:vendors[0].externalId`, `org-access:vendors[1].externalId`; `pulumi preview` checks them |",
+        ),
+        name,
+      );
+    }
     // The encrypted values themselves are in no report, not even as their ciphertext.
     for (const file of outcome.files) {
       const text = fs.readFileSync(file, "utf8");
@@ -78,5 +82,24 @@ describe("offline plan and config secrets", function () {
     );
     assert.ok(!text.includes("tenant-4711"), "the plain ExternalId was printed");
     assert.ok(!fs.existsSync(out), "no report for an invalid config");
+  });
+
+  it("redacts every vendor ExternalId from what a report holds, even one the config does not mark secret", () => {
+    const redact = secretRedactor({
+      values: {
+        "org-access:vendors": JSON.stringify([
+          { name: "a", externalId: "tenant-4711-plain-id" },
+          { name: "b", externalId: "ab" },
+        ]),
+      },
+      secretKeys: [],
+    });
+    assert.deepStrictEqual(
+      redact({
+        Condition: { StringEquals: { "sts:ExternalId": "tenant-4711-plain-id" } },
+        other: ["ab", "keep this"],
+      }),
+      { Condition: { StringEquals: { "sts:ExternalId": "[secret]" } }, other: ["[secret]", "keep this"] },
+    );
   });
 });

@@ -8,7 +8,7 @@ import { CheckContext } from "../checks";
 import { checkTargets, targetsSchema } from "../targets";
 import { roleName } from "../primitives";
 import { section } from "../section";
-import { inlinePolicy, managedPolicies, requireReadOnly } from "../policies";
+import { requireReadOnly, validPolicies } from "../policies";
 import { identityStatementSchema, managedPolicyName } from "./cicd";
 
 /**
@@ -132,14 +132,11 @@ export const auditSection = section({
     // An audit role reads and detects; it never changes anything.
     requireReadOnly(
       ctx,
-      [
-        ...(ctx.valid(["audit", "managedPolicies"])
-          ? managedPolicies(audit.managedPolicies, ["audit", "managedPolicies"])
-          : []),
-        ...(ctx.valid(["audit", "inlinePolicy"])
-          ? inlinePolicy(audit.inlinePolicy, ["audit", "inlinePolicy"])
-          : []),
-      ],
+      validPolicies(
+        ctx,
+        { refs: audit.managedPolicies, path: ["audit", "managedPolicies"] },
+        { statements: audit.inlinePolicy, path: ["audit", "inlinePolicy"] },
+      ),
       "the audit read role",
     );
     const id = typeof automation === "string" ? ctx.accountNamed(automation)?.id : undefined;

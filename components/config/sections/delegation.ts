@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { entries, firstOrDuplicate } from "../checks";
 import {
-  inlinePolicy,
   justificationSchema,
-  managedPolicies,
   MIN_JUSTIFICATION_LENGTH,
   requireJustification,
+  validPolicies,
 } from "../policies";
 import { checkTargets, targetFields } from "../targets";
 import { name, roleName } from "../primitives";
@@ -212,14 +211,11 @@ export const delegationSection = section({
       checkTargets(ctx, d, at);
       requireJustification(
         ctx,
-        [
-          ...(ctx.valid([...at, "managedPolicies"])
-            ? managedPolicies(d.managedPolicies, [...at, "managedPolicies"])
-            : []),
-          ...(ctx.valid([...at, "inlinePolicy"])
-            ? inlinePolicy(d.inlinePolicy, [...at, "inlinePolicy"])
-            : []),
-        ],
+        validPolicies(
+          ctx,
+          { refs: d.managedPolicies, path: [...at, "managedPolicies"] },
+          { statements: d.inlinePolicy, path: [...at, "inlinePolicy"] },
+        ),
         ctx.valid([...at, "justification"]) ? d.justification : undefined,
         `org-access:delegation[${i}].justification`,
       );

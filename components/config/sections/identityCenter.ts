@@ -3,11 +3,10 @@ import { CheckContext, ConfigPath, entries, firstOrDuplicate, formatPath } from 
 import {
   ConfigPolicy,
   elevatedMessage,
-  inlinePolicy,
   isElevated,
   judgePolicies,
   justificationSchema,
-  managedPolicies,
+  validPolicies,
 } from "../policies";
 import { checkTargets, targetFields } from "../targets";
 import { NAME_PATTERN } from "../primitives";
@@ -216,9 +215,11 @@ export type AccountAssignmentConfig = z.infer<typeof assignmentSchema>;
 function checkPermissionSetAccess(ctx: CheckContext, set: PermissionSetConfig, at: ConfigPath): void {
   if (set.breakGlass === true) return;
   const policies: ConfigPolicy[] = [
-    ...(ctx.valid([...at, "managedPolicies"])
-      ? managedPolicies(set.managedPolicies, [...at, "managedPolicies"])
-      : []),
+    ...validPolicies(
+      ctx,
+      { refs: set.managedPolicies, path: [...at, "managedPolicies"] },
+      { statements: set.inlinePolicy, path: [...at, "inlinePolicy"] },
+    ),
     ...(ctx.valid([...at, "customerManagedPolicies"])
       ? set.customerManagedPolicies.map((p, j) => ({
           kind: "customer" as const,
@@ -226,7 +227,6 @@ function checkPermissionSetAccess(ctx: CheckContext, set: PermissionSetConfig, a
           path: [...at, "customerManagedPolicies", j],
         }))
       : []),
-    ...(ctx.valid([...at, "inlinePolicy"]) ? inlinePolicy(set.inlinePolicy, [...at, "inlinePolicy"]) : []),
   ];
   if (ctx.valid([...at, "justification"]) && set.justification !== undefined) return;
   for (const judgement of judgePolicies(policies).filter(isElevated)) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { entries, firstOrDuplicate } from "../checks";
-import { inlinePolicy, justificationSchema, managedPolicies, requireJustification } from "../policies";
+import { justificationSchema, requireJustification, validPolicies } from "../policies";
 import { checkTargets, targetFields } from "../targets";
 import { identityStatementSchema } from "./cicd";
 import { accountId, name, roleName } from "../primitives";
@@ -171,14 +171,11 @@ export const vendorsSection = section({
       checkTargets(ctx, vendor, at);
       requireJustification(
         ctx,
-        [
-          ...(ctx.valid([...at, "managedPolicies"])
-            ? managedPolicies(vendor.managedPolicies, [...at, "managedPolicies"])
-            : []),
-          ...(ctx.valid([...at, "inlinePolicy"])
-            ? inlinePolicy(vendor.inlinePolicy?.Statement, [...at, "inlinePolicy", "Statement"])
-            : []),
-        ],
+        validPolicies(
+          ctx,
+          { refs: vendor.managedPolicies, path: [...at, "managedPolicies"] },
+          { statements: vendor.inlinePolicy?.Statement, path: [...at, "inlinePolicy", "Statement"] },
+        ),
         ctx.valid([...at, "justification"]) ? vendor.justification : undefined,
         `org-access:vendors[${i}].justification`,
       );
