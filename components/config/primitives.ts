@@ -74,7 +74,8 @@ export const region = z
       const suggestion = closest(input, AWS_REGIONS);
       return `${show(issue.input)} is not an AWS region; ${suggestion === undefined ? "" : `did you mean ${suggestion}? `}use a region code such as us-east-1 or eu-west-1 (the regions @pulumi/aws knows)`;
     },
-  });
+  })
+  .describe("an AWS region code (us-east-1, eu-west-1, ...): one of the regions @pulumi/aws knows");
 
 /** Tags as a flat string map. */
 export const tags = z.record(z.string(), z.string()).optional();
