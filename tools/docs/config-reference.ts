@@ -40,7 +40,7 @@ function visit(path: string, node: JsonSchema, required: boolean, rows: KeyRow[]
   if (!bareItem || first !== undefined)
     rows.push({
       path,
-      type: typeOf(node),
+      type: shapesOf(node) ?? typeOf(node),
       required,
       default: node.default,
       description: typeof node.description === "string" ? node.description : undefined,
@@ -65,16 +65,26 @@ function children(path: string, node: JsonSchema): [JsonSchema, string, boolean]
     }
   }
   const items = asObject(node.items);
-  if (items !== undefined && holdsKeys(items)) out.push([items, `${path}[]`, true]);
+  if (items !== undefined && holdsKeys(items)) out.push([items, `${path}[]`, false]);
   const values = asObject(node.additionalProperties);
   if (values !== undefined && holdsKeys(values)) out.push([values, `${path}.<name>`, false]);
   const options = alternatives(node);
   if (options.some(holdsKeys)) {
     options.forEach((option, i) => {
-      if (holdsKeys(option)) out.push([option, `${path} (shape ${i + 1})`, true]);
+      // The choice itself is required or not; a shape is one way to write it.
+      if (holdsKeys(option)) out.push([option, `${path} (shape ${i + 1})`, false]);
     });
   }
   return out;
+}
+
+/** For a choice between shapes of maps: which shapes (documented as `(shape n)` rows below it). */
+function shapesOf(node: JsonSchema): string | undefined {
+  const options = alternatives(node);
+  const maps = options.filter(holdsKeys).length;
+  if (maps === 0) return undefined;
+  if (maps > 2 && maps === options.length) return `one of ${maps} shapes of map, below`;
+  return options.map((o, i) => (holdsKeys(o) ? `map (shape ${i + 1})` : typeOf(o))).join(" or ");
 }
 
 /** Whether a node has keys of its own to document (a map with properties, a list or map of such). */
@@ -112,6 +122,7 @@ export function typeOf(node: JsonSchema): string {
   if ("const" in node) return `exactly ${code(node.const)}`;
   const options = alternatives(node);
   if (options.length > 0) return options.map((o) => typeOf(o)).join(" or ");
+  if (Array.isArray(node.type)) return node.type.map((type) => typeOf({ ...node, type })).join(" or ");
   switch (node.type) {
     case "string":
       return withLimits(
