@@ -1,6 +1,7 @@
 import * as YAML from "yaml";
 import { CONFIG_NAMESPACE } from "../../components/config";
 import { JsonSchema, STACK_SCHEMA_PATH } from "./config-schema";
+import { cell, code } from "./markdown";
 
 /** One documented key: its full path, what it takes, its default and what the schema says about it. */
 export interface KeyRow {
@@ -178,17 +179,6 @@ function withLimits(text: string, node: JsonSchema, unit: string, minKey: string
   if (min !== undefined) return `${text}, at least ${min}${suffix}`;
   if (max !== undefined) return `${text}, at most ${max}${suffix}`;
   return text;
-}
-
-function code(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  const ticks = text.includes("`") ? "``" : "`";
-  return `${ticks}${text}${ticks}`;
-}
-
-/** A table cell: pipes escaped, line breaks folded. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 
 function shownDefault(row: KeyRow): string {

@@ -3,6 +3,7 @@ import * as path from "path";
 import type { Policy } from "@pulumi/policy";
 import { CONFIG_PROPERTIES } from "../../policy-pack/lib/config";
 import { allPolicies } from "../../policy-pack/rules";
+import { cell } from "./markdown";
 
 /** One rule of the pack as its definition declares it, and the file that declares it. */
 export interface RuleRow {
@@ -56,10 +57,6 @@ function isPolicy(value: unknown): value is Policy {
     typeof (value as Policy).description === "string" &&
     ("validateResource" in value || "validateStack" in value)
   );
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 
 /** The pack's rule table and the config properties its rules read. */
