@@ -22,6 +22,7 @@ import {
   staleFiles,
 } from "../../tools/docs/generate";
 import * as os from "os";
+import { prose } from "../../tools/docs/markdown";
 import { readStackFile } from "../../tools/mock-runtime";
 
 /** Every stack file of the repository: the two stacks at the root and the examples. */
@@ -271,6 +272,13 @@ describe("config reference", () => {
 });
 
 describe("policy pack rule table", () => {
+  it("shows a description's stars, underscores and angle brackets literally, code spans untouched", () => {
+    assert.strictEqual(
+      prose('never trusts "*" or a * on * statement; `deployment-role-<env>` is not <env>_role'),
+      'never trusts "\\*" or a \\* on \\* statement; `deployment-role-<env>` is not \\<env>\\_role',
+    );
+  });
+
   it("lists every rule of the pack once, with its level, in the pack's order", () => {
     const page = fs.readFileSync(path.join(REPO_ROOT, POLICY_RULES_PATH), "utf8");
     const listed = [

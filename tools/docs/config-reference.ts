@@ -1,7 +1,7 @@
 import * as YAML from "yaml";
 import { CONFIG_NAMESPACE } from "../../components/config";
 import { JsonSchema, STACK_SCHEMA_PATH } from "./config-schema";
-import { cell, code } from "./markdown";
+import { cell, code, prose } from "./markdown";
 
 /** One documented key: its full path, what it takes, its default and what the schema says about it. */
 export interface KeyRow {
@@ -189,7 +189,7 @@ function shownDefault(row: KeyRow): string {
 function shownDescription(row: KeyRow): string {
   const parts: string[] = [];
   if (row.sameAs !== undefined) parts.push(`Same keys as ${code(row.sameAs)}.`);
-  if (row.description !== undefined) parts.push(row.description);
+  if (row.description !== undefined) parts.push(prose(row.description));
   if (row.examples !== undefined && row.examples.length > 0) {
     parts.push(`Example: ${row.examples.map((e) => code(e)).join(", ")}.`);
   }
@@ -244,7 +244,7 @@ export function renderConfigReference(values: JsonSchema, examples: readonly Exa
 
   for (const { key, node, rows } of sections) {
     out.push(`## ${CONFIG_NAMESPACE}:${key}`, "");
-    if (typeof node.description === "string") out.push(node.description, "");
+    if (typeof node.description === "string") out.push(prose(node.description), "");
     out.push("| Key | Type | Default | Description |", "| --- | --- | --- | --- |");
     for (const row of rows) {
       out.push(

@@ -9,3 +9,14 @@ export function code(value: unknown): string {
 export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
+
+/**
+ * Prose taken from code (a description) as Markdown shows it literally: `*`, `_`, `<` and `\` outside
+ * code spans are escaped, so `"*"` stays a star instead of starting emphasis.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\*_<])/g, "\\$1")))
+    .join("");
+}
