@@ -246,14 +246,39 @@ describe("config reference", () => {
     );
   });
 
-  it("quotes the example stack files that set a key", () => {
+  it("quotes the example stack files that set a key, a value several share once", () => {
     const page = renderConfigReference(values, [
-      { file: "examples/x/Pulumi.x.yaml", config: { "org-access:scope": { accounts: ["tooling"] } } },
+      { file: "examples/x/Pulumi.a.yaml", config: { "org-access:scope": { accounts: ["tooling"] } } },
+      { file: "examples/x/Pulumi.b.yaml", config: { "org-access:scope": { organizationalUnits: ["w"] } } },
+      { file: "examples/x/Pulumi.c.yaml", config: { "org-access:scope": { accounts: ["tooling"] } } },
     ]);
-    assert.ok(
-      page.includes(
-        "In [`examples/x/Pulumi.x.yaml`](../examples/x/Pulumi.x.yaml):\n\n```yaml\norg-access:scope:\n  accounts:\n    - tooling\n```",
-      ),
+    const scope = page.slice(
+      page.indexOf("## org-access:scope"),
+      page.indexOf("## org-access:organizationAccess"),
+    );
+    const quotes = scope.slice(scope.indexOf("\nIn "));
+    assert.strictEqual(
+      quotes,
+      [
+        "",
+        "In [`examples/x/Pulumi.a.yaml`](../examples/x/Pulumi.a.yaml) and [`examples/x/Pulumi.c.yaml`](../examples/x/Pulumi.c.yaml):",
+        "",
+        "```yaml",
+        "org-access:scope:",
+        "  accounts:",
+        "    - tooling",
+        "```",
+        "",
+        "In [`examples/x/Pulumi.b.yaml`](../examples/x/Pulumi.b.yaml):",
+        "",
+        "```yaml",
+        "org-access:scope:",
+        "  organizationalUnits:",
+        "    - w",
+        "```",
+        "",
+        "",
+      ].join("\n"),
     );
   });
 

@@ -252,17 +252,19 @@ export function renderConfigReference(values: JsonSchema, examples: readonly Exa
       );
     }
     out.push("");
+    const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+    // Stacks that set a key to the same value (the shards' shared inventory) are quoted once.
+    const quotes = new Map<string, string[]>();
     for (const example of examples) {
-      const fullKey = `${CONFIG_NAMESPACE}:${key}`;
       if (!(fullKey in example.config)) continue;
-      out.push(
-        `In [\`${example.file}\`](../${example.file}):`,
-        "",
-        "```yaml",
-        YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd(),
-        "```",
-        "",
-      );
+      const yaml = YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd();
+      quotes.set(yaml, [...(quotes.get(yaml) ?? []), example.file]);
+    }
+    for (const [yaml, files] of quotes) {
+      const links = files.map((file) => `[\`${file}\`](../${file})`);
+      const where =
+        links.length === 1 ? links[0] : `${links.slice(0, -1).join(", ")} and ${links[links.length - 1]}`;
+      out.push(`In ${where}:`, "", "```yaml", yaml, "```", "");
     }
   }
   return out.join("\n");
