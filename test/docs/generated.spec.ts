@@ -5,7 +5,13 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigValidationError, loadConfig } from "../../components/config";
 import { allPolicies } from "../../policy-pack/rules";
-import { keyRows, renderConfigReference, typeOf } from "../../tools/docs/config-reference";
+import {
+  descriptionCoverage,
+  keyRows,
+  renderConfigReference,
+  typeOf,
+} from "../../tools/docs/config-reference";
+import { z } from "zod";
 import {
   configValueSchema,
   JsonSchema,
@@ -224,26 +230,27 @@ describe("config reference", () => {
     assert.ok(!delegation.some((r) => r.path.startsWith("org-access:delegation[].inlinePolicy[].")));
   });
 
-  it("uses the schema's own descriptions and examples", () => {
-    const schema: JsonSchema = {
-      type: "object",
-      properties: {
-        widget: {
-          type: "object",
-          description: "A widget.",
-          properties: {
-            size: { type: "integer", minimum: 1, default: 3, description: "How big.", examples: [5] },
-          },
-        },
-      },
-      required: [],
-    };
-    const page = renderConfigReference(schema, []);
+  it("uses the zod schema's own descriptions, defaults and examples", () => {
+    const schema = z.object({
+      widget: z
+        .object({
+          size: z
+            .number()
+            .int()
+            .min(1)
+            .default(3)
+            .meta({ description: "How big.", examples: [5] }),
+        })
+        .describe("A widget."),
+    });
+    const json = z.toJSONSchema(schema, { io: "input", target: "draft-7" }) as JsonSchema;
+    const page = renderConfigReference(json, []);
     assert.ok(page.includes("## org-access:widget\n\nA widget.\n"), page);
     assert.ok(
       page.includes("| `org-access:widget.size` | whole number, at least 1 | `3` | How big. Example: `5`. |"),
       page,
     );
+    assert.deepStrictEqual(descriptionCoverage(json), [{ key: "widget", described: 2, total: 2 }]);
   });
 
   it("quotes the example stack files that set a key, a value several share once", () => {
