@@ -3,6 +3,7 @@ import * as path from "path";
 import type { Policy } from "@pulumi/policy";
 import { CONFIG_PROPERTIES } from "../../policy-pack/lib/config";
 import { allPolicies } from "../../policy-pack/rules";
+import { cell, prose } from "./markdown";
 
 /** One rule of the pack as its definition declares it, and the file that declares it. */
 export interface RuleRow {
@@ -58,10 +59,6 @@ function isPolicy(value: unknown): value is Policy {
   );
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
-}
-
 /** The pack's rule table and the config properties its rules read. */
 export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string {
   const used = new Set(rows.flatMap((r) => r.config));
@@ -83,7 +80,7 @@ export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string
     "| --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.judges} | ${cell(r.description)} | ${r.config.map((c) => `\`${c}\``).join(", ")} | [\`${r.file}\`](../${r.file}) |`,
+        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.judges} | ${cell(prose(r.description))} | ${r.config.map((c) => `\`${c}\``).join(", ")} | [\`${r.file}\`](../${r.file}) |`,
     ),
     "",
     "## Config",
@@ -96,7 +93,7 @@ export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string
     "| --- | --- | --- | --- |",
     ...properties.map(
       ([name, p]) =>
-        `| \`${name}\` | ${cell(schemaType(p))} | ${p.default === undefined ? "" : `\`${JSON.stringify(p.default)}\``} | ${cell(String(p.description ?? ""))} |`,
+        `| \`${name}\` | ${cell(schemaType(p))} | ${p.default === undefined ? "" : `\`${JSON.stringify(p.default)}\``} | ${cell(prose(String(p.description ?? "")))} |`,
     ),
     "",
   ].join("\n");
