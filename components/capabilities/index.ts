@@ -11,12 +11,16 @@ import { vendors } from "./vendors";
 import { delegation } from "./delegation";
 import { pipeline } from "./pipeline";
 import { serviceControlPolicies } from "./serviceControlPolicies";
+import { resourceControlPolicies } from "./resourceControlPolicies";
+import { rootAccess } from "./rootAccess";
+import { accessAnalyzers } from "./accessAnalyzers";
 
 /**
  * Every capability, in the order the composition deploys them: the organization access rollout first
  * (member-account providers wait for the StackSet that creates the role they assume, so none may
- * exist before it), then permissions boundaries (custom roles reference them), and SCPs last (the
- * role-protection SCP lists every role the others created).
+ * exist before it), then permissions boundaries (custom roles reference them), SCPs after the
+ * roles (the role-protection SCP lists every role the others created), then the other organization
+ * guardrails: RCPs, centralized root access, access analyzers.
  */
 export const capabilities: readonly Capability[] = [
   organizationAccess,
@@ -31,4 +35,7 @@ export const capabilities: readonly Capability[] = [
   delegation,
   pipeline,
   serviceControlPolicies,
+  resourceControlPolicies,
+  rootAccess,
+  accessAnalyzers,
 ];

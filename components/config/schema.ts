@@ -17,7 +17,11 @@ import { identityCenterSection } from "./sections/identityCenter";
 import { organizationAccessSection } from "./sections/organizationAccess";
 import { pipelineSection } from "./sections/pipeline";
 import { securityAccessSection } from "./sections/securityAccess";
+import { checkAccessAnalyzers } from "./sections/accessAnalyzers";
+import { checkResourceControlPolicies } from "./sections/resourceControlPolicies";
+import { checkRootAccess } from "./sections/rootAccess";
 import { sharedResourcesSection } from "./sections/sharedResources";
+import { ALWAYS, TypedCheckContext } from "./sections/typedChecks";
 import { vendorsSection } from "./sections/vendors";
 
 /** The capability sections, in the order their checks run. */
@@ -63,7 +67,14 @@ export const configSchema = z
     pipeline: pipelineSection.schema,
     expectations: expectationsSection.schema,
   })
-  .strict();
+  .strict()
+  .superRefine((config, payload) => {
+    // Checks on the typed config; they run even when other keys have errors.
+    const ctx = new TypedCheckContext(config, payload);
+    checkResourceControlPolicies(ctx);
+    checkRootAccess(ctx);
+    checkAccessAnalyzers(ctx);
+  }, ALWAYS);
 
 /** Validated stack config. */
 export type OrgAccessConfig = z.infer<typeof configSchema>;

@@ -19,7 +19,10 @@ import { PolicyStatement } from "../../iam/documents";
 import { name, roleName } from "../primitives";
 import { asArray, field, isString } from "../refs";
 import { section, SectionCheckContext } from "../section";
+import { accessAnalyzersSchema } from "./accessAnalyzers";
 import { DEFAULT_AUDIT_ROLE_NAME } from "./audit";
+import { resourceControlPolicySchema } from "./resourceControlPolicies";
+import { rootAccessSchema } from "./rootAccess";
 import { DEFAULT_SECURITY_ACCESS_ROLE_NAME } from "./securityAccess";
 
 export const DEFAULT_BOUNDARY_POLICY_NAME = "org-access-boundary";
@@ -201,6 +204,12 @@ const schema = z
     scps: z.array(scpSchema).default([]),
     /** The boundary set on every custom role this program creates in workload accounts. */
     permissionsBoundary: boundarySchema.optional(),
+    /** Resource control policies (the data perimeter) and where they are attached. */
+    resourceControlPolicies: z.array(resourceControlPolicySchema).default([]),
+    /** Centralized root access for member accounts. */
+    rootAccess: rootAccessSchema.optional(),
+    /** The organization's IAM Access Analyzer analyzers and their delegated administrator. */
+    accessAnalyzers: accessAnalyzersSchema.optional(),
   })
   .strict()
   .optional();
@@ -222,7 +231,7 @@ export const guardrailsSection = section({
     if (field(ctx.root.deployment, "kind") === "security" && asArray(field(raw, "scps")).length > 0) {
       ctx.refs.issue(
         `${ctx.path}.scps`,
-        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
+        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (of the guardrails a security stack keeps permissionsBoundary, so the roles its StackSets create carry the boundary, and accessAnalyzers, whose analyzers it creates)",
       );
     }
     const management = rawManagementAccountName(ctx.root);
