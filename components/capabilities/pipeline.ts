@@ -78,8 +78,14 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
     memberPreviewRoleName: config.preview ? names.previewMember : undefined,
     managedRoleArns,
     stackSets: c.organizationAccess?.memberRole !== undefined || config.preview,
-    organizationPolicies: (c.guardrails?.scps.length ?? 0) > 0 || c.delegatedAdministrators !== undefined,
-    delegatedAdministrators: c.delegatedAdministrators !== undefined,
+    organizationPolicies:
+      (c.guardrails?.scps.length ?? 0) > 0 ||
+      (c.guardrails?.resourceControlPolicies.length ?? 0) > 0 ||
+      c.delegatedAdministrators !== undefined,
+    // The access analyzers' block registers their delegated administrator too.
+    delegatedAdministrators:
+      c.delegatedAdministrators !== undefined || c.guardrails?.accessAnalyzers !== undefined,
+    rootAccess: c.guardrails?.rootAccess !== undefined,
     identityCenter: c.identityCenter !== undefined,
   };
   const roles = new PipelineStackRoles(
@@ -165,6 +171,7 @@ function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: 
     accountId: home.id,
     managedRoleArns: Object.values(ctx.inventory.toOutput()[home.name]?.roles ?? {}).sort(),
     stackSets: ctx.config.securityAccess?.rollout.mode === "stackset",
+    accessAnalyzers: ctx.config.guardrails?.accessAnalyzers?.delegatedAdministrator === home.name,
   };
   const roles = new PipelineStackRoles(
     "pipeline-security",

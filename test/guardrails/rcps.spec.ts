@@ -8,6 +8,7 @@ import {
 import { policySize } from "../../components/guardrails/organization-policy";
 import { stringLike } from "../../components/config/sections/resourceControlPolicies";
 import { loadConfig } from "../../components/config";
+import { rcpServices } from "../../policy-pack/lib/actions";
 import { configIssuesOf } from "../organization-access/helpers";
 import { exampleConfig, exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 
@@ -287,7 +288,18 @@ describe("RCP config errors", () => {
         "org-access:guardrails.resourceControlPolicies[0].statements[1].NotAction: RCPs do not support NotAction; list the actions the statement denies under Action",
         'org-access:guardrails.resourceControlPolicies[0].statements[2].Principal: an RCP statement applies to every principal, so Principal is "*"; narrow it with conditions (aws:PrincipalOrgID, aws:PrincipalArn) instead of {"AWS":"*"}',
         'org-access:guardrails.resourceControlPolicies[0].statements[2].Action: Organizations refuses "*" alone as an RCP action; name each service\'s actions, e.g. s3:*, kms:*, sts:*, sqs:*, secretsmanager:*',
-        'org-access:guardrails.resourceControlPolicies[0].statements[3].Action: RCPs apply to s3, sts, kms, sqs, secretsmanager, cognito-identity, cognito-idp, logs, dynamodb, ecr, aoss only, so "ec2:RunInstances" would have no effect; guard it with an SCP (org-access:guardrails.scps) or the resource\'s own policy',
+        'org-access:guardrails.resourceControlPolicies[0].statements[3].Action: RCPs do not apply to ec2, so "ec2:RunInstances" would have no effect; guard it with an SCP (org-access:guardrails.scps) or the resource\'s own policy',
+      ],
+    );
+  });
+
+  it("takes the services RCPs apply to from the service reference, and refuses others", () => {
+    assert.ok(rcpServices().includes("s3") && rcpServices().includes("secretsmanager"));
+    assert.ok(!rcpServices().includes("ec2") && !rcpServices().includes("iam"));
+    assert.deepStrictEqual(
+      issues([rcp({ presets: ["require-secure-transport"], services: ["s3", "iam"] })]),
+      [
+        'org-access:guardrails.resourceControlPolicies[0].services[1]: "iam" is not a service RCPs apply to; use service prefixes such as s3, kms, sts, sqs, secretsmanager, dynamodb, logs, ecr',
       ],
     );
   });

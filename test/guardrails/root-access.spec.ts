@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import { denyRootUserStatement } from "../../components/guardrails/scp-documents";
 import { configIssuesOf } from "../organization-access/helpers";
-import { exampleValue, ofType, ProgramRun, runExample, single } from "../harness";
+import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 
 const MANAGEMENT = "111111111111";
 const ACCESS = "aws:organizations/awsServiceAccess:AwsServiceAccess";
 const FEATURES = "aws:iam/organizationsFeatures:OrganizationsFeatures";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 describe("centralized root access", () => {
   let run: ProgramRun;
@@ -52,6 +53,32 @@ describe("centralized root access", () => {
       run.resources.filter((r) => r.custom && /root/i.test(r.type) && r.type !== FEATURES).map((r) => r.type),
       [],
     );
+  });
+
+  it("lets the management stack's pipeline deploy role turn the features on and off, reading them in previews", () => {
+    const statement = (name: string) =>
+      jsonInput<{ Statement: { Sid: string }[] }>(single(run, ROLE_POLICY, name), "policy").Statement.find(
+        (s) => s.Sid === "ManageCentralizedRootAccess",
+      );
+    assert.deepStrictEqual(statement("pipeline-management-deploy-OrgAccessDeploy"), {
+      Sid: "ManageCentralizedRootAccess",
+      Effect: "Allow",
+      Action: [
+        "iam:DisableOrganizationsRootCredentialsManagement",
+        "iam:DisableOrganizationsRootSessions",
+        "iam:EnableOrganizationsRootCredentialsManagement",
+        "iam:EnableOrganizationsRootSessions",
+        "iam:ListOrganizationsFeatures",
+        "organizations:EnableAWSServiceAccess",
+      ],
+      Resource: "*",
+    });
+    assert.deepStrictEqual(statement("pipeline-management-preview-OrgAccessPreview"), {
+      Sid: "ManageCentralizedRootAccess",
+      Effect: "Allow",
+      Action: ["iam:ListOrganizationsFeatures"],
+      Resource: "*",
+    });
   });
 
   it("keeps the root-deny SCP preset open to privileged root sessions (aws:AssumedRoot)", () => {

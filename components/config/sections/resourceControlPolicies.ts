@@ -4,11 +4,11 @@ import {
   DEFAULT_PERIMETER_SERVICES,
   RCP_MAX_CHARACTERS,
   RCP_PRESETS,
-  RCP_SERVICES,
   rcpDocument,
   RcpPreset,
 } from "../../guardrails/rcp-documents";
 import { PolicyStatement } from "../../iam/documents";
+import { rcpServices } from "../../../policy-pack/lib/actions";
 import { pipelineSubjects } from "../../pipeline/names";
 import { name } from "../primitives";
 import type { OrgAccessConfig } from "../schema";
@@ -178,10 +178,7 @@ const statementSchema = z
           "RCPs do not support NotAction; list the actions the statement denies under Action",
         );
       } else if (s.Action === undefined) {
-        issue(
-          "Action",
-          `list the actions to deny, e.g. s3:PutBucketPolicy (services: ${RCP_SERVICES.join(", ")})`,
-        );
+        issue("Action", "list the actions to deny, e.g. s3:PutBucketPolicy");
       }
       list(s.Action).forEach((action) => {
         if (typeof action !== "string") return;
@@ -193,10 +190,12 @@ const statementSchema = z
           return;
         }
         const service = action.split(":")[0].toLowerCase();
-        if (!action.includes(":") || !(RCP_SERVICES as readonly string[]).includes(service)) {
+        if (!action.includes(":")) {
+          issue("Action", `${show(action)} is not an action; write service:Action, e.g. s3:PutBucketPolicy`);
+        } else if (!rcpServices().includes(service)) {
           issue(
             "Action",
-            `RCPs apply to ${RCP_SERVICES.join(", ")} only, so ${show(action)} would have no effect; guard it with an SCP (org-access:guardrails.scps) or the resource's own policy`,
+            `RCPs do not apply to ${service}, so ${show(action)} would have no effect; guard it with an SCP (org-access:guardrails.scps) or the resource's own policy`,
           );
         }
       });
@@ -247,7 +246,17 @@ export const resourceControlPolicySchema = z
       .transform((presets) => presets as RcpPreset[]),
     /** The services whose resources the presets guard. */
     services: z
-      .array(z.enum(RCP_SERVICES, { error: `expected a service RCPs support: ${RCP_SERVICES.join(", ")}` }))
+      .array(
+        z.string({ error: "expected a service prefix such as s3" }).check((ctx) => {
+          if (!rcpServices().includes(ctx.value)) {
+            ctx.issues.push({
+              code: "custom",
+              input: ctx.value,
+              message: `${show(ctx.value)} is not a service RCPs apply to; use service prefixes such as ${DEFAULT_PERIMETER_SERVICES.join(", ")}, dynamodb, logs, ecr`,
+            });
+          }
+        }),
+      )
       .min(1, "list at least one service")
       .default([...DEFAULT_PERIMETER_SERVICES]),
     /** Principals outside the organization that `organization-principals-only` lets in, each with a reason. */

@@ -52,13 +52,18 @@ export class TypedCheckContext {
     this.home = this.valid(["deployment", "account"]) ? config.deployment.account : undefined;
   }
 
-  /** Whether the value at `path` parsed without problems (`ownLevelOnly`: its own type only). */
+  /**
+   * Whether the value at `path` parsed without problems: no issue at it, inside it or at a value that
+   * holds it (a missing `organization` makes `organization.id` unknown). `ownLevelOnly`: issues
+   * inside the value do not count, only whether the value itself has the right type.
+   */
   valid(path: ConfigPath, ownLevelOnly = false): boolean {
     return !this.payload.issues.some((issue) => {
       if (issue.code === "unrecognized_keys") return false;
       const at = issue.path ?? [];
-      if (at.length < path.length || (ownLevelOnly && at.length !== path.length)) return false;
-      return path.every((segment, i) => at[i] === segment);
+      if (at.length > path.length && ownLevelOnly) return false;
+      const common = Math.min(at.length, path.length);
+      return path.slice(0, common).every((segment, i) => at[i] === segment);
     });
   }
 
