@@ -3,6 +3,7 @@ import { cloudformationPolicies } from "./cloudformation";
 import { credentialPolicies } from "./credentials";
 import { identityPolicies } from "./identity";
 import { resourcePolicyPolicies } from "./resource-policies";
+import { organizationPolicyPolicies } from "./organization-policies";
 import { rolePolicies } from "./roles";
 import { stackPolicies } from "./stack";
 import { trustPolicies } from "./trust";
@@ -16,4 +17,5 @@ export const allPolicies: Policies = [
   ...cloudformationPolicies,
   ...rolePolicies,
   ...stackPolicies,
+  ...organizationPolicyPolicies,
 ];
