@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { ALWAYS, CheckContext, ConfigSourceFacts, PLAIN_VALUES } from "./checks";
 import {
   accountSchema,
+  checkCore,
   deploymentSchema,
   organizationalUnitSchema,
   organizationSchema,
@@ -17,11 +19,7 @@ import { identityCenterSection } from "./sections/identityCenter";
 import { organizationAccessSection } from "./sections/organizationAccess";
 import { pipelineSection } from "./sections/pipeline";
 import { securityAccessSection } from "./sections/securityAccess";
-import { checkAccessAnalyzers } from "./sections/accessAnalyzers";
-import { checkResourceControlPolicies } from "./sections/resourceControlPolicies";
-import { checkRootAccess } from "./sections/rootAccess";
 import { sharedResourcesSection } from "./sections/sharedResources";
-import { ALWAYS, TypedCheckContext } from "./sections/typedChecks";
 import { vendorsSection } from "./sections/vendors";
 
 /** The capability sections, in the order their checks run. */
@@ -40,19 +38,14 @@ export const sections = [
   expectationsSection,
 ] as const;
 
-/** The whole stack config, one property per `org-access:<key>`. */
-export const configSchema = z
+/** The whole stack config, one property per `org-access:<key>`, before the checks across keys. */
+export const configObjectSchema = z
   .object({
     organization: organizationSchema,
     organizationalUnits: z.array(organizationalUnitSchema).default([]),
     accounts: z.array(accountSchema).min(1, "list at least the management account"),
     deployment: deploymentSchema,
-    providers: providersSchema.default({
-      roleName: "OrganizationAccountAccessRole",
-      sessionDurationSeconds: 900,
-      region: "us-east-1",
-      access: "deploy",
-    }),
+    providers: providersSchema.prefault({}),
     scope: scopeSchema.optional(),
     organizationAccess: organizationAccessSection.schema,
     securityAccess: securityAccessSection.schema,
@@ -67,17 +60,27 @@ export const configSchema = z
     pipeline: pipelineSection.schema,
     expectations: expectationsSection.schema,
   })
-  .strict()
-  .superRefine((config, payload) => {
-    // Checks on the typed config; they run even when other keys have errors.
-    const ctx = new TypedCheckContext(config, payload);
-    checkResourceControlPolicies(ctx);
-    checkRootAccess(ctx);
-    checkAccessAnalyzers(ctx);
+  .strict();
+
+/**
+ * The whole stack config with every check across keys: the core checks, then each section's, on the
+ * parsed config. They run even when other keys have errors (`when`), so all problems come at once.
+ */
+export function configSchema(source: ConfigSourceFacts = PLAIN_VALUES) {
+  return configObjectSchema.superRefine((config, payload) => {
+    const ctx = new CheckContext(config, payload, source);
+    checkCore(config, ctx);
+    for (const section of sections) {
+      const value = (config as Record<string, unknown>)[section.key];
+      if (value === undefined || section.check === undefined) continue;
+      if (!ctx.valid([section.key], { ownLevelOnly: true })) continue;
+      (section.check as (value: unknown, ctx: CheckContext) => void)(value, ctx);
+    }
   }, ALWAYS);
+}
 
 /** Validated stack config. */
-export type OrgAccessConfig = z.infer<typeof configSchema>;
+export type OrgAccessConfig = z.infer<typeof configObjectSchema>;
 
 /** Every top-level key this program reads, without the `org-access:` namespace. */
-export const configKeys: readonly string[] = Object.keys(configSchema.shape);
+export const configKeys: readonly string[] = Object.keys(configObjectSchema.shape);

@@ -22,6 +22,8 @@ export interface PackConfig {
   readonly workloadAccountIds: readonly string[];
   readonly boundaryExemptRoleNames: readonly string[];
   readonly deployingPrincipalArns: readonly string[];
+  /** Values of CloudFormation exports (`Fn::ImportValue`), by export name. */
+  readonly cloudFormationImports: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_EXEMPT_SERVICE_PRINCIPALS = [
@@ -47,6 +49,7 @@ export const DEFAULTS: PackConfig = {
   workloadAccountIds: [],
   boundaryExemptRoleNames: [],
   deployingPrincipalArns: [],
+  cloudFormationImports: {},
 };
 
 const accountIdSchema = { type: "string", pattern: ACCOUNT_ID.source } as const;
@@ -131,11 +134,22 @@ export const CONFIG_PROPERTIES = {
     description:
       "Principals (ARNs, `*` for any account) that deploy into member accounts besides the organization access role and the StackSet roles, e.g. the pipeline's deploy roles; SCPs and RCPs must not lock them out.",
   },
+  cloudFormationImports: {
+    type: "object",
+    additionalProperties: { type: "string" },
+    description:
+      "Values of CloudFormation exports by export name, so a template's Fn::ImportValue can be checked (unset: the value is unknown and never taken as safe).",
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_PROPERTIES;
 
-export const ORG_FACTS: ConfigKey[] = ["organizationId", "managementAccountId", "organizationAccountIds"];
+export const ORG_FACTS: ConfigKey[] = [
+  "organizationId",
+  "managementAccountId",
+  "organizationAccountIds",
+  "cloudFormationImports",
+];
 
 /** A policy's `configSchema` from the keys it reads. */
 export function configSchema(...keys: ConfigKey[]): PolicyConfigSchema {
@@ -158,6 +172,16 @@ function stringList(value: unknown, fallback: readonly string[]): readonly strin
   if (!value.every((v) => typeof v === "string")) return fallback;
   stringLists.add(value);
   return value as string[];
+}
+
+/** A map of strings; anything else (or a non-string value) counts as not given. */
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return DEFAULTS.cloudFormationImports;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.every(([, v]) => typeof v === "string")
+    ? (value as Record<string, string>)
+    : Object.fromEntries(entries.filter(([, v]) => typeof v === "string") as [string, string][]);
 }
 
 function integer(value: unknown, fallback: number): number {
@@ -188,6 +212,7 @@ export function readConfig(raw: unknown): PackConfig {
     workloadAccountIds: stringList(c.workloadAccountIds, DEFAULTS.workloadAccountIds),
     boundaryExemptRoleNames: stringList(c.boundaryExemptRoleNames, DEFAULTS.boundaryExemptRoleNames),
     deployingPrincipalArns: stringList(c.deployingPrincipalArns, DEFAULTS.deployingPrincipalArns),
+    cloudFormationImports: stringRecord(c.cloudFormationImports),
   };
 }
 

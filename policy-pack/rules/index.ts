@@ -1,9 +1,9 @@
 import { Policies } from "@pulumi/policy";
-import { cloudformationPolicies } from "./cloudformation";
+import { cloudformationPolicies, cloudformationStackPolicies } from "./cloudformation";
 import { credentialPolicies } from "./credentials";
 import { identityPolicies } from "./identity";
-import { resourcePolicyPolicies } from "./resource-policies";
 import { organizationPolicyPolicies } from "./organization-policies";
+import { resourcePolicyPolicies } from "./resource-policies";
 import { rolePolicies } from "./roles";
 import { stackPolicies } from "./stack";
 import { trustPolicies } from "./trust";
@@ -17,5 +17,6 @@ export const allPolicies: Policies = [
   ...cloudformationPolicies,
   ...rolePolicies,
   ...stackPolicies,
+  ...cloudformationStackPolicies,
   ...organizationPolicyPolicies,
 ];

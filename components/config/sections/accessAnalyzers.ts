@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { INTERNAL_ACCESS_RESOURCE_TYPES } from "../../guardrails/access-analyzers";
-import { TypedCheckContext } from "./typedChecks";
+import { CheckContext } from "../checks";
 
 /**
  * `org-access:guardrails.accessAnalyzers`: the organization's IAM Access Analyzer analyzers, in the
@@ -81,10 +81,13 @@ export const ACCESS_ANALYZER_PRINCIPAL = "access-analyzer.amazonaws.com";
  * stack that creates the analyzers deploys from it; the management stack registers it once, so a
  * `delegatedAdministrators.services` entry for Access Analyzer must name the same account.
  */
-export function checkAccessAnalyzers(ctx: TypedCheckContext): void {
+export function checkAccessAnalyzers(
+  guardrails: { readonly accessAnalyzers?: AccessAnalyzersConfig },
+  ctx: CheckContext,
+): void {
   const base = ["guardrails", "accessAnalyzers"] as const;
-  const config = ctx.config.guardrails?.accessAnalyzers;
-  if (config === undefined || config === null || !ctx.valid(base, true)) return;
+  const config = guardrails.accessAnalyzers;
+  if (config === undefined || config === null || !ctx.valid(base, { ownLevelOnly: true })) return;
   const admin = ctx.valid([...base, "delegatedAdministrator"]) ? config.delegatedAdministrator : undefined;
   if (admin !== undefined) {
     if (admin === ctx.managementAccount) {

@@ -13,7 +13,7 @@ import { pipelineSubjects } from "../../pipeline/names";
 import { name } from "../primitives";
 import type { OrgAccessConfig } from "../schema";
 import { githubSubject } from "./cicd";
-import { ConfigPath, TypedCheckContext } from "./typedChecks";
+import { CheckContext, ConfigPath } from "../checks";
 
 /**
  * `org-access:guardrails.resourceControlPolicies`: resource control policies from the data-perimeter
@@ -336,10 +336,13 @@ function githubTrusts(config: OrgAccessConfig): { subject: string; account: stri
  * limit per target, exemptions inside the organization, the stack's own GitHub trusts against the
  * web-identity preset, and the size of the document as it will be built.
  */
-export function checkResourceControlPolicies(ctx: TypedCheckContext): void {
+export function checkResourceControlPolicies(
+  guardrails: { readonly resourceControlPolicies?: readonly ResourceControlPolicyConfig[] },
+  ctx: CheckContext,
+): void {
   const base = ["guardrails", "resourceControlPolicies"] as const;
-  const rcps = ctx.config.guardrails?.resourceControlPolicies;
-  if (!Array.isArray(rcps) || rcps.length === 0 || !ctx.valid(base, true)) return;
+  const rcps = guardrails.resourceControlPolicies;
+  if (rcps === undefined || rcps.length === 0 || !ctx.valid(base, { ownLevelOnly: true })) return;
   if (ctx.kind === "security") {
     ctx.issue(
       base,
@@ -402,7 +405,12 @@ export function checkResourceControlPolicies(ctx: TypedCheckContext): void {
     checkExemptionsOutsideOrganization(ctx, rcp, [...at, "exemptions"]);
     checkTargets(ctx, rcp, [...at, "targets"], perTarget);
 
-    if (organizationId !== undefined && ctx.valid(at)) {
+    // The document as it will be built, when it can be: a preset or statement, providers for the web preset.
+    const buildable =
+      ctx.valid(at) &&
+      (rcp.presets.length > 0 || rcp.statements.length > 0) &&
+      (!rcp.presets.includes("trusted-web-identity-providers") || rcp.webIdentityProviders.length > 0);
+    if (organizationId !== undefined && buildable) {
       const document = rcpDocument(
         rcp.presets,
         {
@@ -443,7 +451,7 @@ function formatted(path: ConfigPath): string {
 
 /** Root, OUs and member accounts; never the management account, whose resources RCPs never restrict. */
 function checkTargets(
-  ctx: TypedCheckContext,
+  ctx: CheckContext,
   rcp: ResourceControlPolicyConfig,
   at: ConfigPath,
   perTarget: Map<string, ConfigPath[]>,
@@ -476,7 +484,7 @@ function checkTargets(
 
 /** An exemption for a principal of the organization exempts nothing: it is inside the perimeter already. */
 function checkExemptionsOutsideOrganization(
-  ctx: TypedCheckContext,
+  ctx: CheckContext,
   rcp: ResourceControlPolicyConfig,
   at: ConfigPath,
 ): void {
@@ -497,7 +505,7 @@ function checkExemptionsOutsideOrganization(
 }
 
 /** Accounts an RCP's targets cover. */
-function covers(ctx: TypedCheckContext, rcp: ResourceControlPolicyConfig, account: string): boolean {
+function covers(ctx: CheckContext, rcp: ResourceControlPolicyConfig, account: string): boolean {
   const { organizationalUnits, accounts } = rcp.targets;
   if (account === ctx.managementAccount) return false;
   const ou = ctx.accountNamed(account)?.ou;
@@ -513,7 +521,7 @@ function covers(ctx: TypedCheckContext, rcp: ResourceControlPolicyConfig, accoun
  * covers, every `sub` a role trusts must come from a trusted issuer and match one of its patterns.
  */
 function checkGithubTrusts(
-  ctx: TypedCheckContext,
+  ctx: CheckContext,
   rcp: ResourceControlPolicyConfig,
   at: ConfigPath,
   trusts: readonly { subject: string; account: string; key: string }[],

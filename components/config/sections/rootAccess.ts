@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROOT_ACCESS_FEATURES } from "../../guardrails/centralized-root-access";
-import { TypedCheckContext } from "./typedChecks";
+import { CheckContext } from "../checks";
 
 /**
  * `org-access:guardrails.rootAccess`: centralized root access for member accounts, enabled by the
@@ -24,8 +24,11 @@ export const rootAccessSchema = z
 export type RootAccessConfig = z.infer<typeof rootAccessSchema>;
 
 /** Centralized root access is enabled from the management account only. */
-export function checkRootAccess(ctx: TypedCheckContext): void {
-  if (ctx.config.guardrails?.rootAccess === undefined || ctx.kind !== "security") return;
+export function checkRootAccess(
+  guardrails: { readonly rootAccess?: RootAccessConfig },
+  ctx: CheckContext,
+): void {
+  if (guardrails.rootAccess === undefined || ctx.kind !== "security") return;
   ctx.issue(
     ["guardrails", "rootAccess"],
     "centralized root access is enabled from the management account, and this is a security stack; move rootAccess to Pulumi.management.yaml",
