@@ -506,6 +506,7 @@ const NATIVE_SERVICES: Record<string, string> = {
   ecr: "ECR",
   lambda: "Lambda",
   cloudformation: "CloudFormation",
+  organizations: "Organizations",
 };
 
 /** `aws-native:iam:Role` -> `AWS::IAM::Role`. */

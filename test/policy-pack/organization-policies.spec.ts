@@ -221,3 +221,49 @@ describe("organization-policy-no-lockout", () => {
     );
   });
 });
+
+describe("SCPs and RCPs in CloudFormation templates and aws-native", () => {
+  it("checks an AWS::Organizations::Policy of a stack template and an aws-native policy as the Pulumi resource", () => {
+    const noRoles = {
+      Sid: "NoRoles",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sts:AssumeRole",
+      Resource: "*",
+    };
+    const template = {
+      Resources: {
+        Perimeter: {
+          Type: "AWS::Organizations::Policy",
+          Properties: {
+            Name: "perimeter",
+            Type: "RESOURCE_CONTROL_POLICY",
+            Content: doc(noRoles),
+            TargetIds: ["r-a1b2"],
+          },
+        },
+      },
+    };
+    const inStack = messages(
+      resource(
+        "aws:cloudformation/stack:Stack",
+        "guardrails",
+        { templateBody: JSON.stringify(template) },
+        MGMT,
+      ),
+      "organization-policy-no-lockout",
+    );
+    assert.strictEqual(inStack.length, 1);
+    assert.match(inStack[0], /RCP "perimeter" Statement "NoRoles" denies sts:AssumeRole to every principal/);
+    const native = messages(
+      resource(
+        "aws-native:organizations:Policy",
+        "perimeter",
+        { name: "perimeter", type: "RESOURCE_CONTROL_POLICY", content: doc(noRoles) },
+        MGMT,
+      ),
+      "organization-policy-no-lockout",
+    );
+    assert.strictEqual(native.length, 1);
+  });
+});
