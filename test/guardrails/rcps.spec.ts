@@ -10,10 +10,9 @@ import { stringLike } from "../../components/config/sections/resourceControlPoli
 import { loadConfig } from "../../components/config";
 import { rcpServices } from "../../policy-pack/lib/actions";
 import { configIssuesOf } from "../organization-access/helpers";
+import { POLICY, policyAttachments } from "./helpers";
 import { exampleConfig, exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 
-const POLICY = "aws:organizations/policy:Policy";
-const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 const MANAGEMENT = "111111111111";
 const ORG = "o-a1b2c3d4e5";
 const PERIMETER_ACTIONS = ["s3:*", "kms:*", ...PERIMETER_STS_ACTIONS, "sqs:*", "secretsmanager:*"];
@@ -32,12 +31,7 @@ const rcp = (extra: Record<string, unknown>) => ({
 });
 const issues = (rcps: Record<string, unknown>[]) => configIssuesOf("management", withRcps(rcps));
 
-function attachments(run: ProgramRun, name: string): [string | undefined, unknown][] {
-  const policy = single(run, POLICY, `rcp-${name}-policy`);
-  return ofType(run, ATTACHMENT)
-    .filter((a) => a.dependencies.includes(policy.urn))
-    .map((a) => [a.account, a.inputs.targetId]);
-}
+const attachments = (run: ProgramRun, name: string) => policyAttachments(run, `rcp-${name}`);
 
 describe("resource control policies of the example organization", () => {
   let run: ProgramRun;

@@ -8,11 +8,10 @@ import {
   scpSize,
 } from "../../components/guardrails/scp-documents";
 import { configIssuesOf } from "../organization-access/helpers";
+import { POLICY, policyAttachments } from "./helpers";
 import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 import { issuesOf } from "../vendors/helpers";
 
-const POLICY = "aws:organizations/policy:Policy";
-const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 const MANAGEMENT = "111111111111";
 const DEPLOYERS = [
   "arn:aws:iam::*:role/OrganizationAccountAccessRole",
@@ -27,12 +26,7 @@ type Guardrails = { scps: Record<string, unknown>[]; permissionsBoundary: Record
 const example = () => exampleValue<Guardrails>("management", "guardrails");
 const withScps = (scps: Record<string, unknown>[]) => ({ guardrails: { ...example(), scps } });
 
-function attachments(run: ProgramRun, policyName: string): [string | undefined, unknown][] {
-  const policy = single(run, POLICY, `scp-${policyName}-policy`);
-  return ofType(run, ATTACHMENT)
-    .filter((a) => a.dependencies.includes(policy.urn))
-    .map((a) => [a.account, a.inputs.targetId]);
-}
+const attachments = (run: ProgramRun, name: string) => policyAttachments(run, `scp-${name}`);
 
 describe("service control policies of the example organization", () => {
   let run: ProgramRun;
