@@ -196,19 +196,33 @@ function shownDescription(row: KeyRow): string {
   return parts.join(" ");
 }
 
+/** Each top-level key with the rows of every key below it; a repeated shape is documented once. */
+export function referenceSections(values: JsonSchema) {
+  const properties = asObject(values.properties) ?? {};
+  const required = new Set(Array.isArray(values.required) ? (values.required as string[]) : []);
+  const seen = new Map<string, string>();
+  return Object.entries(properties).map(([key, node]) => ({
+    key,
+    node: node as JsonSchema,
+    rows: keyRows(key, node as JsonSchema, required.has(key), seen),
+  }));
+}
+
+/** Per top-level key, how many of its keys the schema describes (what `npm run docs` reports). */
+export function descriptionCoverage(values: JsonSchema): { key: string; described: number; total: number }[] {
+  return referenceSections(values).map(({ key, rows }) => {
+    const own = rows.filter((r) => r.sameAs === undefined);
+    return { key, described: own.filter((r) => r.description !== undefined).length, total: own.length };
+  });
+}
+
 /**
  * The config reference page: one section per top-level key with every key below it (type, default,
  * description and examples from the schema), and the stack files of `examples/` that set it.
  */
 export function renderConfigReference(values: JsonSchema, examples: readonly ExampleStack[]): string {
-  const properties = asObject(values.properties) ?? {};
   const required = new Set(Array.isArray(values.required) ? (values.required as string[]) : []);
-  const seen = new Map<string, string>();
-  const sections = Object.entries(properties).map(([key, node]) => ({
-    key,
-    node: node as JsonSchema,
-    rows: keyRows(key, node as JsonSchema, required.has(key), seen),
-  }));
+  const sections = referenceSections(values);
   const all = sections.flatMap((s) => s.rows).filter((r) => r.sameAs === undefined);
   const described = all.filter((r) => r.description !== undefined).length;
 
@@ -252,17 +266,19 @@ export function renderConfigReference(values: JsonSchema, examples: readonly Exa
       );
     }
     out.push("");
+    const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+    // Stacks that set a key to the same value (the shards' shared inventory) are quoted once.
+    const quotes = new Map<string, string[]>();
     for (const example of examples) {
-      const fullKey = `${CONFIG_NAMESPACE}:${key}`;
       if (!(fullKey in example.config)) continue;
-      out.push(
-        `In [\`${example.file}\`](../${example.file}):`,
-        "",
-        "```yaml",
-        YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd(),
-        "```",
-        "",
-      );
+      const yaml = YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd();
+      quotes.set(yaml, [...(quotes.get(yaml) ?? []), example.file]);
+    }
+    for (const [yaml, files] of quotes) {
+      const links = files.map((file) => `[\`${file}\`](../${file})`);
+      const where =
+        links.length === 1 ? links[0] : `${links.slice(0, -1).join(", ")} and ${links[links.length - 1]}`;
+      out.push(`In ${where}:`, "", "```yaml", yaml, "```", "");
     }
   }
   return out.join("\n");
