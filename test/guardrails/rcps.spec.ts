@@ -330,6 +330,18 @@ describe("RCP config errors", () => {
         "org-access:guardrails.resourceControlPolicies[0].targets.accounts[0]: RCPs never restrict the resources of the management account, so attaching one there protects nothing; keep data out of the management account, and attach RCPs to member OUs or accounts (`root` covers every member account)",
       ],
     );
+    // The one targets schema's opt-in for the management account is refused the same way.
+    assert.deepStrictEqual(
+      issues([
+        rcp({
+          presets: ["require-secure-transport"],
+          targets: { organizationalUnits: ["root"], includeManagementAccount: true },
+        }),
+      ]),
+      [
+        "org-access:guardrails.resourceControlPolicies[0].targets.includeManagementAccount: RCPs never restrict the resources of the management account, so attaching one there protects nothing; keep data out of the management account, and attach RCPs to member OUs or accounts (`root` covers every member account)",
+      ],
+    );
   });
 
   it("refuses a document over the RCP size limit before anything is deployed", () => {

@@ -14,6 +14,7 @@ import { name } from "../primitives";
 import type { OrgAccessConfig } from "../schema";
 import { githubSubject } from "./cicd";
 import { CheckContext, ConfigPath } from "../checks";
+import { checkTargets, targetsSchema } from "../targets";
 
 /**
  * `org-access:guardrails.resourceControlPolicies`: resource control policies from the data-perimeter
@@ -215,15 +216,6 @@ const statementSchema = z
     };
   });
 
-const targetsSchema = z
-  .object({
-    /** OU names; `root` is the organization root (every member account; the management account is never affected). */
-    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
-    /** Member account names. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-  })
-  .strict();
-
 export const resourceControlPolicySchema = z
   .object({
     /** The RCP's name; the policy in Organizations is `org-access-<name>`. */
@@ -266,7 +258,7 @@ export const resourceControlPolicySchema = z
     /** Hand-written Deny statements appended after the presets. */
     statements: z.array(statementSchema).default([]),
     /** Where it is attached: OU names (`root` for the organization root) and member account names. */
-    targets: targetsSchema,
+    targets: targetsSchema.omit({ excludeAccounts: true }),
   })
   .strict();
 
@@ -403,7 +395,7 @@ export function checkResourceControlPolicies(
       }
     }
     checkExemptionsOutsideOrganization(ctx, rcp, [...at, "exemptions"]);
-    checkTargets(ctx, rcp, [...at, "targets"], perTarget);
+    checkRcpTargets(ctx, rcp, [...at, "targets"], perTarget);
 
     // The document as it will be built, when it can be: a preset or statement, providers for the web preset.
     const buildable =
@@ -449,37 +441,34 @@ function formatted(path: ConfigPath): string {
   );
 }
 
-/** Root, OUs and member accounts; never the management account, whose resources RCPs never restrict. */
-function checkTargets(
+/**
+ * Root, OUs and member accounts, checked as every target list is (the one targets schema); never the
+ * management account, whose resources RCPs never restrict.
+ */
+function checkRcpTargets(
   ctx: CheckContext,
   rcp: ResourceControlPolicyConfig,
   at: ConfigPath,
   perTarget: Map<string, ConfigPath[]>,
 ): void {
-  if (!ctx.valid(at)) return;
-  const { organizationalUnits, accounts } = rcp.targets;
-  if (organizationalUnits.length === 0 && accounts.length === 0) {
-    ctx.issue(
-      at,
+  if (!ctx.valid(at, { ownLevelOnly: true })) return;
+  checkTargets(ctx, rcp.targets, at, {
+    neverManagement:
+      "RCPs never restrict the resources of the management account, so attaching one there protects nothing; keep data out of the management account, and attach RCPs to member OUs or accounts (`root` covers every member account)",
+    allowRoot: true,
+    emptyOrganizationalUnits: "allowed",
+    required:
       "attach it to at least one OU or account (targets.organizationalUnits, `root` for the whole organization, or targets.accounts)",
-    );
-  }
+  });
   const entry = at.slice(0, -1);
-  organizationalUnits.forEach((ou, j) => {
-    ctx.organizationalUnit(ou, [...at, "organizationalUnits", j], true);
+  const { organizationalUnits, accounts } = rcp.targets;
+  for (const ou of ctx.valid([...at, "organizationalUnits"]) ? organizationalUnits : []) {
     perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), entry]);
-  });
-  accounts.forEach((account, j) => {
-    if (account === ctx.managementAccount) {
-      ctx.issue(
-        [...at, "accounts", j],
-        "RCPs never restrict the resources of the management account, so attaching one there protects nothing; keep data out of the management account, and attach RCPs to member OUs or accounts (`root` covers every member account)",
-      );
-      return;
-    }
-    ctx.account(account, [...at, "accounts", j]);
+  }
+  for (const account of ctx.valid([...at, "accounts"]) ? accounts : []) {
+    if (account === ctx.managementAccount) continue;
     perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), entry]);
-  });
+  }
 }
 
 /** An exemption for a principal of the organization exempts nothing: it is inside the perimeter already. */
