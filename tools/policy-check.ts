@@ -10,13 +10,14 @@ import {
   checkResources,
   isMandatory,
 } from "../policy-pack/lib/engine";
-import { ORG_FACTS } from "../policy-pack/lib/config";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
-import { allPolicies } from "../policy-pack/rules";
+import { stackFilePath } from "./mock-runtime";
+import { orgFactsOf, packConfigWithOrg, stackConfigOf } from "./pack-config";
 
 /**
- * `npm run --silent policy:check -- [--org org.json] [--config pack-config.json] [--account ID]
- * [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi. A file is an IAM
+ * `npm run --silent policy:check -- [--org org.json | --stack NAME] [--config pack-config.json]
+ * [--account ID] [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi.
+ * `--emit-pack-config --stack NAME` prints the `--policy-pack-config` file every run of the pack uses. A file is an IAM
  * policy document (checked as a role trust policy), a resource `{ type, name?, props, provider? }`
  * or an array of them (also checked with the stack-level rules), or a CloudFormation template.
  * Exit 0: nothing mandatory; 1: a mandatory violation; 2: unreadable input or bad usage.
@@ -178,24 +179,19 @@ function format(f: Finding, file: string): string {
   return `${mark} ${f.enforcementLevel} ${f.policy} (${where}): ${f.message}`;
 }
 
-/**
- * The Pulumi CLI sends config per policy, so org facts must sit in each policy's entry of a
- * `--policy-pack-config` file; this writes them there (the file's own values win).
- */
-export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
-  const out: PolicyPackConfigFile = { ...file };
-  const facts0 = org as Record<string, unknown>;
-  for (const p of allPolicies) {
-    const schema = p.configSchema?.properties ?? {};
-    const facts = Object.fromEntries(
-      ORG_FACTS.filter((k) => k in schema && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
-    );
-    if (Object.keys(facts).length === 0) continue;
-    const entry = out[p.name];
-    out[p.name] =
-      typeof entry === "string" ? { enforcementLevel: entry, ...facts } : { ...facts, ...(entry ?? {}) };
+export { packConfigWithOrg };
+
+/** Org facts of `Pulumi.<stack>.yaml`, validated as the program validates it. */
+function stackOrg(stack: string): OrgFacts {
+  if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`--stack: invalid stack name ${JSON.stringify(stack)}`);
+  if (!fs.existsSync(stackFilePath(stack))) {
+    throw new UsageError(`--stack: no stack file ${stackFilePath(stack)}`);
   }
-  return out;
+  try {
+    return orgFactsOf(stackConfigOf(stack));
+  } catch (e) {
+    throw new UsageError(`--stack ${stack}: ${(e as Error).message}`);
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. */
@@ -207,6 +203,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     )
     .argument("[files...]", "policy documents, resources (or arrays of them), CloudFormation templates")
     .option("--org <file>", "org facts: { organizationId, managementAccountId, organizationAccountIds }")
+    .option(
+      "--stack <name>",
+      "org facts from this repository's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
+    )
     .option("--config <file>", "policy pack config, as given to pulumi preview --policy-pack-config")
     .option(
       "--account <id>",
@@ -228,6 +228,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const opts = program.opts<{
     org?: string;
+    stack?: string;
     config?: string;
     account?: string;
     roleName?: string;
@@ -238,8 +239,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (opts.account !== undefined && !ACCOUNT_ID.test(opts.account)) {
       throw new UsageError(`--account: ${JSON.stringify(opts.account)} is not a 12-digit account ID`);
     }
+    if (opts.org !== undefined && opts.stack !== undefined) {
+      throw new UsageError("give the org facts once: --org or --stack, not both");
+    }
     const check: CheckOptions = {
-      org: opts.org === undefined ? undefined : readOrg(opts.org),
+      org:
+        opts.stack !== undefined
+          ? stackOrg(opts.stack)
+          : opts.org === undefined
+            ? undefined
+            : readOrg(opts.org),
       config:
         opts.config === undefined
           ? undefined

@@ -1,6 +1,7 @@
 import type { OrgAccessConfig } from "../../components/config";
 import { HarnessResource, startPack } from "../analyzer-harness";
 import { ProgramRun } from "../mock-runtime";
+import { orgFactsOf, stackPackConfig } from "../pack-config";
 import { Finding } from "./types";
 
 /**
@@ -43,17 +44,14 @@ export function packResources(run: ProgramRun): HarnessResource[] {
     });
 }
 
-/** Org facts from the stack config: every rule that needs them gets them, as pack config would. */
-export function orgFactsOf(config: OrgAccessConfig) {
-  return {
-    organizationId: config.organization.id,
-    managementAccountId: config.organization.managementAccountId,
-    organizationAccountIds: config.accounts.map((a) => a.id),
-  };
-}
+export { orgFactsOf };
 
+/**
+ * The pack with the `--policy-pack-config` file the workflows generate from the stack config
+ * (`npm run --silent policy:check -- --emit-pack-config --stack <stack>`), nothing else.
+ */
 export async function runPolicyPack(run: ProgramRun, config: OrgAccessConfig): Promise<PolicyOutcome> {
-  const pack = await startPack({ org: orgFactsOf(config), stack: run.stack, project: "org-access" });
+  const pack = await startPack({ config: stackPackConfig(config), stack: run.stack, project: "org-access" });
   try {
     const { resources, stack } = await pack.analyzeAll(packResources(run));
     const findings = [...resources, ...stack].map((d) => ({

@@ -1,0 +1,54 @@
+import { loadConfig, OrgAccessConfig } from "../components/config";
+import { ORG_FACTS } from "../policy-pack/lib/config";
+import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
+import { allPolicies } from "../policy-pack/rules";
+import { readStackFile, stackFilePath } from "./mock-runtime";
+
+/**
+ * The policy pack's config, from one source: the stack config. The org facts every place that runs
+ * the pack needs (the workflows' `pulumi up` and `pulumi preview`, a person's bootstrap run, the Pulumi
+ * Cloud policy group, the offline plan) come from `org-access:organization` and `org-access:accounts`,
+ * read and validated as the program reads them, so no hand-kept copy can drift from the stacks.
+ */
+
+/** Org facts of a stack's config, as the pack's policies name them. */
+export function orgFactsOf(config: OrgAccessConfig): Required<OrgFacts> {
+  return {
+    organizationId: config.organization.id,
+    managementAccountId: config.organization.managementAccountId,
+    organizationAccountIds: config.accounts.map((a) => a.id),
+  };
+}
+
+/**
+ * The Pulumi CLI sends config per policy, so org facts must sit in each policy's entry of a
+ * `--policy-pack-config` file; this writes them there (the file's own values win).
+ */
+export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
+  const out: PolicyPackConfigFile = { ...file };
+  const facts0 = org as Record<string, unknown>;
+  for (const p of allPolicies) {
+    const schema = p.configSchema?.properties ?? {};
+    const facts = Object.fromEntries(
+      ORG_FACTS.filter((k) => k in schema && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
+    );
+    if (Object.keys(facts).length === 0) continue;
+    const entry = out[p.name];
+    out[p.name] =
+      typeof entry === "string" ? { enforcementLevel: entry, ...facts } : { ...facts, ...(entry ?? {}) };
+  }
+  return out;
+}
+
+/** The `--policy-pack-config` file for a stack: its org facts in every policy that reads them. */
+export function stackPackConfig(
+  config: OrgAccessConfig,
+  levels: PolicyPackConfigFile = {},
+): PolicyPackConfigFile {
+  return packConfigWithOrg(levels, orgFactsOf(config));
+}
+
+/** Reads `Pulumi.<stack>.yaml` of this repository and validates it; throws the program's config error. */
+export function stackConfigOf(stack: string): OrgAccessConfig {
+  return loadConfig(readStackFile(stackFilePath(stack))).config;
+}
