@@ -12,7 +12,11 @@ import { readStackFile, stackFilePath } from "./mock-runtime";
  */
 
 /** Org facts of a stack's config, as the pack's policies name them. */
-export function orgFactsOf(config: OrgAccessConfig): Required<OrgFacts> {
+export function orgFactsOf(config: OrgAccessConfig): {
+  organizationId: string;
+  managementAccountId: string;
+  organizationAccountIds: string[];
+} {
   return {
     organizationId: config.organization.id,
     managementAccountId: config.organization.managementAccountId,

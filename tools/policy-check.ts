@@ -15,15 +15,16 @@ import {
   isMandatory,
 } from "../policy-pack/lib/engine";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
+import { allPolicies } from "../policy-pack/rules";
 import { stackFilePath } from "./mock-runtime";
 import { orgFactsOf, packConfigWithOrg, stackConfigOf } from "./pack-config";
 
 /**
  * `npm run --silent policy:check -- [--org org.json | --stack NAME] [--config pack-config.json]
  * [--account ID] [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi.
- * `--emit-pack-config --stack NAME` prints the `--policy-pack-config` file every run of the pack uses. A file is an IAM
- * policy document (checked as a role trust policy), a resource `{ type, name?, props, provider? }`
- * or an array of them (also checked with the stack-level rules), or a CloudFormation template.
+ * `--emit-pack-config --stack NAME` prints the `--policy-pack-config` file every run of the pack
+ * uses. A file is an IAM policy document (checked as a role trust policy), a resource
+ * `{ type, name?, props, provider? }` or an array of them (also checked with the stack-level rules), or a CloudFormation template.
  * Exit 0: nothing mandatory; 1: a mandatory violation; 2: unreadable input or bad usage. Each file is
  * read on its own: a file that cannot be checked (missing, not JSON/YAML, a document with no statement,
  * a trust or resource policy statement without a principal) gets its reason and makes the exit code 2,
