@@ -44,12 +44,42 @@ export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): Po
   return out;
 }
 
-/** The `--policy-pack-config` file for a stack: its org facts in every policy that reads them. */
+/**
+ * Pack config the stack's own design calls for: the pipeline's deploy roles trust the tooling
+ * account's pipeline role and manage IAM roles and policies (they deploy this program), which the
+ * pack rightly reads as admin-equivalent; they are this program's justified exceptions.
+ */
+export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
+  const names = config.pipeline?.roleNames;
+  if (names === undefined) return {};
+  const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
+  return {
+    "no-admin-on-cross-account-role": { allowedAdminRoleNames },
+    "no-admin-on-cross-account-role-attachment": { allowedAdminRoleNames },
+    "cloudformation-template-trust": { allowedAdminRoleNames },
+  };
+}
+
+/**
+ * The `--policy-pack-config` file for a stack: the exceptions its design calls for
+ * (`packConfigOf`), then `levels` (a user's file, whose entries win), and its org facts in every
+ * policy that reads them.
+ */
 export function stackPackConfig(
   config: OrgAccessConfig,
   levels: PolicyPackConfigFile = {},
 ): PolicyPackConfigFile {
-  return packConfigWithOrg(levels, orgFactsOf(config));
+  const merged: PolicyPackConfigFile = { ...packConfigOf(config) };
+  for (const [name, entry] of Object.entries(levels)) {
+    const own = merged[name];
+    merged[name] =
+      typeof own === "object" && typeof entry === "object"
+        ? { ...own, ...entry }
+        : typeof own === "object" && typeof entry === "string"
+          ? { ...own, enforcementLevel: entry }
+          : entry;
+  }
+  return packConfigWithOrg(merged, orgFactsOf(config));
 }
 
 /** Reads `Pulumi.<stack>.yaml` of this repository and validates it; throws the program's config error. */

@@ -17,7 +17,8 @@ import {
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
 import { allPolicies } from "../policy-pack/rules";
 import { stackFilePath } from "./mock-runtime";
-import { orgFactsOf, packConfigWithOrg, stackConfigOf } from "./pack-config";
+import type { OrgAccessConfig } from "../components/config";
+import { packConfigWithOrg, stackConfigOf, stackPackConfig } from "./pack-config";
 
 /**
  * `npm run --silent policy:check -- [--org org.json | --stack NAME] [--config pack-config.json]
@@ -326,14 +327,14 @@ function format(f: Finding, file: string): string {
 
 export { packConfigWithOrg };
 
-/** Org facts of `Pulumi.<stack>.yaml`, validated as the program validates it. */
-function stackOrg(stack: string): OrgFacts {
+/** `Pulumi.<stack>.yaml` of this repository, validated as the program validates it. */
+function stackConfig(stack: string): OrgAccessConfig {
   if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`--stack: invalid stack name ${JSON.stringify(stack)}`);
   if (!fs.existsSync(stackFilePath(stack))) {
     throw new UsageError(`--stack: no stack file ${stackFilePath(stack)}`);
   }
   try {
-    return orgFactsOf(stackConfigOf(stack));
+    return stackConfigOf(stack);
   } catch (e) {
     throw new UsageError(`--stack ${stack}: ${(e as Error).message}`);
   }
@@ -387,18 +388,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (opts.org !== undefined && opts.stack !== undefined) {
       throw new UsageError("give the org facts once: --org or --stack, not both");
     }
-    const check: CheckOptions = {
-      org:
-        opts.stack !== undefined
-          ? stackOrg(opts.stack)
-          : opts.org === undefined
-            ? undefined
-            : readOrg(opts.org),
-      config:
-        opts.config === undefined
-          ? undefined
-          : (readJsonObject(opts.config, "--config") as PolicyPackConfigFile),
-    };
+    const fileConfig =
+      opts.config === undefined
+        ? undefined
+        : (readJsonObject(opts.config, "--config") as PolicyPackConfigFile);
+    // With --stack, the pack config is the one every run of the pack gets: the stack's org facts and
+    // the exceptions its design calls for, under the --config file's own entries.
+    const fromStack = opts.stack === undefined ? undefined : stackConfig(opts.stack);
+    const check: CheckOptions =
+      fromStack !== undefined
+        ? { config: stackPackConfig(fromStack, fileConfig) }
+        : { org: opts.org === undefined ? undefined : readOrg(opts.org), config: fileConfig };
     if (opts.emitPackConfig) {
       io.out(JSON.stringify(packConfigWithOrg(check.config ?? {}, check.org ?? {}), null, 2));
       return 0;

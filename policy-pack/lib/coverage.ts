@@ -1,4 +1,5 @@
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { ADVERSARY } from "./adversary";
 import { ACCOUNT_ID, providerAccount } from "./accounts";
 import { unresolvedOf } from "./cloudformation";
 import { PackConfig } from "./config";
@@ -61,7 +62,14 @@ function standIn(path: readonly string[], mode: Mode, s: Stand, original: unknow
   if (last === "effect") return mode === "harmless" ? "Deny" : "Allow";
   const at = lower.lastIndexOf("condition");
   const key = at >= 0 ? lower[at + 2] : last;
-  if (mode === "hostile") return "*";
+  if (mode === "hostile") {
+    // The value an adversary's request carries (a wildcard where that is all a value can admit),
+    // or, under a negated operator, a value the adversary's request never matches.
+    if (at >= 0 && (lower[at + 1] ?? "").includes("not")) return "unresolved-hostile";
+    if (key === "aws:principalorgid") return ADVERSARY.organizationId;
+    if (key !== undefined && ACCOUNT_KEYS.has(key)) return ADVERSARY.account;
+    return "*";
+  }
   if (key === "aws:principalorgid") return s.orgId;
   if (key !== undefined && ACCOUNT_KEYS.has(key)) return s.ownDigits;
   return at >= 0 ? "unresolved" : original;
@@ -126,12 +134,23 @@ function joinLabel(outer: string, inner: string): string {
   return outer === "" ? inner : inner === "" ? outer : `${outer} › ${inner}`;
 }
 
+/** The provider as the policy runtime hands it over (type, name and URN always set). */
+function providerOf(eq: ResourceLike): ResourceValidationArgs["provider"] {
+  const provider = eq.provider;
+  if (provider === undefined) return undefined;
+  return {
+    type: provider.type ?? "pulumi:providers:aws",
+    name: provider.name ?? "provider",
+    urn: provider.urn ?? `${eq.urn}::provider`,
+    props: provider.props,
+  };
+}
+
 function argsFor(
   eq: ResourceLike,
   base: ResourceValidationArgs,
   props: Record<string, unknown>,
 ): ResourceValidationArgs {
-  const provider = eq.provider;
   return {
     ...base,
     type: eq.type,
@@ -139,15 +158,7 @@ function argsFor(
     urn: eq.urn,
     props,
     opts: { ...base.opts, protect: eq.opts?.protect === true },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     isType: () => false,
     asType: (() => undefined) as ResourceValidationArgs["asType"],
   };
@@ -236,7 +247,6 @@ export interface StackScopes {
 }
 
 function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource {
-  const provider = eq.provider;
   return {
     type: eq.type,
     name: eq.name,
@@ -250,15 +260,7 @@ function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource
       additionalSecretOutputs: [],
       ...(base?.opts.parent === undefined ? {} : { parent: base.opts.parent }),
     },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,

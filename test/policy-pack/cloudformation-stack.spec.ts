@@ -12,43 +12,15 @@ import {
   TOOLING,
   allow,
   findings,
+  instance,
   messages,
-  provider,
   resource,
   role,
+  stackSet,
   trust,
 } from "./helpers";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
-
-function stackSet(
-  name: string,
-  templateBody: string,
-  parameters: Record<string, string> = {},
-  protect = true,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSet:StackSet",
-    name,
-    props: { name, templateBody, parameters, permissionModel: "SERVICE_MANAGED" },
-    provider: provider(MGMT),
-    opts: { protect },
-  };
-}
-
-function instance(
-  name: string,
-  stackSetName: string,
-  props: Record<string, unknown>,
-  account = MGMT,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-    name,
-    props: { stackSetName, ...props },
-    provider: provider(account),
-  };
-}
 
 describe("policy pack: CloudFormation templates and stack-level rules", () => {
   describe("template parsing", () => {
@@ -241,7 +213,7 @@ describe("policy pack: CloudFormation templates and stack-level rules", () => {
       assert.strictEqual(f[0].resource, "deployment-role-prod");
       assert.match(
         f[0].message,
-        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(attachment "attach-deployment-role-prod"\)/,
+        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(admin-equivalent: AWS managed policy AdministratorAccess Statement\[0\] allows every action \(Action "\*"\) on Resource "\*": full administrator access\) \(attachment "attach-deployment-role-prod"\)/,
       );
       const auto = findings(
         [role(ci, { resourceName: "deploy", account: PROD }), attach("deploy-a1b2c3d")],

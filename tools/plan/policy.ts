@@ -1,7 +1,7 @@
 import type { OrgAccessConfig } from "../../components/config";
 import { HarnessResource, startPack } from "../analyzer-harness";
 import { ProgramRun } from "../mock-runtime";
-import { orgFactsOf, stackPackConfig } from "../pack-config";
+import { orgFactsOf, packConfigOf, stackPackConfig } from "../pack-config";
 import { Finding } from "./types";
 
 /**
@@ -44,7 +44,7 @@ export function packResources(run: ProgramRun): HarnessResource[] {
     });
 }
 
-export { orgFactsOf };
+export { orgFactsOf, packConfigOf };
 
 /**
  * The pack with the `--policy-pack-config` file the workflows generate from the stack config
