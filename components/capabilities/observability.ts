@@ -87,7 +87,7 @@ export const observability: Capability = {
       new AssumeRoleDetectionStackSet(
         `observability-${rollout.stackSetName}`,
         {
-          stackSetNamePrefix: `${rollout.stackSetName}-alerts`,
+          roleStackSetName: rollout.stackSetName,
           // Same targets as the roles, with their boundaries (the forwarder is a custom role too).
           organizationalUnits: rollout.organizationalUnits,
           accounts: rollout.accounts,

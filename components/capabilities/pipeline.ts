@@ -15,6 +15,7 @@ import { MemberPreviewRoles } from "../pipeline/member-preview";
 import { PipelineIdentity } from "../pipeline/pipeline-identity";
 import { expandAssignments } from "../identity-center/assignments";
 import { PipelineStackRoles } from "../pipeline/stack-roles";
+import { detectionStackSetNames } from "../observability/detection-stackset";
 import { delegatedAdminStackSetNames } from "./securityAccess";
 
 /**
@@ -167,6 +168,16 @@ function deployMemberPreviewRoles(
   return members;
 }
 
+/**
+ * The StackSets the security stack creates as delegated administrator: the security-access role
+ * StackSets and, with `observability`, the detection StackSets it adds beside each (same `callAs`).
+ */
+function securityStackSetNames(ctx: StackContext): string[] {
+  const roleStackSets = delegatedAdminStackSetNames(ctx.config.securityAccess);
+  const regions = ctx.config.observability?.regions ?? [];
+  return [...roleStackSets, ...roleStackSets.flatMap((name) => detectionStackSetNames(name, regions))];
+}
+
 function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {
   const names = config.roleNames;
   const home = ctx.accounts.home;
@@ -176,7 +187,7 @@ function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: 
     accountId: home.id,
     managedRoleArns: Object.values(ctx.inventory.toOutput()[home.name]?.roles ?? {}).sort(),
     managementAccountId: ctx.accounts.management.id,
-    stackSetNames: delegatedAdminStackSetNames(ctx.config.securityAccess),
+    stackSetNames: securityStackSetNames(ctx),
   };
   const roles = new PipelineStackRoles(
     "pipeline-security",

@@ -66,11 +66,17 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
 
   it("lets the security deploy role manage exactly its DELEGATED_ADMIN StackSets, in the management account", () => {
     const deploy = statements(security, "pipeline-security-deploy-OrgAccessDeploy");
+    // The security-access role StackSets and the observability detection StackSet beside each, per
+    // watched region (the example watches us-east-1).
+    const names = [
+      "org-access-ComplianceAccessRole",
+      "org-access-ComplianceAccessRole-alerts-us-east-1",
+      "org-access-SecurityAccessRole",
+      "org-access-SecurityAccessRole-alerts-us-east-1",
+    ];
     const resources = [
-      `arn:aws:cloudformation:*:${MANAGEMENT}:stackset/org-access-ComplianceAccessRole:*`,
-      `arn:aws:cloudformation:*:${MANAGEMENT}:stackset/org-access-SecurityAccessRole:*`,
-      `arn:aws:cloudformation:*:${MANAGEMENT}:stackset-target/org-access-ComplianceAccessRole:*`,
-      `arn:aws:cloudformation:*:${MANAGEMENT}:stackset-target/org-access-SecurityAccessRole:*`,
+      ...names.map((name) => `arn:aws:cloudformation:*:${MANAGEMENT}:stackset/${name}:*`),
+      ...names.map((name) => `arn:aws:cloudformation:*:${MANAGEMENT}:stackset-target/${name}:*`),
       "arn:aws:cloudformation:*::type/resource/*",
     ];
     assert.deepStrictEqual(deploy.ManageStackSets, {
@@ -90,16 +96,13 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
       ],
       Resource: "*",
     });
-    // The StackSets of the example stack are those names.
+    // Every StackSet the example stack creates is one of those names, each as delegated administrator.
     assert.deepStrictEqual(
       security.resources
         .filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")
         .map((r) => [r.inputs.name, r.inputs.callAs, r.inputs.permissionModel])
         .sort(),
-      [
-        ["org-access-ComplianceAccessRole", "DELEGATED_ADMIN", "SERVICE_MANAGED"],
-        ["org-access-SecurityAccessRole", "DELEGATED_ADMIN", "SERVICE_MANAGED"],
-      ],
+      names.map((name) => [name, "DELEGATED_ADMIN", "SERVICE_MANAGED"]),
     );
     // Nothing of the stack's own account, and not the management stack's StackSets.
     assert.ok(!JSON.stringify(deploy).includes(":222222222222:stackset"));
@@ -111,6 +114,39 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
       Action: STACKSET_READ,
       Resource: resources,
     });
+  });
+
+  it("names a detection StackSet per watched region, and none without observability", async () => {
+    const observability = exampleValue<Record<string, unknown>>("security", "observability");
+    const twoRegions = await runExample("security", {
+      observability: { ...observability, regions: ["us-east-1", "eu-west-1"] },
+    });
+    const stackSets = (run: ProgramRun) =>
+      run.resources
+        .filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")
+        .map((r) => r.inputs.name as string)
+        .sort();
+    const granted = (run: ProgramRun) =>
+      [statements(run, "pipeline-security-deploy-OrgAccessDeploy").ManageStackSets.Resource]
+        .flat()
+        .filter((arn) => arn.includes(":stackset/"))
+        .map((arn) => /:stackset\/(.+):\*$/.exec(arn)?.[1])
+        .sort();
+    assert.deepStrictEqual(stackSets(twoRegions), [
+      "org-access-ComplianceAccessRole",
+      "org-access-ComplianceAccessRole-alerts-eu-west-1",
+      "org-access-ComplianceAccessRole-alerts-us-east-1",
+      "org-access-SecurityAccessRole",
+      "org-access-SecurityAccessRole-alerts-eu-west-1",
+      "org-access-SecurityAccessRole-alerts-us-east-1",
+    ]);
+    assert.deepStrictEqual(granted(twoRegions), stackSets(twoRegions));
+    const without = await runExample("security", { observability: undefined });
+    assert.deepStrictEqual(stackSets(without), [
+      "org-access-ComplianceAccessRole",
+      "org-access-SecurityAccessRole",
+    ]);
+    assert.deepStrictEqual(granted(without), stackSets(without));
   });
 
   it("gives the security deploy role no StackSet permission when it rolls out through providers", async () => {
