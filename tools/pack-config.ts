@@ -47,17 +47,18 @@ export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): Po
 /**
  * Pack config the stack's own design calls for: the pipeline's deploy roles trust the tooling
  * account's pipeline role and manage IAM roles and policies (they deploy this program), which the
- * pack rightly reads as admin-equivalent; they are this program's justified exceptions.
+ * pack rightly reads as admin-equivalent; they are this program's justified exceptions, given to every
+ * policy whose config reads `allowedAdminRoleNames`.
  */
 export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
   const names = config.pipeline?.roleNames;
   if (names === undefined) return {};
   const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
-  return {
-    "no-admin-on-cross-account-role": { allowedAdminRoleNames },
-    "no-admin-on-cross-account-role-attachment": { allowedAdminRoleNames },
-    "cloudformation-template-trust": { allowedAdminRoleNames },
-  };
+  return Object.fromEntries(
+    allPolicies
+      .filter((p) => "allowedAdminRoleNames" in (p.configSchema?.properties ?? {}))
+      .map((p) => [p.name, { allowedAdminRoleNames }]),
+  );
 }
 
 /**

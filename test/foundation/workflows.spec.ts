@@ -310,14 +310,16 @@ jobs:
     const [run] = await packRunsOf({ "deploy.yml": before });
     assert.strictEqual(run.configFile, undefined);
     // Without managementAccountId the member OrganizationAccountAccessRole StackSet (its template role
-    // trusts the management account root with AdministratorAccess) breaks mandatory rules: every
-    // management `pulumi up` and pull-request preview would stop. Which rules report it is the
-    // pack's business; that they are mandatory and on that StackSet is this test's.
+    // trusts the management account root with AdministratorAccess) breaks mandatory rules, and
+    // without the stack's allowedAdminRoleNames so does the management deploy role (it manages IAM:
+    // admin-equivalent by meaning): every management `pulumi up` and pull-request preview would
+    // stop. Which rules report them is the pack's business; that they are mandatory and on exactly
+    // those resources is this test's.
     const findings = await mandatoryFindings(pack, run);
-    assert.ok(findings.length >= 2, findings.join("\n"));
+    assert.ok(findings.length >= 3, findings.join("\n"));
     assert.deepStrictEqual(
-      [...new Set(findings.map((f) => f.split("::").pop()))],
-      ["organization-access-member-role-roles-stackset"],
+      [...new Set(findings.map((f) => f.split("::").pop()))].sort(),
+      ["organization-access-member-role-roles-stackset", "pipeline-management-deploy-role"],
     );
   });
 
