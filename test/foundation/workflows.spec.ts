@@ -317,10 +317,10 @@ jobs:
     // those resources is this test's.
     const findings = await mandatoryFindings(pack, run);
     assert.ok(findings.length >= 3, findings.join("\n"));
-    assert.deepStrictEqual(
-      [...new Set(findings.map((f) => f.split("::").pop()))].sort(),
-      ["organization-access-member-role-roles-stackset", "pipeline-management-deploy-role"],
-    );
+    assert.deepStrictEqual([...new Set(findings.map((f) => f.split("::").pop()))].sort(), [
+      "organization-access-member-role-roles-stackset",
+      "pipeline-management-deploy-role",
+    ]);
   });
 
   it("names the pack in Pulumi Cloud by its PolicyPack name, in the workflow and the README", () => {
