@@ -170,6 +170,11 @@ function summary(report: PlanReport): string[] {
   out.push(
     `| Expectations | ${report.expectations.length - failed.length} of ${report.expectations.length} hold |`,
   );
+  if (report.uncheckedSecrets !== undefined) {
+    out.push(
+      `| Encrypted config | ${report.uncheckedSecrets.length} value${report.uncheckedSecrets.length === 1 ? "" : "s"} not checked: the offline plan cannot decrypt ${report.uncheckedSecrets.map((p) => `\`${p}\``).join(", ")}; \`pulumi preview\` checks them |`,
+    );
+  }
   out.push("");
   if (report.providerLoad.warning !== undefined) out.push(`> ⚠️ ${report.providerLoad.warning}`, "");
   return out;

@@ -239,4 +239,9 @@ export interface PlanReport {
     readonly maxDepth: number;
     readonly adminRoles: { readonly role: string; readonly why: string }[];
   };
+  /**
+   * Config values stored encrypted (`secure:`), as config paths: the offline plan cannot decrypt
+   * them, so their own checks (an ExternalId's length and characters) did not run on the real value.
+   */
+  readonly uncheckedSecrets?: string[];
 }
