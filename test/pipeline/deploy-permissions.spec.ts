@@ -253,14 +253,14 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
   });
 
   it("grants nothing on Identity Center's roles when no permission set is assigned in the management account", async () => {
-    const identityCenter = exampleValue<{ assignments: { accounts?: string[] }[] }>(
-      "management",
-      "identityCenter",
-    );
+    const identityCenter = exampleValue<{
+      assignments: { accounts?: string[]; includeManagementAccount?: boolean }[];
+    }>("management", "identityCenter");
+    // The management account only by name or by the explicit opt-in: both removed.
     const run = await runExample("management", {
       identityCenter: {
         ...identityCenter,
-        assignments: identityCenter.assignments.map((a) => ({
+        assignments: identityCenter.assignments.map(({ includeManagementAccount: _, ...a }) => ({
           ...a,
           ...(a.accounts === undefined
             ? {}
