@@ -213,6 +213,8 @@ describe("pipeline roles", () => {
         // org-access:guardrails.rootAccess
         "ManageCentralizedRootAccess",
         "ManageIdentityCenter",
+        "ProvisionIdentityCenterRolesInManagementAccount",
+        "ProvisionIdentityCenterSamlProviderInManagementAccount",
       ],
     );
     const bySid = Object.fromEntries(document.Statement.map((s) => [s.Sid, s]));
