@@ -9,6 +9,17 @@ import { SourceRole } from "../security-access/source-role";
 import { TargetRole } from "../security-access/target-role";
 import { TargetStackSet } from "../security-access/target-stackset";
 
+/** Name of a team's target StackSet (security stack, `stackset` mode), in the management account. */
+export function targetStackSetName(team: SecurityAccessTeamConfig): string {
+  return `org-access-${team.targetRoleName}`;
+}
+
+/** The StackSets the security stack creates as delegated administrator. */
+export function delegatedAdminStackSetNames(config: SecurityAccessConfig | undefined): string[] {
+  if (config?.rollout.mode !== "stackset" || config.rollout.organizationalUnits.length === 0) return [];
+  return config.teams.map(targetStackSetName);
+}
+
 /** The caller policy's name for a team: `AllowAssume<TargetRoleName>`. */
 export function callerPolicyName(team: SecurityAccessTeamConfig): string {
   return callerPolicySid([team.targetRoleName]);
@@ -95,7 +106,7 @@ function deploySecurityStack(
         sourceRoleArns: [roleArn(admin.id, team.sourceRoleName)],
         organizationId,
         managedPolicies: team.managedPolicies,
-        stackSetName: `org-access-${team.targetRoleName}`,
+        stackSetName: targetStackSetName(team),
         organizationalUnits: rollout.organizationalUnits.map((ou) => {
           const members = ctx.accounts.inOrganizationalUnits([ou]).filter((a) => !a.isManagement);
           return {

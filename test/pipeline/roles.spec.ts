@@ -210,7 +210,11 @@ describe("pipeline roles", () => {
         "ManageOrganizationPolicies",
         "DelegateAdministration",
         "CreateServiceLinkedRolesForDelegation",
+        // org-access:guardrails.rootAccess
+        "ManageCentralizedRootAccess",
         "ManageIdentityCenter",
+        "ProvisionIdentityCenterRolesInManagementAccount",
+        "ProvisionIdentityCenterSamlProviderInManagementAccount",
       ],
     );
     const bySid = Object.fromEntries(document.Statement.map((s) => [s.Sid, s]));

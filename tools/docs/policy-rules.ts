@@ -22,7 +22,8 @@ const RULES_DIR = path.join(__dirname, "..", "..", "policy-pack", "rules");
  * objects `policy-pack/rules/index.ts` hands to `new PolicyPack`, and the rule file exporting each.
  */
 export function ruleRows(): RuleRow[] {
-  // By name: a test run that clears the module cache loads the rule files anew, as other objects.
+  // Keyed by name, not by object: the test runtime reloads rule modules between program runs, so the
+  // objects in `allPolicies` need not be the ones a fresh require of a rule file returns.
   const fileOf = new Map<string, string>();
   for (const file of fs
     .readdirSync(RULES_DIR)
