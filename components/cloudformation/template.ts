@@ -211,6 +211,17 @@ export function managedPolicyTemplate(
   };
 }
 
+/**
+ * Every parameter a template declares, with its default: a StackSet sets each one explicitly, since
+ * CloudFormation reports the defaults as the StackSet's parameters and a refresh would otherwise find
+ * a diff on every run (terraform-provider-aws internal/service/cloudformation/stack_set.go reads
+ * `parameters` back from DescribeStackSet, which lists every parameter; commit
+ * 01e31657e16f7079f81fb3709122005855f20ab1).
+ */
+export function parameterDefaults(template: CfnTemplate): Record<string, string> {
+  return Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([key, p]) => [key, p.Default]));
+}
+
 /** Maximum `templateBody` size CloudFormation accepts, in bytes. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
