@@ -1,5 +1,6 @@
+import { ENFORCE_DEPLOY_FINDINGS } from "./deploy";
 import { trustGraph } from "./mermaid";
-import { AccessEdge, PlanReport } from "./types";
+import { AccessEdge, DeployReport, DangerousChange, PlanReport } from "./types";
 
 /** `plan-<stack>.md`: what a reviewer reads on a pull request. */
 export function renderMarkdown(report: PlanReport): string {
@@ -7,6 +8,10 @@ export function renderMarkdown(report: PlanReport): string {
   const failed = report.expectations.filter((e) => !e.ok);
   const mandatory = report.findings.filter((f) => f.enforcementLevel === "mandatory");
   const allowed = report.access.filter((e) => e.decision === "allowed").length;
+  const dangerous = report.dangerousChanges ?? [];
+  const deployFailures = ENFORCE_DEPLOY_FINDINGS ? (report.deploy?.findings.length ?? 0) : 0;
+  const clean =
+    failed.length === 0 && mandatory.length === 0 && dangerous.length === 0 && deployFailures === 0;
   const out: string[] = [];
   out.push(`# org-access plan: \`${report.stack}\``, "");
   out.push(
@@ -15,7 +20,7 @@ export function renderMarkdown(report: PlanReport): string {
   );
   out.push("## Summary", "");
   out.push("| | |", "|---|---|");
-  out.push(`| Result | ${failed.length === 0 && mandatory.length === 0 ? "✅ clean" : "❌ not clean"} |`);
+  out.push(`| Result | ${clean ? "✅ clean" : "❌ not clean"} |`);
   out.push(
     `| Resources | ${report.resources.length} (${report.resources.filter((r) => r.account !== undefined).length} AWS resources) |`,
   );
@@ -31,8 +36,17 @@ export function renderMarkdown(report: PlanReport): string {
   out.push(
     `| Expectations | ${report.expectations.length - failed.length} of ${report.expectations.length} hold |`,
   );
+  if (report.deploy !== undefined) {
+    out.push(
+      `| First deploy | ${report.deploy.order.map((s) => `\`${s}\``).join(" → ")}: ${report.deploy.findings.length === 0 ? "nothing would fail" : `${report.deploy.findings.length} would fail`} |`,
+    );
+  }
+  if (report.dangerousChanges !== undefined) out.push(`| Dangerous changes | ${dangerous.length} |`);
   out.push("");
   if (report.providerLoad.warning !== undefined) out.push(`> ⚠️ ${report.providerLoad.warning}`, "");
+  if (report.dangerousChanges !== undefined)
+    out.push(...dangerousSection(report.dangerousChanges, report.accessDiff?.baseline));
+  if (report.deploy !== undefined) out.push(...deploySection(report.deploy));
 
   if (report.accessDiff !== undefined) {
     const d = report.accessDiff;
@@ -128,6 +142,62 @@ export function renderMarkdown(report: PlanReport): string {
     );
   out.push("");
   return out.join("\n");
+}
+
+/** Replacements and deletions since the baseline that would remove access or protected resources. */
+function dangerousSection(changes: readonly DangerousChange[], baseline: string | undefined): string[] {
+  const out = [`## Dangerous changes since \`${baseline ?? "the baseline"}\``, ""];
+  if (changes.length === 0) {
+    out.push(
+      "No StackSet instance, protected or retained resource, or organization access role is replaced or deleted.",
+      "",
+    );
+    return out;
+  }
+  out.push("| Change | Resource | Why | Removes | Safe procedure |", "|---|---|---|---|---|");
+  for (const c of changes) {
+    out.push(
+      `| ❌ ${c.change}${c.inputs ? ` (${c.inputs.join(", ")})` : ""} | \`${c.type.split(":").pop() ?? c.type}\` ${cell(c.name)} | ${c.why.join(", ")} | ${cell(c.removes)} | ${cell(c.procedure)} |`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
+/** The first-run rehearsal: the stacks' order, what would fail, and what must exist before. */
+function deploySection(deploy: DeployReport): string[] {
+  const out = ["## First deploy rehearsal", ""];
+  out.push(
+    `Deploy order from an empty organization${deploy.baseline ? `, and the update from \`${deploy.baseline}\`` : ""}: trust principals, permissions boundaries and attached policies must exist when a role is created, a provider whose inputs are known is configured (its role assumed) during the preview, and a delegated-admin StackSet needs its registration.`,
+    "",
+  );
+  out.push("| Step | Stack | After | Resources | Would fail |", "|---|---|---|---|---|");
+  for (const s of deploy.steps) {
+    out.push(
+      `| ${s.index} | \`${s.stack}\` | ${s.after.join(", ") || "-"} | ${s.resources} | ${s.failures} |`,
+    );
+  }
+  out.push("");
+  if (deploy.cycle !== undefined)
+    out.push(`> ❌ Stacks ${deploy.cycle.join(" and ")} need each other: no order works.`, "");
+  if (deploy.findings.length === 0) out.push("Nothing in this stack would fail.", "");
+  else {
+    out.push("| Scenario | Rule | Resource | Needs | Why |", "|---|---|---|---|---|");
+    for (const f of deploy.findings) {
+      out.push(
+        `| ${f.scenario} | ${f.rule} | ${cell(f.name ?? "(stacks)")} | ${cell(f.needs)} | ${cell(f.message)} |`,
+      );
+    }
+    out.push("");
+  }
+  if (deploy.prerequisites.length > 0) {
+    out.push("<details><summary>Must exist before the first run (no stack creates it)</summary>", "");
+    out.push("| Needs | Rule | Needed by |", "|---|---|---|");
+    for (const p of deploy.prerequisites)
+      out.push(`| ${cell(p.needs)} | ${p.rule} | ${p.neededBy.join(", ")} |`);
+    out.push("", "</details>", "");
+  }
+  return out;
 }
 
 function matrixRow(e: AccessEdge, accountName: string): string {

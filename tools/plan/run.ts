@@ -11,12 +11,22 @@ import {
 } from "../mock-runtime";
 import { accessGraph } from "./access";
 import { diffAccess, readBaseline } from "./baseline";
+import { CurrentResource, dangerousChanges, readBaselineResources } from "./dangerous";
+import {
+  baselineOf,
+  DeployBaseline,
+  ENFORCE_DEPLOY_FINDINGS,
+  orgFactsOf,
+  rehearse,
+  stackFacts,
+  StackFacts,
+} from "./deploy";
 import { checkExpectations } from "./expectations";
 import { renderMarkdown } from "./markdown";
-import { buildModel, OrgFacts } from "./model";
+import { buildModel } from "./model";
 import { runPolicyPack } from "./policy";
 import { secretRedactor } from "./redact";
-import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
+import { DangerousChange, PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
 
 /** What `npm run plan` is asked to do. */
 export interface PlanOptions {
@@ -33,6 +43,19 @@ export interface PlanOptions {
   /** Config given directly instead of a file (tests). */
   readonly config?: StackConfig;
   /** Program to run instead of `index.ts` (tests that add resources a capability has not landed yet). */
+  readonly programPath?: string;
+  /**
+   * The organization's other stacks, for the first-run rehearsal (which stack deploys first, what
+   * another stack creates). By default the other `Pulumi.<stack>.yaml` files next to the planned
+   * stack's file with the same organization; none when `config` is given directly.
+   */
+  readonly otherStacks?: readonly OtherStack[];
+}
+
+/** Another stack of the organization, run under mocks for the rehearsal. */
+export interface OtherStack {
+  readonly stack: string;
+  readonly config: StackConfig;
   readonly programPath?: string;
 }
 
@@ -73,13 +96,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
   }
 
-  const org: OrgFacts = {
-    organizationId: loaded.organization.id,
-    rootId: loaded.organization.rootId,
-    managementAccountId: loaded.organization.managementAccountId,
-    accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
-    organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
-  };
+  const org = orgFactsOf(loaded);
   const redact = secretRedactor(config);
   const providerNames = new Map(run.providers.map((p) => [p.urn, p.name]));
   const resources: PlannedResource[] = run.resources.map((r) => ({
@@ -109,15 +126,47 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   );
 
   let accessDiff: PlanReport["accessDiff"];
+  let dangerous: DangerousChange[] | undefined;
+  let deployBaseline: DeployBaseline | undefined;
   if (options.baseline !== undefined) {
     let baseline;
+    let baselineResources: PlannedResource[];
     try {
       baseline = readBaseline(options.baseline);
+      baselineResources = readBaselineResources(options.baseline);
     } catch (err) {
       return usage(`--baseline ${options.baseline}: ${(err as Error).message}`);
     }
-    accessDiff = diffAccess(path.basename(options.baseline), baseline.access, access);
+    const name = path.basename(options.baseline);
+    accessDiff = diffAccess(name, baseline.access, access);
+    dangerous = dangerousChanges({
+      baseline: baselineResources,
+      current: currentResources(run, resources),
+      org,
+      accessRoleNames: [
+        ...new Set(
+          [loaded.providers.roleName, loaded.organizationAccess?.roleName].filter((n) => n !== undefined),
+        ),
+      ],
+    });
+    deployBaseline = baselineOf(name, baselineResources, org);
   }
+
+  let others: StackFacts[];
+  try {
+    others = await otherStackFacts(options, stack, config, loaded.organization.id);
+  } catch (err) {
+    if ((err as Error).name === "ConfigValidationError") return invalid(err);
+    return usage(
+      `another stack of the organization failed under the mocked runtime: ${(err as Error).message}`,
+    );
+  }
+  const deploy = rehearse({
+    stack,
+    stacks: [stackFacts(stack, run.resources, org, loaded.deployment.kind), ...others],
+    org,
+    baseline: deployBaseline,
+  });
 
   const report: PlanReport = {
     stack,
@@ -132,6 +181,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     access: access.map((e) => redact(e) as typeof e),
     expectations,
     ...(accessDiff === undefined ? {} : { accessDiff }),
+    ...(dangerous === undefined ? {} : { dangerousChanges: dangerous }),
+    deploy,
   };
 
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -151,8 +202,74 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
         (e) =>
           `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.role} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
       ),
+    ...(dangerous ?? []).map((d) => `dangerous change since the baseline: ${d.message}`),
+    ...(ENFORCE_DEPLOY_FINDINGS ? deploy.findings : []).map(
+      (f) =>
+        `deploy ${f.scenario === "first-run" ? "from an empty organization" : "from the baseline"} would fail: ${f.message}`,
+    ),
   ];
   return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+}
+
+/** The current resources with the URNs their aliases stand for, so a rename with an alias is no deletion. */
+function currentResources(run: ProgramRun, resources: readonly PlannedResource[]): CurrentResource[] {
+  const aliases = new Map(run.resources.map((r) => [r.urn, r.aliases ?? []]));
+  return resources.map((r) => ({
+    ...r,
+    previousUrns: (aliases.get(r.urn) ?? []).map((a) => aliasUrn(r.urn, a)),
+  }));
+}
+
+/** The URN an alias spec (previous name, type or parent) stands for. */
+function aliasUrn(urn: string, alias: { name?: string; type?: string; parentUrn?: string }): string {
+  // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
+  const parts = urn.split("::");
+  const chain = (parts[2] ?? "").split("$");
+  let parents = chain.slice(0, -1);
+  if (alias.parentUrn !== undefined) {
+    const parent = alias.parentUrn.split("::")[2] ?? "";
+    parents = parent === "" || parent === "pulumi:pulumi:Stack" ? [] : parent.split("$");
+  }
+  const type = alias.type ?? chain[chain.length - 1];
+  return [parts[0], parts[1], [...parents, type].join("$"), alias.name ?? parts.slice(3).join("::")].join(
+    "::",
+  );
+}
+
+/** The organization's other stacks, run under mocks, as the rehearsal reads them. */
+async function otherStackFacts(
+  options: PlanOptions,
+  stack: string,
+  config: StackConfig,
+  organizationId: string,
+): Promise<StackFacts[]> {
+  const others = options.otherStacks ?? (options.config === undefined ? siblingStacks(options, stack) : []);
+  const facts: StackFacts[] = [];
+  for (const other of others) {
+    if (other.stack === stack || other.config === config) continue;
+    const loaded = loadConfig(other.config).config;
+    if (loaded.organization.id !== organizationId) continue;
+    const run = await runProgram({
+      stack: other.stack,
+      config: other.config,
+      programPath: other.programPath,
+      sourceMappedStacks: false,
+    });
+    facts.push(stackFacts(other.stack, run.resources, orgFactsOf(loaded), loaded.deployment.kind));
+  }
+  return facts;
+}
+
+/** The other `Pulumi.<stack>.yaml` files next to the planned stack's file. */
+function siblingStacks(options: PlanOptions, stack: string): OtherStack[] {
+  const file = options.configFile ?? stackFilePath(stack);
+  const dir = path.dirname(file);
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null && path.join(dir, m[0]) !== path.resolve(file))
+    .sort((a, b) => a[1].localeCompare(b[1]))
+    .map((m) => ({ stack: m[1], config: readStackFile(path.join(dir, m[0])) }));
 }
 
 function resolveTarget(options: PlanOptions): { stack: string; config: StackConfig } | string {
