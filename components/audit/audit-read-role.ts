@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
-import { roleTrust } from "../iam/trust";
+import { principalArnTrust } from "../iam/trust";
 
 /** The read role's description, the same whichever way it is rolled out. */
 export const AUDIT_READ_ROLE_DESCRIPTION =
@@ -9,16 +9,19 @@ export const AUDIT_READ_ROLE_DESCRIPTION =
 /** Name of the read role's inline policy, when config gives one. */
 export const AUDIT_READ_POLICY_NAME = "AuditRead";
 
-/** The read role's trust: the automation role only, from inside the organization. */
-export function auditReadTrust(automationRoleArn: pulumi.Input<string>, organizationId: string) {
-  return roleTrust({ sid: "TrustSecurityAutomation", roleArns: [automationRoleArn], organizationId });
+/**
+ * The read role's trust: the automation role only, from inside the organization. The automation role
+ * is the security stack's, named by `aws:PrincipalArn` so the management stack can go first.
+ */
+export function auditReadTrust(automationRoleArn: string, organizationId: string) {
+  return principalArnTrust({ sid: "TrustSecurityAutomation", roleArns: [automationRoleArn], organizationId });
 }
 
 export interface AuditReadRoleArgs {
   /** The role's IAM name, the same in every member account (`AuditReadRole`). */
   readonly roleName: string;
-  /** The security account's automation role: the only principal trusted. */
-  readonly automationRoleArn: pulumi.Input<string>;
+  /** The security account's automation role: the only principal trusted (derived from its name). */
+  readonly automationRoleArn: string;
   /** The organization both accounts belong to (`aws:PrincipalOrgID`). */
   readonly organizationId: string;
   /** Read-only managed policies (`SecurityAudit` by default). */

@@ -15,8 +15,8 @@ import { roleArn } from "../naming";
  * (`stackset`) through one service-managed StackSet over the target OUs, created by the
  * organization-wide shard, with the listed accounts (the management account among them: no
  * service-managed StackSet reaches it) still deployed by provider. Both modes give the same role,
- * boundary included. Deploy the security stack first: IAM refuses a trust naming a role that does
- * not exist.
+ * boundary included. The read role names the automation role by `aws:PrincipalArn` on the security
+ * account's root, so the management stack can create it before the security stack exists.
  */
 export const audit: Capability = {
   name: "audit",

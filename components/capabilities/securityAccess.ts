@@ -111,7 +111,8 @@ function deploySecurityStack(
         managementAccountId: ctx.config.organization.managementAccountId,
         region: ctx.config.providers.region,
         operationPreferences: rollout.operationPreferences,
-        // IAM refuses a trust policy naming a role that does not exist yet.
+        // Targets go live after the role that uses them (their trust names it by aws:PrincipalArn,
+        // which IAM accepts before the role exists).
         sourceRoles: [source],
       },
       { provider },

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { asArray, field, isString } from "../config/refs";
-import { SectionCheckContext } from "../config/section";
 
 /**
  * Config shapes shared by every capability that rolls a role out with a StackSet: operation
- * preferences, StackSet names, and the checks on OU and account targets (never the organization
- * root or the management account, never an OU with no accounts).
+ * preferences, StackSet names. The checks on their OU targets are config checks
+ * (`checkStackSetOrganizationalUnits` in components/config/checks.ts).
  */
 
 const count = (what: string, min: number) =>
@@ -101,83 +99,3 @@ export const stackSetNameSchema = z
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a valid StackSet name; start with a letter, then letters, digits and hyphens (at most 128)`,
   });
-
-/** Raw accounts of the config with their IDs as strings, for cross-checks. */
-export interface RawAccount {
-  readonly name: string;
-  readonly id?: string;
-  readonly ou?: string;
-}
-
-export function rawAccounts(root: Record<string, unknown>): RawAccount[] {
-  const out: RawAccount[] = [];
-  for (const a of asArray(root.accounts)) {
-    const name = field(a, "name");
-    const id = field(a, "id");
-    const ou = field(a, "ou");
-    if (!isString(name)) continue;
-    out.push({
-      name,
-      id: typeof id === "number" ? String(id) : isString(id) ? id : undefined,
-      ou: isString(ou) ? ou : undefined,
-    });
-  }
-  return out;
-}
-
-/** The management account's name in raw config, if it can be told. */
-export function rawManagementAccountName(root: Record<string, unknown>): string | undefined {
-  const managementId = field(root.organization, "managementAccountId");
-  const id = typeof managementId === "number" ? String(managementId) : managementId;
-  return rawAccounts(root).find((a) => a.id !== undefined && a.id === id)?.name;
-}
-
-/** Reports when the section is in a stack of another kind than `kind`. */
-export function requireStackKind(
-  ctx: SectionCheckContext,
-  kind: "management" | "security",
-  what: string,
-): void {
-  const actual = field(ctx.root.deployment, "kind");
-  if (isString(actual) && actual !== kind) {
-    ctx.refs.issue(
-      ctx.path,
-      `${what} is deployed by the ${kind} stack, and this is a ${actual} stack; move this key to Pulumi.${kind}.yaml`,
-    );
-  }
-}
-
-/**
- * Checks StackSet OU targets: known names, never `root` (the organization root holds the management
- * account), and at least one account in each (an instance on an empty OU fails).
- */
-export function checkStackSetOrganizationalUnits(
-  values: unknown,
-  path: string,
-  ctx: SectionCheckContext,
-  options: { requireAccounts: boolean },
-): void {
-  const accounts = rawAccounts(ctx.root);
-  asArray(values).forEach((value, i) => {
-    const at = `${path}[${i}]`;
-    if (value === "root") {
-      ctx.refs.issue(
-        at,
-        "the organization root holds the management account, which this role must never reach; list the member OUs by name instead",
-      );
-      return;
-    }
-    if (!isString(value)) {
-      ctx.refs.issue(at, "expected an organizational unit name");
-      return;
-    }
-    ctx.refs.organizationalUnit(value, at);
-    const knownOu = asArray(ctx.root.organizationalUnits).some((o) => field(o, "name") === value);
-    if (options.requireAccounts && knownOu && !accounts.some((a) => a.ou === value)) {
-      ctx.refs.issue(
-        at,
-        `organizational unit ${JSON.stringify(value)} has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts to the inventory or remove it from the targets`,
-      );
-    }
-  });
-}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CheckContext, duplicates, entries } from "./checks";
 import {
   accountId,
   name,
@@ -112,3 +113,101 @@ export type AccountConfig = z.infer<typeof accountSchema>;
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 export type ProvidersConfig = z.infer<typeof providersSchema>;
 export type ScopeConfig = z.infer<typeof scopeSchema>;
+
+/**
+ * Checks within the core keys, on the parsed config: unique names and IDs, known OUs, the
+ * management account listed, the deployment account known, the scope's names known.
+ */
+export function checkCore(config: CoreConfig, ctx: CheckContext): void {
+  if (ctx.valid(["organizationalUnits"], { ownLevelOnly: true })) {
+    reportDuplicates(
+      ctx,
+      config.organizationalUnits,
+      "organizationalUnits",
+      "name",
+      "organizational unit name",
+    );
+    reportDuplicates(ctx, config.organizationalUnits, "organizationalUnits", "id", "organizational unit ID");
+  }
+  if (ctx.valid(["accounts"], { ownLevelOnly: true })) {
+    reportDuplicates(ctx, config.accounts, "accounts", "name", "account name");
+    reportDuplicates(ctx, config.accounts, "accounts", "id", "account ID");
+    for (const [account, i] of entries(config.accounts)) {
+      if (ctx.valid(["accounts", i, "ou"])) ctx.organizationalUnit(account.ou, ["accounts", i, "ou"], true);
+    }
+    const managementId = ctx.valid(["organization", "managementAccountId"])
+      ? config.organization.managementAccountId
+      : undefined;
+    const ids = ctx.accounts.map((a) => a.id);
+    // An account whose ID failed to parse may be the management account: that is reported already.
+    if (managementId !== undefined && !ids.includes(managementId) && !ids.includes(undefined)) {
+      ctx.issue(
+        ["accounts"],
+        `the management account ${managementId} (org-access:organization.managementAccountId) is not in the inventory; add it with \`ou: root\``,
+      );
+    }
+  }
+
+  if (
+    ctx.valid(["providers", "access"]) &&
+    config.providers.access === "preview" &&
+    (config.pipeline === undefined || config.pipeline.preview === false)
+  ) {
+    ctx.issue(
+      ["providers", "access"],
+      "a read-only preview reaches member accounts through the member preview roles of org-access:pipeline; configure org-access:pipeline with preview: true, or preview with the default access",
+    );
+  }
+
+  if (ctx.valid(["deployment", "account"])) {
+    const account = config.deployment.account;
+    if (!ctx.isAccount(account)) {
+      ctx.issue(
+        ["deployment", "account"],
+        `unknown account ${JSON.stringify(account)}; name the account this stack deploys from, as listed in org-access:accounts`,
+      );
+    } else if (
+      ctx.kind === "management" &&
+      ctx.managementAccount !== undefined &&
+      account !== ctx.managementAccount
+    ) {
+      ctx.issue(
+        ["deployment", "account"],
+        `a management stack deploys from the management account (${config.organization.managementAccountId}); name that account here or set kind: security`,
+      );
+    }
+  }
+
+  if (config.scope !== undefined) {
+    ctx.accountList(config.scope.accounts, ["scope", "accounts"]);
+    ctx.organizationalUnitList(config.scope.organizationalUnits, ["scope", "organizationalUnits"]);
+  }
+}
+
+/** The core keys, as the core checks read them. */
+export interface CoreConfig {
+  readonly organization: OrganizationConfig;
+  readonly organizationalUnits: readonly OrganizationalUnitConfig[];
+  readonly accounts: readonly AccountConfig[];
+  readonly deployment: DeploymentConfig;
+  readonly providers: ProvidersConfig;
+  readonly scope?: ScopeConfig;
+  readonly pipeline?: { readonly preview: boolean };
+}
+
+function reportDuplicates<T extends { readonly name: string; readonly id: string }>(
+  ctx: CheckContext,
+  items: readonly T[],
+  key: "accounts" | "organizationalUnits",
+  field: "name" | "id",
+  what: string,
+): void {
+  const valid = entries(items).filter(([, i]) => ctx.valid([key, i, field]));
+  for (const [index, first] of duplicates(valid, ([item]) => item[field])) {
+    const [item, at] = valid[index];
+    ctx.issue(
+      [key, at, field],
+      `duplicate ${what} ${JSON.stringify(item[field])}, already used by org-access:${key}[${valid[first][1]}]; each ${what} must be unique`,
+    );
+  }
+}

@@ -2,6 +2,11 @@
 export interface ConfigIssue {
   readonly path: string;
   readonly message: string;
+  /**
+   * The value found at `path`, as shown to the user (`"12345"`, `[secret]`); the error prints it
+   * after the message when the message does not already quote it.
+   */
+  readonly value?: string;
 }
 
 /** Thrown before any resource is created when stack config is invalid; lists every problem. */
@@ -9,8 +14,14 @@ export class ConfigValidationError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super(
       `org-access: stack config is invalid (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was deployed:\n` +
-        issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n"),
+        issues.map((i) => `  - ${issueLine(i)}`).join("\n"),
     );
     this.name = "ConfigValidationError";
   }
+}
+
+/** `path: message (found: value)`, the value only when the message does not quote it already. */
+export function issueLine(issue: ConfigIssue): string {
+  const shown = issue.value !== undefined && !issue.message.includes(issue.value);
+  return `${issue.path}: ${issue.message}${shown ? ` (found: ${issue.value})` : ""}`;
 }

@@ -3,5 +3,6 @@ export * from "./load";
 export * from "./schema";
 export * from "./core";
 export * from "./primitives";
-export { ReferenceChecker } from "./refs";
-export type { SectionCheckContext, ConfigSection } from "./section";
+export { CheckContext } from "./checks";
+export type { ConfigPath, ConfigSourceFacts, InventoryAccount } from "./checks";
+export type { ConfigSection } from "./section";

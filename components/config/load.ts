@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigIssue, ConfigValidationError } from "./errors";
-import { asArray, field, isString, ReferenceChecker } from "./refs";
-import { configKeys, configSchema, OrgAccessConfig, sections } from "./schema";
+import { ConfigPath, ConfigSourceFacts } from "./checks";
+import { closest, configErrorMap, showValue } from "./messages";
+import { configKeys, configSchema, OrgAccessConfig } from "./schema";
 
 export const CONFIG_NAMESPACE = "org-access";
 
@@ -12,6 +13,12 @@ export interface ConfigSource {
   readonly values: Readonly<Record<string, string>>;
   /** Namespaced keys whose values are Pulumi secrets. */
   readonly secretKeys: Iterable<string>;
+  /**
+   * Which values of the secret keys are stored encrypted, as paths below the namespace
+   * (`vendors[1].externalId`; `vendors` when the whole key is one secret). Known when the stack file
+   * could be read; without it, a secret key only tells that some value in it is encrypted.
+   */
+  readonly encryptedPaths?: Iterable<string>;
 }
 
 /** Validated config plus what the loader learned about secrets. */
@@ -32,7 +39,8 @@ export function runtimeConfigSource(): ConfigSource {
 
 /**
  * Parses and validates every `org-access:` key at once. Throws {@link ConfigValidationError} listing
- * every problem with its config path; returns only a config that is safe to build resources from.
+ * every problem with its config path, its value and the fix; returns only a config that is safe to
+ * build resources from.
  */
 export function loadConfig(source: ConfigSource): LoadedConfig {
   const issues: ConfigIssue[] = [];
@@ -45,9 +53,13 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (!configKeys.includes(key)) {
+      const suggestion = closest(key, configKeys);
       issues.push({
         path: fullKey,
-        message: `unknown config key; the keys are ${configKeys.map((k) => prefix + k).join(", ")}`,
+        message:
+          suggestion !== undefined
+            ? `unknown config key; did you mean ${prefix}${suggestion}?`
+            : `unknown config key; the keys are ${configKeys.map((k) => prefix + k).join(", ")}`,
       });
       continue;
     }
@@ -55,29 +67,46 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
     raw[key] = parseValue(text);
   }
 
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema(sourceFacts(raw, secretKeys, source.encryptedPaths)).safeParse(raw, {
+    error: configErrorMap,
+    reportInput: true,
+  });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      issues.push({ path: formatPath(issue.path), message: describe(issue, raw) });
+      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+      issues.push({
+        path: formatPath(path),
+        message: describe(issue, raw),
+        value: shownValue(raw, path, secretKeys),
+      });
     }
-  }
-
-  checkCoreReferences(raw, issues);
-  const refs = new ReferenceChecker(raw, issues);
-  for (const section of sections) {
-    if (raw[section.key] === undefined) continue;
-    section.crossCheck(raw[section.key], {
-      refs,
-      path: prefix + section.key,
-      root: raw,
-      isSecret: secretKeys.has(section.key),
-    });
   }
 
   if (issues.length > 0 || !parsed.success) {
     throw new ConfigValidationError(dedupe(issues));
   }
   return { config: parsed.data, secretKeys };
+}
+
+/** How each value is written: set or not (from the raw values), encrypted or not (from the secrets). */
+function sourceFacts(
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+  encryptedPaths?: Iterable<string>,
+): ConfigSourceFacts {
+  const paths = encryptedPaths === undefined ? undefined : new Set(encryptedPaths);
+  return {
+    isSet: (path) => rawValueAt(raw, path) !== undefined,
+    encrypted: (path) => {
+      if (path.length === 0 || !secretKeys.has(String(path[0]))) return false;
+      if (paths === undefined) return undefined;
+      // A value is encrypted when it, or a value holding it, was stored as one secret.
+      for (let n = 1; n <= path.length; n++) {
+        if (paths.has(formatPath(path.slice(0, n)).slice(CONFIG_NAMESPACE.length + 1))) return true;
+      }
+      return false;
+    },
+  };
 }
 
 /** Structured values reach the program as JSON strings; anything else is a plain string. */
@@ -102,119 +131,34 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
-  if (issue.code === "unrecognized_keys") {
-    return `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; check the spelling against the README's config reference`;
+/** The raw value at a path, as the error shows it; never a secret's value. */
+function shownValue(
+  raw: Record<string, unknown>,
+  path: readonly (string | number)[],
+  secretKeys: ReadonlySet<string>,
+): string | undefined {
+  if (path.length === 0) return undefined;
+  if (secretKeys.has(String(path[0]))) return "[secret]";
+  const value = rawValueAt(raw, path);
+  // Scalars only: a list or a map says nothing next to the message, which names what is wrong in it.
+  if (value === undefined || (value !== null && typeof value === "object")) return undefined;
+  return showValue(value);
+}
+
+function rawValueAt(raw: Record<string, unknown>, path: ConfigPath): unknown {
+  let value: unknown = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
   }
+  return value;
+}
+
+function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
   if (issue.code === "invalid_type" && issue.path.length === 1 && raw[String(issue.path[0])] === undefined) {
     return `is required; set it in the stack file (see the README's config reference)`;
   }
   return issue.message;
-}
-
-/** Checks within the core keys: unique names and IDs, known OUs, the management account listed. */
-function checkCoreReferences(raw: Record<string, unknown>, issues: ConfigIssue[]): void {
-  const ous = asArray(raw.organizationalUnits);
-  const accounts = asArray(raw.accounts);
-  const ouNames = new Set(ous.map((o) => field(o, "name")).filter(isString));
-  reportDuplicates(ous, "name", "org-access:organizationalUnits", "organizational unit name", issues);
-  reportDuplicates(ous, "id", "org-access:organizationalUnits", "organizational unit ID", issues);
-  reportDuplicates(accounts, "name", "org-access:accounts", "account name", issues);
-  reportDuplicates(accounts, "id", "org-access:accounts", "account ID", issues);
-
-  accounts.forEach((account, index) => {
-    const ou = field(account, "ou");
-    if (isString(ou) && ou !== "root" && !ouNames.has(ou)) {
-      issues.push({
-        path: `org-access:accounts[${index}].ou`,
-        message: `unknown organizational unit ${JSON.stringify(ou)}; use a name from org-access:organizationalUnits or \`root\``,
-      });
-    }
-  });
-
-  const managementId = idString(field(raw.organization, "managementAccountId"));
-  if (managementId !== undefined && !accounts.some((a) => idString(field(a, "id")) === managementId)) {
-    issues.push({
-      path: "org-access:accounts",
-      message: `the management account ${managementId} (org-access:organization.managementAccountId) is not in the inventory; add it with \`ou: root\``,
-    });
-  }
-
-  const pipeline = raw.pipeline;
-  if (
-    field(raw.providers, "access") === "preview" &&
-    (pipeline === undefined || field(pipeline, "preview") === false)
-  ) {
-    issues.push({
-      path: "org-access:providers.access",
-      message:
-        "a read-only preview reaches member accounts through the member preview roles of org-access:pipeline; configure org-access:pipeline with preview: true, or preview with the default access",
-    });
-  }
-
-  const deploymentAccount = field(raw.deployment, "account");
-  if (isString(deploymentAccount) && !accounts.some((a) => field(a, "name") === deploymentAccount)) {
-    issues.push({
-      path: "org-access:deployment.account",
-      message: `unknown account ${JSON.stringify(deploymentAccount)}; name the account this stack deploys from, as listed in org-access:accounts`,
-    });
-  }
-  const kind = field(raw.deployment, "kind");
-  if (kind === "management" && isString(deploymentAccount) && managementId !== undefined) {
-    const account = accounts.find((a) => field(a, "name") === deploymentAccount);
-    if (account !== undefined && idString(field(account, "id")) !== managementId) {
-      issues.push({
-        path: "org-access:deployment.account",
-        message: `a management stack deploys from the management account (${managementId}); name that account here or set kind: security`,
-      });
-    }
-  }
-
-  const scope = raw.scope;
-  asArray(field(scope, "accounts")).forEach((name, i) => {
-    if (isString(name) && !accounts.some((a) => field(a, "name") === name)) {
-      issues.push({
-        path: `org-access:scope.accounts[${i}]`,
-        message: `unknown account ${JSON.stringify(name)}; use a name from org-access:accounts`,
-      });
-    }
-  });
-  asArray(field(scope, "organizationalUnits")).forEach((name, i) => {
-    if (isString(name) && !ouNames.has(name)) {
-      issues.push({
-        path: `org-access:scope.organizationalUnits[${i}]`,
-        message: `unknown organizational unit ${JSON.stringify(name)}; use a name from org-access:organizationalUnits`,
-      });
-    }
-  });
-}
-
-function idString(value: unknown): string | undefined {
-  if (typeof value === "number" && Number.isInteger(value)) return String(value);
-  return isString(value) ? value : undefined;
-}
-
-function reportDuplicates(
-  items: unknown[],
-  key: string,
-  path: string,
-  what: string,
-  issues: ConfigIssue[],
-): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, index) => {
-    const value = key === "id" ? idString(field(item, key)) : field(item, key);
-    if (!isString(value)) return;
-    const first = seen.get(value);
-    if (first !== undefined) {
-      issues.push({
-        path: `${path}[${index}].${key}`,
-        message: `duplicate ${what} ${JSON.stringify(value)}, already used by ${path}[${first}]; each ${what} must be unique`,
-      });
-    } else {
-      seen.set(value, index);
-    }
-  });
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { ALWAYS, CheckContext, ConfigSourceFacts, PLAIN_VALUES } from "./checks";
 import {
   accountSchema,
+  checkCore,
   deploymentSchema,
   organizationalUnitSchema,
   organizationSchema,
@@ -36,19 +38,14 @@ export const sections = [
   expectationsSection,
 ] as const;
 
-/** The whole stack config, one property per `org-access:<key>`. */
-export const configSchema = z
+/** The whole stack config, one property per `org-access:<key>`, before the checks across keys. */
+export const configObjectSchema = z
   .object({
     organization: organizationSchema,
     organizationalUnits: z.array(organizationalUnitSchema).default([]),
     accounts: z.array(accountSchema).min(1, "list at least the management account"),
     deployment: deploymentSchema,
-    providers: providersSchema.default({
-      roleName: "OrganizationAccountAccessRole",
-      sessionDurationSeconds: 900,
-      region: "us-east-1",
-      access: "deploy",
-    }),
+    providers: providersSchema.prefault({}),
     scope: scopeSchema.optional(),
     organizationAccess: organizationAccessSection.schema,
     securityAccess: securityAccessSection.schema,
@@ -65,8 +62,25 @@ export const configSchema = z
   })
   .strict();
 
+/**
+ * The whole stack config with every check across keys: the core checks, then each section's, on the
+ * parsed config. They run even when other keys have errors (`when`), so all problems come at once.
+ */
+export function configSchema(source: ConfigSourceFacts = PLAIN_VALUES) {
+  return configObjectSchema.superRefine((config, payload) => {
+    const ctx = new CheckContext(config, payload, source);
+    checkCore(config, ctx);
+    for (const section of sections) {
+      const value = (config as Record<string, unknown>)[section.key];
+      if (value === undefined || section.check === undefined) continue;
+      if (!ctx.valid([section.key], { ownLevelOnly: true })) continue;
+      (section.check as (value: unknown, ctx: CheckContext) => void)(value, ctx);
+    }
+  }, ALWAYS);
+}
+
 /** Validated stack config. */
-export type OrgAccessConfig = z.infer<typeof configSchema>;
+export type OrgAccessConfig = z.infer<typeof configObjectSchema>;
 
 /** Every top-level key this program reads, without the `org-access:` namespace. */
-export const configKeys: readonly string[] = Object.keys(configSchema.shape);
+export const configKeys: readonly string[] = Object.keys(configObjectSchema.shape);

@@ -72,6 +72,52 @@ export function roleTrust(args: {
   return policyDocument([statement]);
 }
 
+const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/**
+ * Trust for named roles of other accounts in the organization, written so that IAM accepts it
+ * before those roles exist: the accounts' roots as principals, narrowed by `ArnEquals
+ * aws:PrincipalArn` to the exact role ARNs, with `aws:PrincipalOrgID`. IAM refuses a trust policy
+ * whose principal is a role that does not exist yet ("Invalid principal in policy") and stores a
+ * named role principal as its unique ID, so a role deleted and recreated under the same name is no
+ * longer trusted; it checks neither for condition values. Use it where the trusted role is created
+ * by another stack (the security stack's source and automation roles), so the stacks need no
+ * particular order and survive the role being recreated. Only that role of that account matches:
+ * `aws:PrincipalArn` of a role session is the role's ARN.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function principalArnTrust(args: {
+  sid: string;
+  roleArns: readonly string[];
+  organizationId: pulumi.Input<string>;
+}): PolicyDocument {
+  if (args.roleArns.length === 0)
+    throw new Error(`org-access: trust statement ${args.sid} names no principal`);
+  const roots: string[] = [];
+  for (const arn of args.roleArns) {
+    const m = ROLE_ARN.exec(arn);
+    if (m === null)
+      throw new Error(
+        `org-access: trust statement ${args.sid}: ${JSON.stringify(arn)} is not a role ARN (arn:aws:iam::<account>:role/<name>)`,
+      );
+    const root = `arn:${m[1]}:iam::${m[2]}:root`;
+    if (!roots.includes(root)) roots.push(root);
+  }
+  return policyDocument([
+    {
+      Sid: args.sid,
+      Effect: "Allow",
+      Principal: { AWS: roots.length === 1 ? roots[0] : roots },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:PrincipalOrgID": args.organizationId },
+        ArnEquals: { "aws:PrincipalArn": args.roleArns.length === 1 ? args.roleArns[0] : [...args.roleArns] },
+      },
+    },
+  ]);
+}
+
 /** Trust for principals of the role's own account (the guide's delegated-admin source role). */
 export function sameAccountTrust(args: {
   sid: string;

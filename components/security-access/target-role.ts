@@ -1,16 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
-import { roleTrust } from "../iam/trust";
+import { principalArnTrust } from "../iam/trust";
 
 export const TARGET_TRUST_SID = "TrustDelegatedAdminSourceRoles";
 
 /**
  * The target role's trust: only the named source role(s) of the delegated-admin account, and only
  * while they belong to the organization. Shared by the per-account role and the StackSet template.
+ * The source roles are the security stack's: the management stack's copies name them by
+ * `aws:PrincipalArn`, so they can be created before the security stack runs.
  */
 export function targetRoleTrust(sourceRoleArns: readonly string[], organizationId: string): PolicyDocument {
-  return roleTrust({ sid: TARGET_TRUST_SID, roleArns: [...sourceRoleArns], organizationId });
+  return principalArnTrust({ sid: TARGET_TRUST_SID, roleArns: sourceRoleArns, organizationId });
 }
 
 export interface TargetRoleArgs {

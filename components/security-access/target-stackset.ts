@@ -26,7 +26,7 @@ export interface TargetStackSetArgs {
   readonly region: string;
   /** Rollout speed and failure tolerance. */
   readonly operationPreferences?: StackSetOperationPreferences;
-  /** The source roles, which must exist before a template naming them in a trust policy is deployed. */
+  /** The source roles: the StackSet goes out after them, so no target is live before its caller. */
   readonly sourceRoles?: readonly pulumi.Resource[];
 }
 

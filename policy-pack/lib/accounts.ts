@@ -8,6 +8,13 @@ import { asList, rethrowUnknown } from "./document";
 
 export const ACCOUNT_ID = /^\d{12}$/;
 
+/**
+ * Stands for the account a CloudFormation template is deployed into when it is not known (a StackSet
+ * reaching many accounts). It has no colon, so ARNs built with it still split on `:`; a provider whose
+ * `allowedAccountIds` is this value acts in that one (unnamed) account.
+ */
+export const THIS_ACCOUNT = "(this-account)";
+
 /** The account field of an ARN (`arn:partition:service:region:account:resource`), or a bare account ID. */
 export function accountOf(principal: string): string | undefined {
   const value = principal.trim();
@@ -66,7 +73,7 @@ export function providerAccount(provider: { props?: unknown } | undefined): stri
   try {
     const props = provider.props;
     const allowed = asList(decoded(field(props, "allowedAccountIds"))).filter(
-      (v): v is string => typeof v === "string" && ACCOUNT_ID.test(v),
+      (v): v is string => typeof v === "string" && (ACCOUNT_ID.test(v) || v === THIS_ACCOUNT),
     );
     if (allowed.length === 1) return allowed[0];
     const assumeRoles = asList(decoded(field(props, "assumeRoles")));

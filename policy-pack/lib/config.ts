@@ -21,6 +21,8 @@ export interface PackConfig {
   readonly exemptServicePrincipals: readonly string[];
   readonly workloadAccountIds: readonly string[];
   readonly boundaryExemptRoleNames: readonly string[];
+  /** Values of CloudFormation exports (`Fn::ImportValue`), by export name. */
+  readonly cloudFormationImports: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_EXEMPT_SERVICE_PRINCIPALS = [
@@ -45,6 +47,7 @@ export const DEFAULTS: PackConfig = {
   exemptServicePrincipals: DEFAULT_EXEMPT_SERVICE_PRINCIPALS,
   workloadAccountIds: [],
   boundaryExemptRoleNames: [],
+  cloudFormationImports: {},
 };
 
 const accountIdSchema = { type: "string", pattern: ACCOUNT_ID.source } as const;
@@ -122,11 +125,22 @@ export const CONFIG_PROPERTIES = {
     default: [],
     description: "Roles in workload accounts that need no permissions boundary.",
   },
+  cloudFormationImports: {
+    type: "object",
+    additionalProperties: { type: "string" },
+    description:
+      "Values of CloudFormation exports by export name, so a template's Fn::ImportValue can be checked (unset: the value is unknown and never taken as safe).",
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_PROPERTIES;
 
-export const ORG_FACTS: ConfigKey[] = ["organizationId", "managementAccountId", "organizationAccountIds"];
+export const ORG_FACTS: ConfigKey[] = [
+  "organizationId",
+  "managementAccountId",
+  "organizationAccountIds",
+  "cloudFormationImports",
+];
 
 /** A policy's `configSchema` from the keys it reads. */
 export function configSchema(...keys: ConfigKey[]): PolicyConfigSchema {
@@ -149,6 +163,16 @@ function stringList(value: unknown, fallback: readonly string[]): readonly strin
   if (!value.every((v) => typeof v === "string")) return fallback;
   stringLists.add(value);
   return value as string[];
+}
+
+/** A map of strings; anything else (or a non-string value) counts as not given. */
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return DEFAULTS.cloudFormationImports;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.every(([, v]) => typeof v === "string")
+    ? (value as Record<string, string>)
+    : Object.fromEntries(entries.filter(([, v]) => typeof v === "string") as [string, string][]);
 }
 
 function integer(value: unknown, fallback: number): number {
@@ -178,6 +202,7 @@ export function readConfig(raw: unknown): PackConfig {
     exemptServicePrincipals: stringList(c.exemptServicePrincipals, DEFAULTS.exemptServicePrincipals),
     workloadAccountIds: stringList(c.workloadAccountIds, DEFAULTS.workloadAccountIds),
     boundaryExemptRoleNames: stringList(c.boundaryExemptRoleNames, DEFAULTS.boundaryExemptRoleNames),
+    cloudFormationImports: stringRecord(c.cloudFormationImports),
   };
 }
 

@@ -38,7 +38,7 @@ export interface Statement {
   readonly sid?: string;
   /** How messages name the statement: `Statement "Sid"` or `Statement[2]` when it has no Sid. */
   readonly label: string;
-  /** `Allow`, `Deny`, or whatever was written (compared case-sensitively, as IAM does). */
+  /** `Allow`, `Deny`, or whatever was written (compared case-sensitively, as IAM does); `""` when missing. */
   readonly effect: string;
   readonly principals: PrincipalRef[];
   readonly hasPrincipal: boolean;
@@ -192,7 +192,12 @@ function statementOf(raw: unknown, index: number): Statement {
     index,
     sid,
     label: sid === undefined ? `Statement[${index}]` : `Statement ${JSON.stringify(sid)}`,
-    effect: typeof effectValue === "string" ? effectValue : render(effectValue).text,
+    effect:
+      typeof effectValue === "string"
+        ? effectValue
+        : effectValue === undefined || effectValue === null
+          ? ""
+          : render(effectValue).text,
     principals: principalsOf(principal),
     hasPrincipal: principal !== undefined && principal !== null,
     notPrincipals: principalsOf(notPrincipal),

@@ -19,6 +19,8 @@ export interface OrgFacts {
   readonly organizationId?: string;
   readonly managementAccountId?: string;
   readonly organizationAccountIds?: readonly string[];
+  /** Values of CloudFormation exports by export name (`Fn::ImportValue` in templates). */
+  readonly cloudFormationImports?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedPolicyConfig {
@@ -44,6 +46,7 @@ type Schema = {
   type?: string | string[];
   pattern?: string;
   items?: Schema;
+  additionalProperties?: Schema;
   minimum?: number;
   maximum?: number;
 };
@@ -72,6 +75,11 @@ function validate(value: unknown, schema: Schema, path: string): string[] {
   }
   if (Array.isArray(value) && schema.items) {
     value.forEach((v, i) => out.push(...validate(v, schema.items as Schema, `${path}[${i}]`)));
+  }
+  if (actual === "object" && schema.additionalProperties) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out.push(...validate(v, schema.additionalProperties, `${path}.${k}`));
+    }
   }
   return out;
 }

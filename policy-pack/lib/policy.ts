@@ -7,6 +7,14 @@ import {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { ConfigKey, PackConfig, configSchema, readConfig } from "./config";
+import { checkEquivalents, mergeScoped, stackScopes } from "./coverage";
+
+import { TYPES } from "./types";
+
+export { TYPES };
+
+/** Resources whose template holds resources of its own. */
+const TEMPLATE_CONTAINERS: readonly string[] = [TYPES.cfnStack, TYPES.cfnStackSet];
 
 /**
  * Small constructors for the pack's policies: each rule is a pure function from a resource (or the
@@ -20,7 +28,10 @@ export interface ResourceRule {
   readonly enforcementLevel: EnforcementLevel;
   /** Config properties this rule reads (its `configSchema`). */
   readonly config: ConfigKey[];
-  /** Resource types the rule looks at; every other type is left alone. */
+  /**
+   * Canonical `@pulumi/aws` types the rule judges. Resources that stand for them (aws-native,
+   * CloudFormation template resources, inline policies; see equivalents.ts) are judged too.
+   */
   readonly types: readonly string[];
   readonly check: (args: ResourceValidationArgs, cfg: PackConfig) => string[];
 }
@@ -30,11 +41,22 @@ export function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchema(...rule.config),
+    configSchema: configSchema(...rule.config, "cloudFormationImports"),
     validateResource: (args, reportViolation) => {
-      if (!rule.types.includes(args.type)) return;
       const cfg = readConfig(args.getConfig());
-      for (const message of rule.check(args, cfg)) reportViolation(message);
+      if (rule.types.includes(args.type)) {
+        for (const message of rule.check(args, cfg)) reportViolation(message);
+        // A template's own Stacks and StackSets are judged as such too.
+        const nested = rule.types.filter((t) => TEMPLATE_CONTAINERS.includes(t));
+        if (nested.length === 0 || !TEMPLATE_CONTAINERS.includes(args.type)) return;
+        for (const message of checkEquivalents(args, nested, cfg, (a) => rule.check(a, cfg))) {
+          reportViolation(message);
+        }
+        return;
+      }
+      for (const message of checkEquivalents(args, rule.types, cfg, (a) => rule.check(a, cfg))) {
+        reportViolation(message);
+      }
     },
   };
 }
@@ -49,6 +71,13 @@ export interface StackRule {
   readonly description: string;
   readonly enforcementLevel: EnforcementLevel;
   readonly config: ConfigKey[];
+  /**
+   * Canonical types the rule reads, when it should also see what stands for them: the stack's
+   * aws-native resources and attachments as canonical ones, and each CloudFormation template variant
+   * as its own set of resources (findings then name the template). Without it the rule sees the
+   * stack's resources only.
+   */
+  readonly types?: readonly string[];
   readonly check: (
     resources: PolicyResource[],
     cfg: PackConfig,
@@ -61,10 +90,28 @@ export function stackPolicy(rule: StackRule): StackValidationPolicy {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchema(...rule.config),
+    configSchema: configSchema(
+      ...rule.config,
+      ...(rule.types === undefined ? [] : ["cloudFormationImports" as const]),
+    ),
     validateStack: (args, reportViolation) => {
       const cfg = readConfig(args.getConfig());
-      for (const v of rule.check(args.resources, cfg, args)) reportViolation(v.message, v.urn);
+      if (rule.types === undefined) {
+        for (const v of rule.check(args.resources, cfg, args)) reportViolation(v.message, v.urn);
+        return;
+      }
+      const { own, scopes } = stackScopes(args.resources, rule.types, cfg);
+      for (const v of rule.check(own, cfg, args)) reportViolation(v.message, v.urn);
+      const scoped = scopes.flatMap((scope) =>
+        rule.check(scope.resources, cfg, args).map((v) => ({
+          label: scope.label,
+          message: v.message,
+          variant: scope.variant,
+          variants: scope.variants,
+          urn: scope.urn,
+        })),
+      );
+      for (const v of mergeScoped(scoped)) reportViolation(v.message, v.urn);
     },
   };
 }
@@ -74,23 +121,3 @@ export function stringProp(props: Record<string, unknown>, name: string): string
   const v = props[name];
   return typeof v === "string" ? v : undefined;
 }
-
-/** Resource types the pack reads. */
-export const TYPES = {
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policy: "aws:iam/policy:Policy",
-  userPolicy: "aws:iam/userPolicy:UserPolicy",
-  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  user: "aws:iam/user:User",
-  accessKey: "aws:iam/accessKey:AccessKey",
-  userLoginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  kmsKey: "aws:kms/key:Key",
-  kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
-  cfnStack: "aws:cloudformation/stack:Stack",
-  cfnStackSet: "aws:cloudformation/stackSet:StackSet",
-  cfnStackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
-  awsProvider: "pulumi:providers:aws",
-} as const;

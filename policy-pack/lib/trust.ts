@@ -45,14 +45,78 @@ export interface AccountPrincipal {
   readonly account?: string;
   readonly root: boolean;
   readonly membership: Membership;
+  /** The account root the statement names, when `aws:PrincipalArn` narrows it to `principal`. */
+  readonly narrowedFrom?: PrincipalRef;
 }
 
 function describe(p: PrincipalRef): string {
   return p.kind === "*" ? '"*"' : `${p.kind === "Other" ? "" : `${p.kind}: `}${JSON.stringify(p.value)}`;
 }
 
+function describeAdmitted(ap: { principal: PrincipalRef; narrowedFrom?: PrincipalRef }): string {
+  const narrowed =
+    ap.narrowedFrom === undefined ? "" : ` (${describe(ap.narrowedFrom)} narrowed by aws:PrincipalArn)`;
+  return `${describe(ap.principal)}${narrowed}`;
+}
+
 function isWildcardPrincipal(p: PrincipalRef): boolean {
   return p.literal && p.value.includes("*");
+}
+
+/** Operators that, without `IfExists` or a set qualifier, match a literal value exactly. */
+const EXACT_ARN_OPERATORS = ["arnequals", "arnlike", "stringequals", "stringlike"];
+
+/**
+ * The principal ARNs an Allow statement narrows its principals to with `aws:PrincipalArn`, or
+ * undefined when it does not narrow them to named principals. Only positive exact tests count:
+ * `ArnEquals`, `ArnLike`, `StringEquals` or `StringLike`, without a set qualifier or `IfExists`,
+ * every value a literal ARN without `*` or `?` (ArnEquals expands wildcards like ArnLike). All the
+ * condition blocks of a statement must hold, so several exact tests narrow to what they share; any
+ * other test on the key (a negated operator, `role/*`) can only narrow further. IAM compares ARN
+ * conditions case-sensitively, and a role session's `aws:PrincipalArn` is the role's ARN.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function principalArnNarrowing(s: Statement): string[] | undefined {
+  let narrowed: string[] | undefined;
+  for (const c of conditionsOn(s, "aws:PrincipalArn")) {
+    const exact =
+      EXACT_ARN_OPERATORS.includes(c.base) &&
+      c.qualifier === undefined &&
+      !c.ifExists &&
+      c.allLiteral &&
+      c.values.length > 0 &&
+      c.values.every((v) => v.startsWith("arn:") && !hasWildcard(v));
+    if (!exact) continue;
+    narrowed = narrowed === undefined ? [...c.values] : narrowed.filter((v) => c.values.includes(v));
+  }
+  return narrowed;
+}
+
+/**
+ * The AWS principals an Allow statement admits: each principal as written, except that an account
+ * root narrowed by `aws:PrincipalArn` stands for exactly the narrowed principals of its account,
+ * and a named principal the narrowing leaves out admits nobody.
+ */
+export function admittedPrincipals(s: Statement): { principal: PrincipalRef; narrowedFrom?: PrincipalRef }[] {
+  const narrowing = principalArnNarrowing(s);
+  const out: { principal: PrincipalRef; narrowedFrom?: PrincipalRef }[] = [];
+  for (const p of s.principals) {
+    if (p.kind !== "AWS" && p.kind !== "Other") continue;
+    if (narrowing === undefined || !p.literal || isWildcardPrincipal(p)) {
+      out.push({ principal: p });
+      continue;
+    }
+    if (isAccountRoot(p.value)) {
+      const account = accountOf(p.value);
+      for (const arn of narrowing.filter((v) => accountOf(v) === account)) {
+        out.push({ principal: { kind: p.kind, value: arn, literal: true }, narrowedFrom: p });
+      }
+    } else if (narrowing.includes(p.value.trim())) {
+      out.push({ principal: p });
+    }
+  }
+  return out;
 }
 
 /** AWS-account principals of Allow statements that are not in the role's own (known) account. */
@@ -60,8 +124,7 @@ export function otherAccountPrincipals(subject: TrustSubject, cfg: PackConfig): 
   const out: AccountPrincipal[] = [];
   for (const s of subject.doc.statements) {
     if (!isAllow(s)) continue;
-    for (const p of s.principals) {
-      if (p.kind !== "AWS" && p.kind !== "Other") continue;
+    for (const { principal: p, narrowedFrom } of admittedPrincipals(s)) {
       if (isWildcardPrincipal(p)) continue;
       const account = p.literal ? accountOf(p.value) : undefined;
       if (account !== undefined && subject.ownAccount !== undefined && account === subject.ownAccount)
@@ -72,6 +135,7 @@ export function otherAccountPrincipals(subject: TrustSubject, cfg: PackConfig): 
         account,
         root: p.literal && isAccountRoot(p.value),
         membership: membershipOf(account, cfg),
+        ...(narrowedFrom === undefined ? {} : { narrowedFrom }),
       });
     }
   }
@@ -83,7 +147,7 @@ export function isSanctionedOrgAccess(subject: TrustSubject, ap: AccountPrincipa
   return (
     subject.roleName === cfg.organizationAccessRoleName &&
     cfg.managementAccountId !== undefined &&
-    ap.root &&
+    (ap.root || ap.narrowedFrom !== undefined) &&
     ap.account === cfg.managementAccountId
   );
 }
@@ -147,7 +211,7 @@ export const checkCrossAccountOrgCondition: TrustCheck = (subject, cfg) => {
     if (ap.membership === "external") continue; // trust-external-requires-external-id
     if (isSanctionedOrgAccess(subject, ap, cfg)) continue;
     const s = ap.statement;
-    const who = describe(ap.principal);
+    const who = describeAdmitted(ap);
     const where =
       ap.account === undefined ? "an account that cannot be read from it" : `account ${ap.account}`;
     const rootNote = ap.root ? " (the account root: every principal that account allows)" : "";
@@ -184,7 +248,7 @@ export const checkExternalIdRequired: TrustCheck = (subject, cfg) => {
     const where =
       ap.account === undefined ? "an account that cannot be read from it" : `account ${ap.account}`;
     out.push(
-      `${s.label} trusts ${describe(ap.principal)} in ${where}, outside the organization, without an exact sts:ExternalId condition${why}: a third party serving many customers can be tricked into using its access to this role (confused deputy). Add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the vendor>"}}.`,
+      `${s.label} trusts ${describeAdmitted(ap)} in ${where}, outside the organization, without an exact sts:ExternalId condition${why}: a third party serving many customers can be tricked into using its access to this role (confused deputy). Add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the vendor>"}}.`,
     );
   }
   return out;
@@ -357,9 +421,7 @@ export function checkAdminOnCrossAccountRole(
     (ap) => !isSanctionedOrgAccess(subject, ap, cfg),
   );
   if (others.length === 0) return [];
-  const who = [...new Set(others.map((ap) => `${describe(ap.principal)} (${ap.statement.label})`))].join(
-    ", ",
-  );
+  const who = [...new Set(others.map((ap) => `${describeAdmitted(ap)} (${ap.statement.label})`))].join(", ");
   return [
     `The role trusts ${who} in another account and has administrator rights through ${grants.join(", ")}: whoever controls that account controls this one. Grant the narrowest policy the caller needs; a justified exception goes in allowedAdminRoleNames.`,
   ];

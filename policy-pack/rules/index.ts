@@ -1,5 +1,5 @@
 import { Policies } from "@pulumi/policy";
-import { cloudformationPolicies } from "./cloudformation";
+import { cloudformationPolicies, cloudformationStackPolicies } from "./cloudformation";
 import { credentialPolicies } from "./credentials";
 import { identityPolicies } from "./identity";
 import { resourcePolicyPolicies } from "./resource-policies";
@@ -16,4 +16,5 @@ export const allPolicies: Policies = [
   ...cloudformationPolicies,
   ...rolePolicies,
   ...stackPolicies,
+  ...cloudformationStackPolicies,
 ];

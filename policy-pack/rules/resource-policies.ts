@@ -1,14 +1,13 @@
-import { ACCOUNT_ID, accountOf, isAccountRoot, providerAccount } from "../lib/accounts";
-import {
-  ConditionEntry,
-  Statement,
-  isAllow,
-  parsePolicyDocument,
-  statementCoversAction,
-} from "../lib/document";
-import { TYPES, resourcePolicy } from "../lib/policy";
+import { ACCOUNT_ID, accountOf, isAccountRoot } from "../lib/accounts";
+import { ConditionEntry, Statement, conditionsOn, isAllow, statementCoversAction } from "../lib/document";
+import { resourcePolicy } from "../lib/policy";
+import { RESOURCE_POLICY_TYPES, resourcePolicySubject } from "../lib/subjects";
 
-/** Resource policies (S3 bucket policies, KMS key policies) never open access to anyone or to a whole foreign account. */
+/**
+ * Resource policies (S3 bucket, KMS key, SQS queue, SNS topic, Secrets Manager secret, ECR repository
+ * and registry, Lambda function policies, and the statements Lambda permissions and KMS grants stand
+ * for) never open access to anyone or to a whole foreign account.
+ */
 
 const RESTRICTING_KEYS = [
   "aws:principalorgid",
@@ -51,20 +50,19 @@ function isKeyAdministration(s: Statement): boolean {
 export const resourcePolicyNoOpenAccess = resourcePolicy({
   name: "resource-policy-no-open-access",
   description:
-    'S3 bucket policies and KMS key policies do not allow "*" or another account\'s root without a condition limiting who (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceArn, ...).',
+    'Resource policies (S3, KMS, SQS, SNS, Secrets Manager, ECR, Lambda permissions, KMS grants) do not allow "*" or another account\'s root without a condition limiting who (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceArn, ...), nor a service on a Lambda function without aws:SourceArn/aws:SourceAccount.',
   enforcementLevel: "mandatory",
   config: [],
-  types: [TYPES.bucketPolicy, TYPES.kmsKey, TYPES.kmsKeyPolicy],
+  types: RESOURCE_POLICY_TYPES,
   check: (args) => {
-    const policy = args.props.policy;
-    if (policy === undefined || policy === null) return []; // a key without a policy gets AWS's default
-    const doc = parsePolicyDocument(policy);
-    const own = providerAccount(args.provider);
-    const isKms = args.type !== TYPES.bucketPolicy;
-    const what = isKms ? "key policy" : "bucket policy";
+    const subject = resourcePolicySubject(args);
+    if (subject === undefined) return [];
+    const { doc, what, ownAccount: own } = subject;
+    const isKms = subject.keyPolicy;
     const out: string[] = [];
     for (const s of doc.statements) {
       if (!isAllow(s)) continue;
+      if (subject.service === "lambda") out.push(...serviceWithoutSource(s, what));
       if (s.conditions.some(restricts)) continue;
       const open: string[] = [];
       for (const p of s.principals) {
@@ -89,5 +87,22 @@ export const resourcePolicyNoOpenAccess = resourcePolicy({
     return out;
   },
 });
+
+/**
+ * A service allowed to invoke a function without aws:SourceArn or aws:SourceAccount: the service acting
+ * for any other customer (their bucket, topic or rule) can invoke it (confused deputy; AWS Lambda
+ * Developer Guide, "Granting function access to AWS services").
+ */
+function serviceWithoutSource(s: Statement, what: string): string[] {
+  const services = s.principals.filter((p) => p.kind === "Service");
+  if (services.length === 0) return [];
+  const scoped = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID"].some((k) =>
+    conditionsOn(s, k).some((c) => !c.ifExists && c.allLiteral && c.values.every((v) => !/^[*?]*$/.test(v))),
+  );
+  if (scoped) return [];
+  return [
+    `${s.label} of the ${what} lets the service ${services.map((p) => JSON.stringify(p.value)).join(", ")} invoke the function without aws:SourceArn or aws:SourceAccount: the same service acting for any other AWS customer (their bucket, topic or rule) can invoke it. Set sourceArn to the resource that calls the function, or sourceAccount to its account.`,
+  ];
+}
 
 export const resourcePolicyPolicies = [resourcePolicyNoOpenAccess];

@@ -59,6 +59,7 @@ export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
     "No RolePolicyAttachment or RolePolicy gives administrator rights to a role of the stack that trusts another account (the organization access role and allow-listed roles excepted).",
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS, "organizationAccessRoleName", "allowedAdminRoleNames"],
+  types: [TYPES.role, TYPES.policy, TYPES.rolePolicyAttachment, TYPES.rolePolicy],
   check: (resources, cfg) => {
     const findRole = roleFinder(resources.filter((r) => r.type === TYPES.role));
     const adminPolicyArns = new Map<string, PolicyDocument>();
@@ -105,6 +106,7 @@ export const orgAccessRoleStackSetNotManagement = stackPolicy({
     "A StackSet carrying the member organization access role (trusting an account root) has no instance targeting the management account.",
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS, "organizationAccessRoleName"],
+  types: [TYPES.cfnStackSet, TYPES.cfnStackSetInstance],
   check: (resources, cfg) => {
     const management = cfg.managementAccountId;
     if (management === undefined) return [];

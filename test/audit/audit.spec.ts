@@ -63,6 +63,10 @@ describe("central audit read role in the example organization", () => {
   });
 
   it("trusts only the security account's automation role, with aws:PrincipalOrgID, and carries SecurityAudit only", () => {
+    // IAM refuses a trust naming a role that does not exist yet and pins a named role to its unique ID;
+    // it checks neither for condition values, so the security stack's role is named by aws:PrincipalArn
+    // on its account's root (IAM User Guide, "AWS JSON policy elements: Principal", roles; condition key
+    // aws:PrincipalArn).
     for (const account of ALL) {
       const role = roleIn(management, "AuditReadRole", ID[account]);
       assert.deepStrictEqual(trustOf(role), {
@@ -71,9 +75,12 @@ describe("central audit read role in the example organization", () => {
           {
             Sid: "TrustSecurityAutomation",
             Effect: "Allow",
-            Principal: { AWS: AUTOMATION },
+            Principal: { AWS: `arn:aws:iam::${ID.security}:root` },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+            Condition: {
+              StringEquals: { "aws:PrincipalOrgID": ORG_ID },
+              ArnEquals: { "aws:PrincipalArn": AUTOMATION },
+            },
           },
         ],
       });

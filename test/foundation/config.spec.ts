@@ -14,7 +14,7 @@ function issuesOf(overrides: Record<string, unknown>): { path: string; message: 
     loadConfig(exampleConfig("management", overrides));
   } catch (err) {
     assert.ok(err instanceof ConfigValidationError, String(err));
-    return [...err.issues];
+    return err.issues.map(({ path, message }) => ({ path, message }));
   }
   return assert.fail("expected the config to be rejected");
 }
@@ -80,9 +80,12 @@ describe("stack config validation", () => {
     );
     assert.match(
       issues[0].message,
-      /^unknown organizational unit "workload"; use a name from org-access:organizationalUnits or `root`$/,
+      /^unknown organizational unit "workload"; use a name from org-access:organizationalUnits \(infrastructure, sandbox, security, workloads\) or `root`$/,
     );
-    assert.match(issues[1].message, /^unknown account "prodd"; use a name from org-access:accounts$/);
+    assert.match(
+      issues[1].message,
+      /^unknown account "prodd"; use a name from org-access:accounts \(dev, infra-ops, /,
+    );
   });
 
   it("rejects malformed organization, root and OU IDs", () => {

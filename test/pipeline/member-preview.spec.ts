@@ -196,7 +196,7 @@ describe("member preview roles and read-only preview providers", () => {
       providers: previewAccess(),
       pipeline: { ...pipeline, preview: false },
     });
-    assert.ok(withoutPreview.endsWith(`\n${expected}`), withoutPreview);
+    assert.ok(withoutPreview.endsWith(`\n${expected} (found: "preview")`), withoutPreview);
     const withoutPipeline = await configErrorOf("management", {
       providers: previewAccess(),
       pipeline: undefined,

@@ -354,9 +354,12 @@ describe("AuditReadRole rollout modes", () => {
           {
             Sid: "TrustSecurityAutomation",
             Effect: "Allow",
-            Principal: { AWS: "arn:aws:iam::222222222222:role/audit-automation" },
+            Principal: { AWS: "arn:aws:iam::222222222222:root" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+            Condition: {
+              StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+              ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/audit-automation" },
+            },
           },
         ],
       },

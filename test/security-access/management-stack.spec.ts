@@ -54,6 +54,10 @@ describe("security access from the management stack", () => {
   });
 
   it("trusts only the team's source role in the security account, within the organization, with SecurityAudit", () => {
+    // IAM refuses a trust naming a role that does not exist yet and pins a named role to its unique ID;
+    // it checks neither for condition values, so the security stack's role is named by aws:PrincipalArn
+    // on its account's root (IAM User Guide, "AWS JSON policy elements: Principal", roles; condition key
+    // aws:PrincipalArn).
     for (const role of targetRoles(stackset, "SecurityAccessRole")) {
       assert.deepStrictEqual(jsonInput(role, "assumeRolePolicy"), {
         Version: "2012-10-17",
@@ -61,9 +65,12 @@ describe("security access from the management stack", () => {
           {
             Sid: "TrustDelegatedAdminSourceRoles",
             Effect: "Allow",
-            Principal: { AWS: "arn:aws:iam::222222222222:role/SecurityAutomationRole" },
+            Principal: { AWS: "arn:aws:iam::222222222222:root" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+            Condition: {
+              StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+              ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/SecurityAutomationRole" },
+            },
           },
         ],
       });
@@ -78,8 +85,10 @@ describe("security access from the management stack", () => {
     assert.deepStrictEqual(
       compliance.map((r) => [
         r.account,
-        jsonInput<{ Statement: { Principal: { AWS: string } }[] }>(r, "assumeRolePolicy").Statement[0]
-          .Principal.AWS,
+        jsonInput<{ Statement: { Condition: { ArnEquals: Record<string, string> } }[] }>(
+          r,
+          "assumeRolePolicy",
+        ).Statement[0].Condition.ArnEquals["aws:PrincipalArn"],
       ]),
       [
         ["111111111111", "arn:aws:iam::222222222222:role/ComplianceAutomationRole"],

@@ -39,6 +39,10 @@ function callerPolicy(roleName: string): PolicyDocument {
   };
 }
 
+// IAM refuses a trust naming a role that does not exist yet and pins a named role to its unique ID;
+// it checks neither for condition values, so the security stack's role is named by aws:PrincipalArn
+// on its account's root (IAM User Guide, "AWS JSON policy elements: Principal", roles; condition key
+// aws:PrincipalArn).
 function targetTrust(sourceRole: string): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -46,9 +50,12 @@ function targetTrust(sourceRole: string): PolicyDocument {
       {
         Sid: "TrustDelegatedAdminSourceRoles",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${SECURITY}:role/${sourceRole}` },
+        Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+          ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:role/${sourceRole}` },
+        },
       },
     ],
   };

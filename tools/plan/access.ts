@@ -1,3 +1,5 @@
+import { parsePolicyDocument } from "../../policy-pack/lib/document";
+import { admittedPrincipals } from "../../policy-pack/lib/trust";
 import { asList, conditionValues, Statement, statementsOf } from "./documents";
 import { IamModel, ModelRole } from "./model";
 import { AssumeRequest, NamedPolicy, ScpLevel, simulateAssume } from "./simulator";
@@ -61,11 +63,16 @@ export async function accessGraph(model: IamModel): Promise<AccessEdge[]> {
   return edges.sort((a, b) => a.role.localeCompare(b.role) || a.principal.localeCompare(b.principal));
 }
 
-/** The callers a trust policy names (Allow statements), one per principal and OIDC subject. */
+/**
+ * The callers a trust policy names (Allow statements), one per principal and OIDC subject. An
+ * account root narrowed by `aws:PrincipalArn` to exact role ARNs names those roles, as the policy
+ * pack reads it (`admittedPrincipals`), not the account.
+ */
 export function trustedCallers(role: ModelRole): Caller[] {
   const callers = new Map<string, Caller>();
   const add = (c: Caller) => callers.set(callerLabel(c), c);
-  for (const statement of statementsOf(role.trust)) {
+  const parsed = parsePolicyDocument(role.trust ?? {}).statements;
+  for (const [index, statement] of statementsOf(role.trust).entries()) {
     if (statement.Effect !== "Allow") continue;
     const principal = statement.Principal;
     if (principal === "*") {
@@ -74,9 +81,11 @@ export function trustedCallers(role: ModelRole): Caller[] {
     }
     if (principal === null || typeof principal !== "object") continue;
     const p = principal as Record<string, unknown>;
-    for (const aws of asList(p.AWS)) {
-      if (aws === "*") add({ kind: "anyone" });
-      else add(awsCaller(aws));
+    const admitted = parsed[index] === undefined ? [] : admittedPrincipals(parsed[index]);
+    for (const { principal: aws } of admitted) {
+      if (aws.kind !== "AWS" || !aws.literal) continue;
+      if (aws.value === "*") add({ kind: "anyone" });
+      else add(awsCaller(aws.value));
     }
     for (const service of asList(p.Service)) add({ kind: "service", service });
     for (const federated of asList(p.Federated)) {

@@ -1,6 +1,4 @@
-import * as YAML from "yaml";
-
-/** Policy documents and templates as the program serialises them: JSON strings, or objects. */
+/** Policy documents as the program serialises them: JSON strings, or objects (templates: policy-pack/lib/cloudformation.ts). */
 
 export interface Statement {
   readonly Sid?: string;
@@ -49,60 +47,4 @@ export function conditionValues(statement: Statement, key: string): { operator: 
     }
   }
   return found;
-}
-
-const CFN_FUNCTIONS = [
-  "Ref",
-  "Sub",
-  "GetAtt",
-  "Join",
-  "Select",
-  "Split",
-  "If",
-  "Equals",
-  "Not",
-  "And",
-  "Or",
-  "FindInMap",
-  "ImportValue",
-  "Base64",
-  "GetAZs",
-  "Cidr",
-  "Condition",
-];
-
-/** YAML tags of CloudFormation's short form (`!Ref x`, `!Sub ...`), read as their long form. */
-const CFN_TAGS: YAML.Tags = CFN_FUNCTIONS.flatMap((fn) => {
-  const key = fn === "Ref" || fn === "Condition" ? fn : `Fn::${fn}`;
-  const tag = `!${fn}`;
-  return (["scalar", "seq", "map"] as const).map(
-    (kind) =>
-      ({
-        tag,
-        collection: kind === "scalar" ? undefined : kind,
-        identify: () => false,
-        resolve: (value: unknown) => {
-          const plain =
-            value instanceof YAML.YAMLSeq || value instanceof YAML.YAMLMap ? value.toJSON() : value;
-          if (fn === "GetAtt" && typeof plain === "string") return { [key]: plain.split(".") };
-          return { [key]: plain };
-        },
-      }) as YAML.ScalarTag | YAML.CollectionTag,
-  );
-});
-
-/** Parses a CloudFormation template body, JSON or YAML (short-form functions included). */
-export function parseTemplate(body: unknown): Record<string, unknown> | undefined {
-  if (body !== null && typeof body === "object") return body as Record<string, unknown>;
-  if (typeof body !== "string") return undefined;
-  try {
-    return JSON.parse(body) as Record<string, unknown>;
-  } catch {
-    try {
-      const doc = YAML.parse(body, { customTags: CFN_TAGS }) as unknown;
-      return doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
 }

@@ -1,17 +1,12 @@
 import { z } from "zod";
 import {
   autoDeploymentSchema,
-  checkStackSetOrganizationalUnits,
-  DEFAULT_BOUNDARY_STACKSET_NAME,
-  DEFAULT_MEMBER_ROLE_STACKSET_NAME,
-  DEFAULT_OPERATION_PREFERENCES,
   operationPreferencesSchema,
-  rawAccounts,
   stackSetNameSchema,
 } from "../../cloudformation/config";
+import { CheckContext, checkStackSetOrganizationalUnits } from "../checks";
 import { roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
-import { section, SectionCheckContext } from "../section";
+import { section } from "../section";
 import { allowsEveryAction, identityStatementSchema, managedPolicyName } from "./cicd";
 
 /**
@@ -49,7 +44,7 @@ const schema = z
           .default([]),
       })
       .strict()
-      .default({ trustedPrincipalArns: [] }),
+      .prefault({}),
     /** The read role's name in every target account. */
     roleName: roleName.default(DEFAULT_AUDIT_ROLE_NAME),
     /** Where the read role goes. */
@@ -98,11 +93,7 @@ const schema = z
         autoDeployment: autoDeploymentSchema(false),
       })
       .strict()
-      .default({
-        mode: "providers",
-        operationPreferences: { ...DEFAULT_OPERATION_PREFERENCES },
-        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
-      }),
+      .prefault({}),
     /** Longest session of the read role. */
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
@@ -128,40 +119,45 @@ export type AuditConfig = z.infer<typeof schema>;
 export const auditSection = section({
   key: "audit",
   schema: schema.optional(),
-  crossCheck: (raw, ctx) => {
-    const kind = field(ctx.root.deployment, "kind");
-    const home = field(ctx.root.deployment, "account");
-    const automation = field(raw, "automationAccount") ?? DEFAULT_AUDIT_ACCOUNT;
-    const at = `${ctx.path}.automationAccount`;
-    if (isString(automation) && !rawAccounts(ctx.root).some((a) => a.name === automation)) {
-      ctx.refs.issue(
+  check: (audit, ctx) => {
+    const automation = audit.automationAccount;
+    const at = ["audit", "automationAccount"];
+    if (typeof automation === "string" && !ctx.isAccount(automation)) {
+      ctx.issue(
         at,
-        field(raw, "automationAccount") === undefined
-          ? `defaults to "security", and no account has that name; set automationAccount to the security account's name`
-          : `unknown account ${JSON.stringify(automation)}; use a name from org-access:accounts`,
+        ctx.source.isSet(at)
+          ? `unknown account ${JSON.stringify(automation)}; use a name from org-access:accounts`
+          : `defaults to "security", and no account has that name; set automationAccount to the security account's name`,
       );
-    } else if (kind === "security" && isString(automation) && isString(home) && automation !== home) {
+    } else if (
+      ctx.kind === "security" &&
+      typeof automation === "string" &&
+      ctx.home !== undefined &&
+      automation !== ctx.home
+    ) {
       // The security stack creates the automation role in its own account, with its own credentials.
-      ctx.refs.issue(
+      ctx.issue(
         at,
-        `the security stack creates the automation role in its own account ${JSON.stringify(home)}; set automationAccount: ${home}`,
+        `the security stack creates the automation role in its own account ${JSON.stringify(ctx.home)}; set automationAccount: ${ctx.home}`,
       );
     }
-    const targets = field(raw, "targets");
-    ctx.refs.accounts(field(targets, "accounts"), `${ctx.path}.targets.accounts`);
-    asArray(field(targets, "organizationalUnits")).forEach((ou, i) => {
-      ctx.refs.organizationalUnit(ou, `${ctx.path}.targets.organizationalUnits[${i}]`);
-    });
-    checkRollout(raw, ctx);
-    const ids = rawAccounts(ctx.root).find((a) => a.name === automation)?.id;
-    asArray(field(field(raw, "automationRole"), "trustedPrincipalArns")).forEach((arn, i) => {
-      if (isString(arn) && ids !== undefined && arn.split(":")[4] !== ids) {
-        ctx.refs.issue(
-          `${ctx.path}.automationRole.trustedPrincipalArns[${i}]`,
-          `is not in the automation account ${String(automation)} (${ids}); the automation role trusts principals of its own account only`,
-        );
-      }
-    });
+    const targets = ctx.valid(["audit", "targets"], { ownLevelOnly: true }) ? audit.targets : undefined;
+    if (targets !== undefined) {
+      ctx.accountList(targets.accounts, ["audit", "targets", "accounts"]);
+      ctx.organizationalUnitList(targets.organizationalUnits, ["audit", "targets", "organizationalUnits"]);
+    }
+    checkRollout(audit, ctx);
+    const id = typeof automation === "string" ? ctx.accountNamed(automation)?.id : undefined;
+    if (id !== undefined && ctx.valid(["audit", "automationRole", "trustedPrincipalArns"])) {
+      audit.automationRole.trustedPrincipalArns.forEach((arn, i) => {
+        if (arn.split(":")[4] !== id) {
+          ctx.issue(
+            ["audit", "automationRole", "trustedPrincipalArns", i],
+            `is not in the automation account ${automation} (${id}); the automation role trusts principals of its own account only`,
+          );
+        }
+      });
+    }
   },
 });
 
@@ -169,43 +165,41 @@ export const auditSection = section({
  * `rollout.mode: stackset`: the StackSet takes the target OUs (never the root, never an empty OU);
  * the listed accounts, the management account among them, stay with per-account providers.
  */
-function checkRollout(raw: unknown, ctx: SectionCheckContext): void {
-  const rollout = field(raw, "rollout");
-  if (field(rollout, "mode") !== "stackset") return;
-  const at = `${ctx.path}.rollout`;
-  const ous = field(field(raw, "targets"), "organizationalUnits");
-  if (asArray(ous).length === 0) {
-    ctx.refs.issue(
-      `${at}.mode`,
+function checkRollout(audit: AuditConfig, ctx: CheckContext): void {
+  if (!ctx.valid(["audit", "rollout", "mode"]) || audit.rollout.mode !== "stackset") return;
+  const at = ["audit", "rollout"];
+  const ous = ctx.valid(["audit", "targets", "organizationalUnits"])
+    ? audit.targets.organizationalUnits
+    : undefined;
+  if (ous === undefined) return;
+  if (ous.length === 0) {
+    ctx.issue(
+      [...at, "mode"],
       "stackset rolls the role out to targets.organizationalUnits, and none are listed; list the OUs, or use mode: providers for single accounts",
     );
   }
-  checkStackSetOrganizationalUnits(ous, `${ctx.path}.targets.organizationalUnits`, ctx, {
+  checkStackSetOrganizationalUnits(ctx, ous, ["audit", "targets", "organizationalUnits"], {
     requireAccounts: true,
   });
-  const roleNameValue = field(raw, "roleName") ?? DEFAULT_AUDIT_ROLE_NAME;
-  const name =
-    field(rollout, "stackSetName") ?? (isString(roleNameValue) ? `org-access-${roleNameValue}` : undefined);
-  const taken: [string, unknown][] = [
-    [
-      "org-access:organizationAccess.memberRole.stackSetName",
-      field(field(ctx.root.organizationAccess, "memberRole"), "stackSetName") ??
-        (field(ctx.root.organizationAccess, "memberRole") === undefined
-          ? undefined
-          : DEFAULT_MEMBER_ROLE_STACKSET_NAME),
-    ],
+  if (!ctx.valid(["audit", "roleName"]) || !ctx.valid([...at, "stackSetName"])) return;
+  const name = audit.rollout.stackSetName ?? `org-access-${audit.roleName}`;
+  const { organizationAccess, guardrails } = ctx.config;
+  const boundaryRollout = guardrails?.permissionsBoundary?.rollout;
+  const taken: [string, string | undefined][] = [
+    ["org-access:organizationAccess.memberRole.stackSetName", organizationAccess?.memberRole?.stackSetName],
     [
       "org-access:guardrails.permissionsBoundary.rollout.stackSetName",
-      field(field(field(ctx.root.guardrails, "permissionsBoundary"), "rollout"), "stackSetName") ??
-        (field(field(field(ctx.root.guardrails, "permissionsBoundary"), "rollout"), "mode") === "stackset"
-          ? DEFAULT_BOUNDARY_STACKSET_NAME
-          : undefined),
+      boundaryRollout !== undefined &&
+      (boundaryRollout.mode === "stackset" ||
+        ctx.source.isSet(["guardrails", "permissionsBoundary", "rollout", "stackSetName"]))
+        ? boundaryRollout.stackSetName
+        : undefined,
     ],
   ];
   for (const [key, other] of taken) {
-    if (isString(name) && other === name) {
-      ctx.refs.issue(
-        `${at}.stackSetName`,
+    if (other === name) {
+      ctx.issue(
+        [...at, "stackSetName"],
         `StackSet ${JSON.stringify(name)} is already ${key}; StackSet names are unique in the management account: set rollout.stackSetName`,
       );
     }

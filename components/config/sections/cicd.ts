@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { CheckContext, ConfigPath, entries, firstOrDuplicate } from "../checks";
 import { name } from "../primitives";
-import { asArray, field, isString } from "../refs";
-import { section, SectionCheckContext } from "../section";
+import { section } from "../section";
 import { REPOSITORY_PATTERN } from "./pipeline";
 
 /**
@@ -226,18 +225,14 @@ const schema = z
           .optional(),
       })
       .strict()
-      .default({ oidcProvider: "create" }),
+      .prefault({}),
     /** CI role name prefix; the role is `<prefix><pipeline>`. */
     ciRoleNamePrefix: z
       .string()
       .regex(/^[\w+=,.@-]{1,24}$/, "use 1 to 24 letters, digits and + = , . @ _ -")
       .default(DEFAULT_CI_ROLE_PREFIX),
     pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline"),
-    deploymentRoles: deploymentRolesSchema.default({
-      roleNamePrefix: DEFAULT_DEPLOYMENT_ROLE_PREFIX,
-      maxSessionDurationSeconds: 3600,
-      environments: {},
-    }),
+    deploymentRoles: deploymentRolesSchema.prefault({}),
   })
   .strict()
   .optional();
@@ -263,68 +258,66 @@ export function deploymentRoleName(
 export const cicdSection = section({
   key: "cicd",
   schema,
-  crossCheck: (raw, ctx) => {
+  check: (cicd, ctx) => {
     // The deployment roles land in workload accounts through providers only the management stack has.
-    requireStackKind(ctx, "management", "CI/CD roles (org-access:cicd)");
-    const tooling = field(raw, "toolingAccount");
-    ctx.refs.account(tooling, `${ctx.path}.toolingAccount`);
-    if (isString(tooling) && tooling === rawManagementAccountName(ctx.root)) {
-      ctx.refs.issue(
-        `${ctx.path}.toolingAccount`,
+    ctx.requireStackKind("cicd", "management", "CI/CD roles (org-access:cicd)");
+    const tooling = cicd.toolingAccount;
+    ctx.account(tooling, ["cicd", "toolingAccount"]);
+    if (typeof tooling === "string" && tooling === ctx.managementAccount) {
+      ctx.issue(
+        ["cicd", "toolingAccount"],
         "CI roles must live outside the management account, so a compromised workflow never starts there; name the tooling account",
       );
     }
-    checkOidcProviderOwner(raw, ctx);
+    checkOidcProviderOwner(cicd, ctx);
 
     const served = new Set<string>();
     const pipelineNames = new Map<string, number>();
-    asArray(field(raw, "pipelines")).forEach((pipeline, i) => {
-      const at = `${ctx.path}.pipelines[${i}]`;
-      const pipelineName = field(pipeline, "name");
-      if (isString(pipelineName)) {
-        const first = pipelineNames.get(pipelineName);
-        if (first !== undefined)
-          ctx.refs.issue(`${at}.name`, `duplicate pipeline, already ${ctx.path}.pipelines[${first}]`);
-        else pipelineNames.set(pipelineName, i);
-      }
-      asArray(field(pipeline, "environments")).forEach((env, j) => {
-        ctx.refs.environment(env, `${at}.environments[${j}]`);
-        if (isString(env)) served.add(env);
+    for (const [pipeline, i] of entries(cicd.pipelines)) {
+      const at = ["cicd", "pipelines", i];
+      firstOrDuplicate(pipelineNames, pipeline.name, i, (first) =>
+        ctx.issue([...at, "name"], `duplicate pipeline, already org-access:cicd.pipelines[${first}]`),
+      );
+      if (!ctx.valid([...at, "environments"], { ownLevelOnly: true })) continue;
+      pipeline.environments.forEach((env, j) => {
+        ctx.environment(env, [...at, "environments", j]);
+        if (typeof env === "string") served.add(env);
       });
-    });
-
-    const overrides = field(field(raw, "deploymentRoles"), "environments");
-    if (overrides !== null && typeof overrides === "object") {
-      for (const [env, override] of Object.entries(overrides as Record<string, unknown>)) {
-        const at = `${ctx.path}.deploymentRoles.environments.${env}`;
-        if (!served.has(env)) {
-          ctx.refs.issue(
-            at,
-            `no pipeline deploys to environment ${JSON.stringify(env)}, so it has no deployment role; add it to a pipeline's environments or remove this entry`,
-          );
-        }
-        checkAdministratorRequests(override, at, ctx);
-      }
     }
-    checkAdministratorRequests(field(raw, "deploymentRoles"), `${ctx.path}.deploymentRoles`, ctx);
-    checkEmptyPermissions(raw, served, ctx);
+
+    if (!ctx.valid(["cicd", "deploymentRoles"], { ownLevelOnly: true })) return;
+    const roles = cicd.deploymentRoles;
+    const overrides = ctx.valid(["cicd", "deploymentRoles", "environments"], { ownLevelOnly: true })
+      ? roles.environments
+      : {};
+    for (const [env, override] of Object.entries(overrides)) {
+      const at = ["cicd", "deploymentRoles", "environments", env];
+      if (!served.has(env)) {
+        ctx.issue(
+          at,
+          `no pipeline deploys to environment ${JSON.stringify(env)}, so it has no deployment role; add it to a pipeline's environments or remove this entry`,
+        );
+      }
+      checkAdministratorRequests(override, at, ctx);
+    }
+    checkAdministratorRequests(roles, ["cicd", "deploymentRoles"], ctx);
+    if (ctx.valid(["cicd", "deploymentRoles"])) checkEmptyPermissions(roles, served, ctx);
   },
 });
 
 /** Every served environment's deployment role ends up with some permission (presets default to scoped-ecs). */
-function checkEmptyPermissions(raw: unknown, served: Set<string>, ctx: SectionCheckContext): void {
-  const defaults = field(raw, "deploymentRoles");
-  const overrides = field(defaults, "environments");
+function checkEmptyPermissions(roles: DeploymentRolesConfig, served: Set<string>, ctx: CheckContext): void {
   for (const env of served) {
-    const override = field(overrides, env);
-    const pick = (key: string) => field(override, key) ?? field(defaults, key);
-    const presets = pick("presets") ?? ["scoped-ecs"];
-    const grants = [presets, pick("statements"), pick("managedPolicies")].some((v) => asArray(v).length > 0);
-    if (!grants && field(override, "administratorAccess") === undefined) {
-      ctx.refs.issue(
+    const override = roles.environments[env];
+    const presets = override?.presets ?? roles.presets ?? ["scoped-ecs"];
+    const statements = override?.statements ?? roles.statements ?? [];
+    const managedPolicies = override?.managedPolicies ?? roles.managedPolicies ?? [];
+    const grants = [presets, statements, managedPolicies].some((v) => v.length > 0);
+    if (!grants && override?.administratorAccess === undefined) {
+      ctx.issue(
         override === undefined
-          ? `${ctx.path}.deploymentRoles`
-          : `${ctx.path}.deploymentRoles.environments.${env}`,
+          ? ["cicd", "deploymentRoles"]
+          : ["cicd", "deploymentRoles", "environments", env],
         `the deployment role of environment ${JSON.stringify(env)} would have no permission; list presets (scoped-ecs), statements or managedPolicies`,
       );
     }
@@ -332,41 +325,47 @@ function checkEmptyPermissions(raw: unknown, served: Set<string>, ctx: SectionCh
 }
 
 /** AdministratorAccess and `*` actions come only through `administratorAccess` with a justification. */
-function checkAdministratorRequests(permissions: unknown, at: string, ctx: SectionCheckContext): void {
-  asArray(field(permissions, "managedPolicies")).forEach((policy, i) => {
-    if (isString(policy) && isAdministratorAccess(policy)) {
-      ctx.refs.issue(
-        `${at}.managedPolicies[${i}]`,
-        "a deployment role never gets AdministratorAccess as a plain policy; use the scoped-ecs preset or statements, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification",
-      );
-    }
-  });
-  asArray(field(permissions, "statements")).forEach((statement, i) => {
-    const action = field(statement, "Action");
-    const actions = isString(action) ? [action] : asArray(action);
-    const effect = field(statement, "Effect") ?? "Allow";
-    if (effect === "Allow" && actions.some((a) => a === "*" || a === "*:*")) {
-      ctx.refs.issue(
-        `${at}.statements[${i}].Action`,
+function checkAdministratorRequests(
+  permissions: {
+    readonly managedPolicies?: readonly string[];
+    readonly statements?: readonly IdentityStatementConfig[];
+  },
+  at: ConfigPath,
+  ctx: CheckContext,
+): void {
+  if (ctx.valid([...at, "managedPolicies"])) {
+    (permissions.managedPolicies ?? []).forEach((policy, i) => {
+      if (isAdministratorAccess(policy)) {
+        ctx.issue(
+          [...at, "managedPolicies", i],
+          "a deployment role never gets AdministratorAccess as a plain policy; use the scoped-ecs preset or statements, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification",
+        );
+      }
+    });
+  }
+  for (const [statement, i] of entries(permissions.statements)) {
+    if (!ctx.valid([...at, "statements", i, "Action"]) || !ctx.valid([...at, "statements", i, "Effect"]))
+      continue;
+    if (allowsEveryAction(statement)) {
+      ctx.issue(
+        [...at, "statements", i, "Action"],
         'allowing "*" is administrator access; list the deployment\'s actions, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification',
       );
     }
-  });
+  }
 }
 
 /**
  * One GitHub OIDC provider per account: when `org-access:pipeline` also creates one in the same
  * account, exactly one of the two sections may say `create`.
  */
-function checkOidcProviderOwner(raw: unknown, ctx: SectionCheckContext): void {
-  const mode = field(field(raw, "github"), "oidcProvider") ?? "create";
-  const pipeline = ctx.root.pipeline;
-  if (mode !== "create" || pipeline === undefined) return;
-  const pipelineMode = field(pipeline, "oidcProvider") ?? "create";
-  const sameAccount = field(pipeline, "toolingAccount") === field(raw, "toolingAccount");
-  if (pipelineMode === "create" && sameAccount) {
-    ctx.refs.issue(
-      `${ctx.path}.github.oidcProvider`,
+function checkOidcProviderOwner(cicd: CicdConfig, ctx: CheckContext): void {
+  const pipeline = ctx.valid(["pipeline"], { ownLevelOnly: true }) ? ctx.config.pipeline : undefined;
+  if (!ctx.valid(["cicd", "github", "oidcProvider"]) || cicd.github.oidcProvider !== "create") return;
+  if (pipeline === undefined) return;
+  if (pipeline.oidcProvider === "create" && pipeline.toolingAccount === cicd.toolingAccount) {
+    ctx.issue(
+      ["cicd", "github", "oidcProvider"],
       "org-access:pipeline.oidcProvider already creates the GitHub OIDC provider in this tooling account, and an account holds one per URL; set this to existing (or set org-access:pipeline.oidcProvider: existing)",
     );
   }

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { rawAccounts, rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { entries, firstOrDuplicate } from "../checks";
 import {
   DELEGATED_SERVICES,
   delegatedService,
   ORGANIZATION_POLICY_TYPES,
 } from "../../delegated-admins/services";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
 const region = z
@@ -51,77 +50,68 @@ export type DelegatedAdministratorsConfig = NonNullable<z.infer<typeof schema>>;
 export const delegatedAdministratorsSection = section({
   key: "delegatedAdministrators",
   schema,
-  crossCheck: (raw, ctx) => {
-    requireStackKind(
-      ctx,
+  check: (config, ctx) => {
+    const key = "delegatedAdministrators";
+    ctx.requireStackKind(
+      key,
       "management",
       "delegated administrator registration (org-access:delegatedAdministrators)",
     );
-    const management = rawManagementAccountName(ctx.root);
-    const known = new Set(rawAccounts(ctx.root).map((a) => a.name));
-    const defaults = {
-      security: field(raw, "securityAccount") ?? "security",
-      infrastructure: field(raw, "infrastructureAccount") ?? "infra-ops",
-    };
-    for (const key of ["securityAccount", "infrastructureAccount"]) {
-      if (field(raw, key) !== undefined) ctx.refs.account(field(raw, key), `${ctx.path}.${key}`);
+    const management = ctx.managementAccount;
+    const defaults = { security: config.securityAccount, infrastructure: config.infrastructureAccount };
+    for (const name of ["securityAccount", "infrastructureAccount"] as const) {
+      if (ctx.source.isSet([key, name])) ctx.account(config[name], [key, name]);
     }
     const seen = new Map<string, number>();
-    asArray(field(raw, "services")).forEach((entry, i) => {
-      const at = `${ctx.path}.services[${i}]`;
-      const principal = field(entry, "servicePrincipal");
-      if (!isString(principal)) return;
+    for (const [entry, i] of entries(config.services)) {
+      const at = [key, "services", i];
+      const principal = entry.servicePrincipal;
+      if (typeof principal !== "string") continue;
       const service = delegatedService(principal);
       if (service === undefined) {
-        ctx.refs.issue(
-          `${at}.servicePrincipal`,
+        ctx.issue(
+          [...at, "servicePrincipal"],
           `unknown service principal ${JSON.stringify(principal)}; use one of ${DELEGATED_SERVICES.map((s) => s.servicePrincipal).join(", ")}`,
         );
-        return;
+        continue;
       }
-      const first = seen.get(principal);
-      if (first !== undefined) {
-        ctx.refs.issue(
-          `${at}.servicePrincipal`,
-          `${principal} is already registered by ${ctx.path}.services[${first}]; a service has one delegated administrator`,
-        );
-      } else {
-        seen.set(principal, i);
-      }
+      firstOrDuplicate(seen, principal, i, (first) =>
+        ctx.issue(
+          [...at, "servicePrincipal"],
+          `${principal} is already registered by org-access:delegatedAdministrators.services[${first}]; a service has one delegated administrator`,
+        ),
+      );
 
-      const explicit = field(entry, "account");
-      const account = explicit ?? defaults[service.suggestedAccount];
-      const accountPath = `${at}.account`;
-      if (isString(account) && account === management) {
-        ctx.refs.issue(
+      const account = entry.account ?? defaults[service.suggestedAccount];
+      const accountPath = [...at, "account"];
+      if (typeof account === "string" && account === management) {
+        ctx.issue(
           accountPath,
           `${JSON.stringify(account)} is the management account, which administers every service already; name the member account that should (suggested: the ${service.suggestedAccount} account)`,
         );
-      } else if (explicit === undefined && isString(account) && !known.has(account)) {
-        const key = service.suggestedAccount === "security" ? "securityAccount" : "infrastructureAccount";
-        ctx.refs.issue(
+      } else if (entry.account === undefined && !ctx.isAccount(account)) {
+        const defaultKey =
+          service.suggestedAccount === "security" ? "securityAccount" : "infrastructureAccount";
+        ctx.issue(
           accountPath,
-          `no account given, and the suggested ${service.suggestedAccount} account ${JSON.stringify(account)} (${ctx.path}.${key}) is not in org-access:accounts; set account or ${key}`,
+          `no account given, and the suggested ${service.suggestedAccount} account ${JSON.stringify(account)} (org-access:delegatedAdministrators.${defaultKey}) is not in org-access:accounts; set account or ${defaultKey}`,
         );
       } else {
-        ctx.refs.account(account, accountPath);
+        ctx.account(account, accountPath);
       }
 
-      if (field(entry, "regions") !== undefined && !service.regional) {
-        ctx.refs.issue(
-          `${at}.regions`,
+      if (entry.regions !== undefined && !service.regional) {
+        ctx.issue(
+          [...at, "regions"],
           `${service.displayName} is registered once for the organization, not per region; remove regions`,
         );
       }
-      if (
-        field(entry, "policyTypes") !== undefined &&
-        service.registration !== "organizations-delegation-policy"
-      ) {
-        ctx.refs.issue(
-          `${at}.policyTypes`,
+      if (entry.policyTypes !== undefined && service.registration !== "organizations-delegation-policy") {
+        ctx.issue(
+          [...at, "policyTypes"],
           "policyTypes applies to organizations.amazonaws.com only; remove it",
         );
       }
-    });
+    }
   },
 });

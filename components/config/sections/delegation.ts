@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { rawAccounts, rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { entries, firstOrDuplicate } from "../checks";
 import { name, roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 import {
   allowsEveryAction,
@@ -168,63 +167,56 @@ export function principalArn(identityAccountId: string, principal: string): stri
 export const delegationSection = section({
   key: "delegation",
   schema: z.array(delegationSchema).optional(),
-  crossCheck: (raw, ctx) => {
-    requireStackKind(ctx, "management", "Cross-account delegation (org-access:delegation)");
-    const accounts = rawAccounts(ctx.root);
-    const management = rawManagementAccountName(ctx.root);
+  check: (delegations, ctx) => {
+    ctx.requireStackKind("delegation", "management", "Cross-account delegation (org-access:delegation)");
+    const management = ctx.managementAccount;
     const names = new Map<string, number>();
     const roles = new Map<string, number>();
-    asArray(raw).forEach((d, i) => {
-      const at = `${ctx.path}[${i}]`;
-      const delegationName = field(d, "name");
-      if (isString(delegationName)) {
-        const first = names.get(delegationName);
-        if (first !== undefined)
-          ctx.refs.issue(`${at}.name`, `duplicate delegation, already ${ctx.path}[${first}]`);
-        else names.set(delegationName, i);
-      }
-      const role = field(d, "roleName");
-      if (isString(role)) {
-        const first = roles.get(role);
-        if (first !== undefined)
-          ctx.refs.issue(
-            `${at}.roleName`,
-            `role ${JSON.stringify(role)} is already ${ctx.path}[${first}]'s; give each delegation its own role`,
-          );
-        else roles.set(role, i);
-      }
+    for (const [d, i] of entries(delegations)) {
+      const at = ["delegation", i];
+      firstOrDuplicate(names, d.name, i, (first) =>
+        ctx.issue([...at, "name"], `duplicate delegation, already org-access:delegation[${first}]`),
+      );
+      firstOrDuplicate(roles, d.roleName, i, (first) =>
+        ctx.issue(
+          [...at, "roleName"],
+          `role ${JSON.stringify(d.roleName)} is already org-access:delegation[${first}]'s; give each delegation its own role`,
+        ),
+      );
 
-      const identity = field(d, "identityAccount");
-      ctx.refs.account(identity, `${at}.identityAccount`);
-      if (isString(identity) && identity === management) {
-        ctx.refs.issue(
-          `${at}.identityAccount`,
+      const identity = d.identityAccount;
+      ctx.account(identity, [...at, "identityAccount"]);
+      if (typeof identity === "string" && identity === management) {
+        ctx.issue(
+          [...at, "identityAccount"],
           "users in the management account would start next to the organization's administration; keep them in a dedicated identity (e.g. security) account",
         );
       }
-      const targets = asArray(field(d, "accounts"));
-      ctx.refs.accounts(targets, `${at}.accounts`);
-      ctx.refs.organizationalUnits(field(d, "organizationalUnits"), `${at}.organizationalUnits`);
-      targets.forEach((t, j) => {
-        if (isString(identity) && t === identity) {
-          ctx.refs.issue(
-            `${at}.accounts[${j}]`,
-            "the identity account is where the users are; delegation grants access to other accounts, so remove it",
-          );
-        }
-      });
+      ctx.accountList(d.accounts, [...at, "accounts"]);
+      ctx.organizationalUnitList(d.organizationalUnits, [...at, "organizationalUnits"]);
+      if (ctx.valid([...at, "accounts"])) {
+        d.accounts.forEach((t, j) => {
+          if (typeof identity === "string" && t === identity) {
+            ctx.issue(
+              [...at, "accounts", j],
+              "the identity account is where the users are; delegation grants access to other accounts, so remove it",
+            );
+          }
+        });
+      }
 
-      const identityId = accounts.find((a) => a.name === identity)?.id;
-      asArray(field(d, "principals")).forEach((p, j) => {
-        if (!isString(p) || identityId === undefined) return;
-        const match = PRINCIPAL_ARN.exec(p);
-        if (match !== null && match[1] !== identityId) {
-          ctx.refs.issue(
-            `${at}.principals[${j}]`,
-            `is in account ${match[1]}, not the identity account ${String(identity)} (${identityId}); users exist only in the identity account`,
-          );
-        }
-      });
-    });
+      const identityId = typeof identity === "string" ? ctx.accountNamed(identity)?.id : undefined;
+      if (identityId !== undefined && ctx.valid([...at, "principals"], { ownLevelOnly: true })) {
+        d.principals.forEach((p, j) => {
+          const match = typeof p === "string" ? PRINCIPAL_ARN.exec(p) : null;
+          if (match !== null && match[1] !== identityId) {
+            ctx.issue(
+              [...at, "principals", j],
+              `is in account ${match[1]}, not the identity account ${identity} (${identityId}); users exist only in the identity account`,
+            );
+          }
+        });
+      }
+    }
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
+import { entries } from "../checks";
 import { section } from "../section";
 
 /**
@@ -123,36 +123,34 @@ export type ExpectationsConfig = z.infer<typeof expectationsSchema>;
 export const expectationsSection = section({
   key: "expectations",
   schema: expectationsSchema,
-  crossCheck: (raw, ctx) => {
-    const vendorNames = vendorNamesOf(ctx.root.vendors);
-    asArray(field(raw, "access")).forEach((entry, i) => {
-      const at = `${ctx.path}.access[${i}]`;
-      const principal = field(entry, "principal");
-      ctx.refs.account(field(principal, "account"), `${at}.principal.account`);
-      const vendor = field(principal, "vendor");
-      if (isString(vendor) && vendorNames !== undefined && !vendorNames.includes(vendor)) {
-        ctx.refs.issue(
-          `${at}.principal.vendor`,
-          `unknown vendor ${JSON.stringify(vendor)}; use a name from org-access:vendors (${vendorNames.join(", ") || "none defined"})`,
-        );
-      } else if (isString(vendor) && vendorNames === undefined) {
-        ctx.refs.issue(
-          `${at}.principal.vendor`,
-          `vendor ${JSON.stringify(vendor)} is not defined: org-access:vendors is not set; add the vendor there or drop this expectation`,
-        );
+  check: (expectations, ctx) => {
+    const vendors = ctx.valid(["vendors"], { ownLevelOnly: true }) ? ctx.config.vendors : undefined;
+    const vendorNames = vendors?.map((v) => v?.name).filter((n): n is string => typeof n === "string");
+    for (const [entry, i] of entries(expectations.access)) {
+      const at = ["expectations", "access", i];
+      const principal = ctx.valid([...at, "principal"]) ? entry.principal : undefined;
+      if (principal !== undefined && "account" in principal) {
+        ctx.account(principal.account, [...at, "principal", "account"]);
       }
-      const role = field(entry, "role");
-      ctx.refs.account(field(role, "account"), `${at}.role.account`);
-      const accounts = field(role, "accounts");
-      if (Array.isArray(accounts)) ctx.refs.accounts(accounts, `${at}.role.accounts`);
-      ctx.refs.organizationalUnits(field(role, "organizationalUnits"), `${at}.role.organizationalUnits`);
-    });
+      if (principal !== undefined && "vendor" in principal) {
+        const vendor = principal.vendor;
+        if (ctx.config.vendors === undefined) {
+          ctx.issue(
+            [...at, "principal", "vendor"],
+            `vendor ${JSON.stringify(vendor)} is not defined: org-access:vendors is not set; add the vendor there or drop this expectation`,
+          );
+        } else if (vendorNames !== undefined && !vendorNames.includes(vendor)) {
+          ctx.issue(
+            [...at, "principal", "vendor"],
+            `unknown vendor ${JSON.stringify(vendor)}; use a name from org-access:vendors (${vendorNames.join(", ") || "none defined"})`,
+          );
+        }
+      }
+      const role = ctx.valid([...at, "role"], { ownLevelOnly: true }) ? entry.role : undefined;
+      if (role === undefined) continue;
+      ctx.account(role.account, [...at, "role", "account"]);
+      if (Array.isArray(role.accounts)) ctx.accountList(role.accounts, [...at, "role", "accounts"]);
+      ctx.organizationalUnitList(role.organizationalUnits, [...at, "role", "organizationalUnits"]);
+    }
   },
 });
-
-/** Vendor names in `org-access:vendors` (a list, or an object with a `vendors` list); undefined when unset. */
-export function vendorNamesOf(vendors: unknown): string[] | undefined {
-  if (vendors === undefined) return undefined;
-  const list = Array.isArray(vendors) ? vendors : asArray(field(vendors, "vendors"));
-  return list.map((v) => field(v, "name")).filter(isString);
-}

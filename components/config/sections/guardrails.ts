@@ -4,10 +4,9 @@ import {
   DEFAULT_BOUNDARY_STACKSET_NAME,
   operationPreferencesSchema,
   propagationWaitSchema,
-  rawAccounts,
-  rawManagementAccountName,
   stackSetNameSchema,
 } from "../../cloudformation/config";
+import { CheckContext, ConfigPath, entries, firstOrDuplicate } from "../checks";
 import {
   SCP_MAX_CHARACTERS,
   SCP_PRESETS,
@@ -17,10 +16,8 @@ import {
 } from "../../guardrails/scp-documents";
 import { PolicyStatement } from "../../iam/documents";
 import { name, roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
-import { section, SectionCheckContext } from "../section";
-import { DEFAULT_AUDIT_ROLE_NAME } from "./audit";
-import { DEFAULT_SECURITY_ACCESS_ROLE_NAME } from "./securityAccess";
+import type { OrgAccessConfig } from "../schema";
+import { section } from "../section";
 
 export const DEFAULT_BOUNDARY_POLICY_NAME = "org-access-boundary";
 export { DEFAULT_BOUNDARY_STACKSET_NAME };
@@ -185,13 +182,7 @@ const boundarySchema = z
     /** Custom roles (by name) that must not carry the boundary; say why in a comment next to each. */
     exemptRoles: z.array(roleName).default([]),
     /** `providers` (default) or `stackset` over the boundary OUs; listed accounts always by provider. */
-    rollout: boundaryRolloutSchema.default({
-      mode: "providers",
-      stackSetName: DEFAULT_BOUNDARY_STACKSET_NAME,
-      operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
-      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: true },
-      propagationWaitSeconds: 10,
-    }),
+    rollout: boundaryRolloutSchema.prefault({}),
   })
   .strict();
 
@@ -218,99 +209,106 @@ export type PermissionsBoundaryRolloutConfig = z.infer<typeof boundaryRolloutSch
 export const guardrailsSection = section({
   key: "guardrails",
   schema,
-  crossCheck: (raw, ctx) => {
-    if (field(ctx.root.deployment, "kind") === "security" && asArray(field(raw, "scps")).length > 0) {
-      ctx.refs.issue(
-        `${ctx.path}.scps`,
+  check: (guardrails, ctx) => {
+    const path = ["guardrails"];
+    const scps = ctx.valid([...path, "scps"], { ownLevelOnly: true }) ? guardrails.scps : [];
+    if (ctx.kind === "security" && scps.length > 0) {
+      ctx.issue(
+        [...path, "scps"],
         "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
       );
     }
-    const management = rawManagementAccountName(ctx.root);
-    const accounts = rawAccounts(ctx.root);
-    const providerRegion = field(ctx.root.providers, "region") ?? "us-east-1";
+    const management = ctx.managementAccount;
+    const providerRegion = ctx.valid(["providers", "region"]) ? ctx.config.providers.region : undefined;
     const names = new Map<string, number>();
-    const perTarget = new Map<string, string[]>();
+    const perTarget = new Map<string, ConfigPath[]>();
 
-    asArray(field(raw, "scps")).forEach((scp, i) => {
-      const at = `${ctx.path}.scps[${i}]`;
-      const scpName = field(scp, "name");
-      if (isString(scpName)) {
-        const first = names.get(scpName);
-        if (first !== undefined)
-          ctx.refs.issue(`${at}.name`, `duplicate SCP name, already ${ctx.path}.scps[${first}]`);
-        else names.set(scpName, i);
-      }
-      const targets = field(scp, "targets");
-      asArray(field(targets, "organizationalUnits")).forEach((ou, j) => {
-        ctx.refs.organizationalUnit(ou, `${at}.targets.organizationalUnits[${j}]`, true);
-        if (isString(ou)) perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
+    for (const [scp, i] of entries(scps)) {
+      const at = [...path, "scps", i];
+      firstOrDuplicate(names, scp.name, i, (first) =>
+        ctx.issue([...at, "name"], `duplicate SCP name, already org-access:guardrails.scps[${first}]`),
+      );
+      const targets = ctx.valid([...at, "targets"], { ownLevelOnly: true }) ? scp.targets : undefined;
+      const ous = ctx.valid([...at, "targets", "organizationalUnits"])
+        ? (targets?.organizationalUnits ?? [])
+        : [];
+      ous.forEach((ou, j) => {
+        ctx.organizationalUnit(ou, [...at, "targets", "organizationalUnits", j], true);
+        perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
       });
-      asArray(field(targets, "accounts")).forEach((account, j) => {
-        const path = `${at}.targets.accounts[${j}]`;
-        if (isString(account) && account === management) {
-          ctx.refs.issue(
-            path,
+      const accounts = ctx.valid([...at, "targets", "accounts"]) ? (targets?.accounts ?? []) : [];
+      accounts.forEach((account, j) => {
+        const accountPath = [...at, "targets", "accounts", j];
+        if (account === management) {
+          ctx.issue(
+            accountPath,
             "SCPs never restrict the management account, so attaching one there protects nothing; keep the management account narrow through who may use it, and attach SCPs to member OUs or accounts",
           );
           return;
         }
-        ctx.refs.account(account, path);
-        if (isString(account))
-          perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
+        ctx.account(account, accountPath);
+        perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
       });
 
-      const regions = field(scp, "allowedRegions");
+      const regions = ctx.valid([...at, "allowedRegions"]) ? scp.allowedRegions : undefined;
       if (
-        Array.isArray(regions) &&
+        regions !== undefined &&
         regions.length > 0 &&
-        isString(providerRegion) &&
+        providerRegion !== undefined &&
         !regions.includes(providerRegion)
       ) {
-        ctx.refs.issue(
-          `${at}.allowedRegions`,
+        ctx.issue(
+          [...at, "allowedRegions"],
           `the providers deploy in ${providerRegion} (org-access:providers.region), which this list would deny; add ${providerRegion}`,
-        );
-      }
-    });
-
-    for (const [target, entries] of perTarget) {
-      if (entries.length > MAX_SCPS_PER_TARGET) {
-        ctx.refs.issue(
-          `${entries[MAX_SCPS_PER_TARGET]}.targets`,
-          `${target} would get ${entries.length} SCPs from this stack; Organizations allows 5 per target including FullAWSAccess, so at most ${MAX_SCPS_PER_TARGET}: combine presets into fewer entries`,
         );
       }
     }
 
-    const boundary = field(raw, "permissionsBoundary");
-    if (boundary === undefined || field(boundary, "enabled") === false) return;
-    const bpath = `${ctx.path}.permissionsBoundary`;
-    const ous = field(boundary, "organizationalUnits");
-    ctx.refs.organizationalUnits(ous, `${bpath}.organizationalUnits`);
-    asArray(field(boundary, "accounts")).forEach((account, j) => {
-      const path = `${bpath}.accounts[${j}]`;
-      if (isString(account) && account === management) {
-        ctx.refs.issue(
-          path,
+    for (const [target, scpPaths] of perTarget) {
+      if (scpPaths.length > MAX_SCPS_PER_TARGET) {
+        ctx.issue(
+          [...scpPaths[MAX_SCPS_PER_TARGET], "targets"],
+          `${target} would get ${scpPaths.length} SCPs from this stack; Organizations allows 5 per target including FullAWSAccess, so at most ${MAX_SCPS_PER_TARGET}: combine presets into fewer entries`,
+        );
+      }
+    }
+
+    const boundary = guardrails.permissionsBoundary;
+    const bpath = [...path, "permissionsBoundary"];
+    if (boundary === undefined || !ctx.valid(bpath, { ownLevelOnly: true }) || boundary.enabled === false)
+      return;
+    const valid = (key: string) => ctx.valid([...bpath, key]);
+    ctx.organizationalUnitList(boundary.organizationalUnits, [...bpath, "organizationalUnits"]);
+    const boundaryAccounts = valid("accounts") ? boundary.accounts : [];
+    boundaryAccounts.forEach((account, j) => {
+      const accountPath = [...bpath, "accounts", j];
+      if (account === management) {
+        ctx.issue(
+          accountPath,
           "the boundary belongs in workload accounts; the management account runs no workloads, remove it",
         );
         return;
       }
-      ctx.refs.account(account, path);
+      ctx.account(account, accountPath);
     });
-    const workloadOus = asArray(ctx.root.organizationalUnits).filter((o) => field(o, "workload") === true);
-    const listed = ous === undefined ? workloadOus.map((o) => field(o, "name")) : asArray(ous);
-    const covered = accounts.filter((a) => a.ou !== undefined && listed.includes(a.ou));
-    if (covered.length === 0 && asArray(field(boundary, "accounts")).length === 0) {
-      ctx.refs.issue(
+    if (!valid("organizationalUnits") || !ctx.valid(["organizationalUnits"])) return;
+    const listed = boundary.organizationalUnits ?? workloadOrganizationalUnits(ctx.config);
+    const covered = ctx.accounts.filter((a) => a.ou !== undefined && listed.includes(a.ou));
+    if (covered.length === 0 && boundaryAccounts.length === 0) {
+      ctx.issue(
         bpath,
         "reaches no account; mark workload OUs with `workload: true` in org-access:organizationalUnits, or list organizationalUnits or accounts here",
       );
     }
-    checkStackSetRoleTargets(ctx, bpath, listed, asArray(field(boundary, "accounts")), accounts);
-    checkBoundaryStackSet(ctx, bpath, field(boundary, "rollout"), listed, accounts);
+    checkStackSetRoleTargets(ctx, bpath, listed, boundaryAccounts);
+    if (valid("rollout")) checkBoundaryStackSet(ctx, bpath, boundary, listed);
   },
 });
+
+/** The OUs marked `workload: true`: the boundary's OUs unless it lists its own. */
+export function workloadOrganizationalUnits(config: Pick<OrgAccessConfig, "organizationalUnits">): string[] {
+  return config.organizationalUnits.filter((ou) => ou.workload === true).map((ou) => ou.name);
+}
 
 /**
  * A StackSet instance passes one boundary to every account of its OU. An account listed under
@@ -318,45 +316,44 @@ export const guardrailsSection = section({
  * would get a different role from its neighbours: report it with the fixes.
  */
 function checkStackSetRoleTargets(
-  ctx: SectionCheckContext,
-  bpath: string,
-  boundaryOus: readonly unknown[],
-  boundaryAccounts: readonly unknown[],
-  accounts: readonly { name: string; ou?: string }[],
+  ctx: CheckContext,
+  bpath: ConfigPath,
+  boundaryOus: readonly string[],
+  boundaryAccounts: readonly string[],
 ): void {
-  const exempt = asArray(field(field(ctx.root.guardrails, "permissionsBoundary"), "exemptRoles"));
-  const rollouts: { key: string; ous: unknown[]; individually: unknown[]; roles: unknown[]; fix: string }[] =
-    [];
-  const audit = ctx.root.audit;
-  if (field(field(audit, "rollout"), "mode") === "stackset") {
+  const { audit, securityAccess, guardrails } = ctx.config;
+  const exempt = guardrails?.permissionsBoundary?.exemptRoles ?? [];
+  const rollouts: { key: string; ous: string[]; individually: string[]; roles: string[]; fix: string }[] = [];
+  if (audit !== undefined && ctx.valid(["audit"]) && audit.rollout.mode === "stackset") {
     rollouts.push({
       key: "org-access:audit",
-      ous: asArray(field(field(audit, "targets"), "organizationalUnits")),
+      ous: audit.targets.organizationalUnits,
       individually: [],
-      roles: [field(audit, "roleName") ?? DEFAULT_AUDIT_ROLE_NAME],
+      roles: [audit.roleName],
       fix: "or set org-access:audit.rollout.mode: providers",
     });
   }
-  const security = ctx.root.securityAccess;
-  if (field(field(security, "rollout"), "mode") === "stackset") {
+  if (
+    securityAccess !== undefined &&
+    ctx.valid(["securityAccess"]) &&
+    securityAccess.rollout.mode === "stackset"
+  ) {
     rollouts.push({
       key: "org-access:securityAccess",
-      ous: asArray(field(field(security, "rollout"), "organizationalUnits")),
-      individually: asArray(field(field(security, "rollout"), "accounts")),
-      roles: asArray(field(security, "teams")).map(
-        (t) => field(t, "targetRoleName") ?? DEFAULT_SECURITY_ACCESS_ROLE_NAME,
-      ),
+      ous: securityAccess.rollout.organizationalUnits,
+      individually: securityAccess.rollout.accounts,
+      roles: securityAccess.teams.map((t) => t.targetRoleName),
       fix: "or list the account under org-access:securityAccess.rollout.accounts (deployed one by one)",
     });
   }
   boundaryAccounts.forEach((name, j) => {
-    const ou = accounts.find((a) => a.name === name)?.ou;
-    if (!isString(name) || ou === undefined || boundaryOus.includes(ou)) return;
+    const ou = ctx.accountNamed(name)?.ou;
+    if (ou === undefined || boundaryOus.includes(ou)) return;
     for (const rollout of rollouts) {
       if (!rollout.ous.includes(ou) || rollout.individually.includes(name)) continue;
       if (rollout.roles.every((role) => exempt.includes(role))) continue;
-      ctx.refs.issue(
-        `${bpath}.accounts[${j}]`,
+      ctx.issue(
+        [...bpath, "accounts", j],
         `${JSON.stringify(name)} is in organizational unit ${JSON.stringify(ou)}, which ${rollout.key} rolls out by StackSet with one boundary for the whole OU; add ${JSON.stringify(ou)} to permissionsBoundary.organizationalUnits, ${rollout.fix}`,
       );
     }
@@ -365,26 +362,24 @@ function checkStackSetRoleTargets(
 
 /** The boundary StackSet reaches the boundary OUs: never the root, never an empty OU. */
 function checkBoundaryStackSet(
-  ctx: SectionCheckContext,
-  bpath: string,
-  rollout: unknown,
-  boundaryOus: readonly unknown[],
-  accounts: readonly { name: string; ou?: string }[],
+  ctx: CheckContext,
+  bpath: ConfigPath,
+  boundary: PermissionsBoundaryConfig,
+  boundaryOus: readonly string[],
 ): void {
-  if (field(rollout, "mode") !== "stackset") return;
+  if (boundary.rollout.mode !== "stackset") return;
   boundaryOus.forEach((ou, i) => {
-    if (!isString(ou)) return;
     const at =
-      field(field(ctx.root.guardrails, "permissionsBoundary"), "organizationalUnits") === undefined
-        ? `${bpath}.rollout.mode`
-        : `${bpath}.organizationalUnits[${i}]`;
+      boundary.organizationalUnits === undefined
+        ? [...bpath, "rollout", "mode"]
+        : [...bpath, "organizationalUnits", i];
     if (ou === "root") {
-      ctx.refs.issue(
+      ctx.issue(
         at,
         "the StackSet cannot target the organization root, which holds the management account; list the workload OUs by name",
       );
-    } else if (!accounts.some((a) => a.ou === ou)) {
-      ctx.refs.issue(
+    } else if (ctx.accountsIn(ou).length === 0) {
+      ctx.issue(
         at,
         `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts or leave the OU out of the boundary`,
       );

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { rawAccounts, rawManagementAccountName } from "../../cloudformation/config";
+import { entries, firstOrDuplicate } from "../checks";
 import { NAME_PATTERN } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 import { identityStatementSchema, managedPolicyName } from "./cicd";
 
@@ -200,74 +199,75 @@ export type AccountAssignmentConfig = z.infer<typeof assignmentSchema>;
 export const identityCenterSection = section({
   key: "identityCenter",
   schema,
-  crossCheck: (raw, ctx) => {
-    const management = rawManagementAccountName(ctx.root);
-    const home = field(ctx.root.deployment, "account");
-    const adminAccount = field(raw, "account") ?? management;
-    ctx.refs.account(field(raw, "account"), `${ctx.path}.account`);
+  check: (config, ctx) => {
+    const key = "identityCenter";
+    const management = ctx.managementAccount;
+    const home = ctx.valid(["deployment", "account"]) ? ctx.config.deployment.account : undefined;
+    const adminAccount = config.account ?? management;
+    ctx.account(config.account, [key, "account"]);
     // A management stack deploying from another account is reported by the core checks already.
-    const homeMismatch = field(ctx.root.deployment, "kind") === "management" && home !== management;
-    if (isString(adminAccount) && isString(home) && adminAccount !== home && !homeMismatch) {
-      ctx.refs.issue(
-        `${ctx.path}.account`,
+    const homeMismatch = ctx.kind === "management" && home !== management;
+    if (typeof adminAccount === "string" && home !== undefined && adminAccount !== home && !homeMismatch) {
+      ctx.issue(
+        [key, "account"],
         `permission sets live in ${JSON.stringify(adminAccount)}, and this stack deploys from ${JSON.stringify(home)}; move org-access:identityCenter to the stack of that account, or set account: ${home} if Identity Center is delegated there`,
       );
     }
 
-    const groups = field(raw, "groups");
-    const groupNames = new Set(groups !== null && typeof groups === "object" ? Object.keys(groups) : []);
+    const groupNames = new Set(
+      ctx.valid([key, "groups"], { ownLevelOnly: true }) ? Object.keys(config.groups) : [],
+    );
     const setNames = new Map<string, number>();
-    asArray(field(raw, "permissionSets")).forEach((set, i) => {
-      const setName = field(set, "name");
-      if (!isString(setName)) return;
-      const first = setNames.get(setName);
-      if (first !== undefined)
-        ctx.refs.issue(
-          `${ctx.path}.permissionSets[${i}].name`,
-          `duplicate permission set, already ${ctx.path}.permissionSets[${first}]`,
-        );
-      else setNames.set(setName, i);
-    });
+    for (const [set, i] of entries(config.permissionSets)) {
+      firstOrDuplicate(setNames, set.name, i, (first) =>
+        ctx.issue(
+          [key, "permissionSets", i, "name"],
+          `duplicate permission set, already org-access:identityCenter.permissionSets[${first}]`,
+        ),
+      );
+    }
 
-    const accounts = rawAccounts(ctx.root);
-    asArray(field(raw, "assignments")).forEach((assignment, i) => {
-      const at = `${ctx.path}.assignments[${i}]`;
-      const group = field(assignment, "group");
-      if (isString(group) && !groupNames.has(group)) {
-        ctx.refs.issue(
-          `${at}.group`,
-          `unknown group ${JSON.stringify(group)}; add it to ${ctx.path}.groups with its identity-store ID (known: ${[...groupNames].sort().join(", ") || "none"})`,
+    for (const [assignment, i] of entries(config.assignments)) {
+      const at = [key, "assignments", i];
+      const group = assignment.group;
+      if (
+        typeof group === "string" &&
+        ctx.valid([key, "groups"], { ownLevelOnly: true }) &&
+        !groupNames.has(group)
+      ) {
+        ctx.issue(
+          [...at, "group"],
+          `unknown group ${JSON.stringify(group)}; add it to org-access:identityCenter.groups with its identity-store ID (known: ${[...groupNames].sort().join(", ") || "none"})`,
         );
       }
-      const set = field(assignment, "permissionSet");
-      if (isString(set) && !setNames.has(set)) {
-        ctx.refs.issue(
-          `${at}.permissionSet`,
-          `unknown permission set ${JSON.stringify(set)}; use a name from ${ctx.path}.permissionSets (${[...setNames.keys()].sort().join(", ") || "none"})`,
+      const set = assignment.permissionSet;
+      if (typeof set === "string" && !setNames.has(set)) {
+        ctx.issue(
+          [...at, "permissionSet"],
+          `unknown permission set ${JSON.stringify(set)}; use a name from org-access:identityCenter.permissionSets (${[...setNames.keys()].sort().join(", ") || "none"})`,
         );
       }
-      ctx.refs.accounts(field(assignment, "accounts"), `${at}.accounts`);
-      ctx.refs.organizationalUnits(field(assignment, "organizationalUnits"), `${at}.organizationalUnits`);
+      ctx.accountList(assignment.accounts, [...at, "accounts"]);
+      ctx.organizationalUnitList(assignment.organizationalUnits, [...at, "organizationalUnits"]);
 
-      const ous = asArray(field(assignment, "organizationalUnits")).filter(isString);
+      const ous = ctx.valid([...at, "organizationalUnits"]) ? assignment.organizationalUnits : [];
       ous.forEach((ou, j) => {
-        const known = asArray(ctx.root.organizationalUnits).some((o) => field(o, "name") === ou);
-        if (known && !accounts.some((a) => a.ou === ou)) {
-          ctx.refs.issue(
-            `${at}.organizationalUnits[${j}]`,
+        if (ctx.hasOrganizationalUnit(ou) && ctx.accountsIn(ou).length === 0) {
+          ctx.issue(
+            [...at, "organizationalUnits", j],
             `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, so this assignment reaches nothing there; add its accounts or remove it`,
           );
         }
       });
-      const named = asArray(field(assignment, "accounts")).filter(isString);
+      const named = ctx.valid([...at, "accounts"]) ? assignment.accounts : [];
       const reachesManagement =
         management !== undefined && (named.includes(management) || ous.includes("root"));
-      if (reachesManagement && isString(adminAccount) && adminAccount !== management) {
-        ctx.refs.issue(
-          `${at}.accounts`,
+      if (reachesManagement && typeof adminAccount === "string" && adminAccount !== management) {
+        ctx.issue(
+          [...at, "accounts"],
           `a delegated Identity Center administrator (${adminAccount}) cannot assign access to the management account; assign it from the management stack, or remove ${management} here`,
         );
       }
-    });
+    }
   },
 });

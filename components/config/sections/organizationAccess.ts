@@ -1,15 +1,11 @@
 import { z } from "zod";
 import {
-  checkStackSetOrganizationalUnits,
   DEFAULT_OPERATION_PREFERENCES,
   operationPreferencesSchema,
-  rawAccounts,
-  rawManagementAccountName,
-  requireStackKind,
   stackSetNameSchema,
 } from "../../cloudformation/config";
+import { checkStackSetOrganizationalUnits } from "../checks";
 import { roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
 export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
@@ -79,63 +75,65 @@ export { DEFAULT_OPERATION_PREFERENCES };
 export const organizationAccessSection = section({
   key: "organizationAccess",
   schema,
-  crossCheck: (raw, ctx) => {
-    requireStackKind(ctx, "management", "OrganizationAccountAccessRole (org-access:organizationAccess)");
-    const member = field(raw, "memberRole");
-    if (member === undefined) return;
-    const path = `${ctx.path}.memberRole`;
-    const management = rawManagementAccountName(ctx.root);
-    const accounts = rawAccounts(ctx.root);
-    const ous = asArray(field(member, "organizationalUnits"));
-    const listed = asArray(field(member, "accounts"));
+  check: (config, ctx) => {
+    ctx.requireStackKind(
+      "organizationAccess",
+      "management",
+      "OrganizationAccountAccessRole (org-access:organizationAccess)",
+    );
+    const member = config.memberRole;
+    if (member === undefined || !ctx.valid(["organizationAccess", "memberRole"], { ownLevelOnly: true }))
+      return;
+    const path = ["organizationAccess", "memberRole"];
+    const management = ctx.managementAccount;
+    const valid = (key: string) => ctx.valid([...path, key]);
+    const ous = valid("organizationalUnits") ? member.organizationalUnits : [];
+    const listed = valid("accounts") ? member.accounts : [];
 
-    if (ous.length === 0 && listed.length === 0) {
-      ctx.refs.issue(
+    if (valid("organizationalUnits") && valid("accounts") && ous.length === 0 && listed.length === 0) {
+      ctx.issue(
         path,
         "targets nothing; list organizationalUnits (by name) and/or accounts that get the member role",
       );
     }
-    checkStackSetOrganizationalUnits(ous, `${path}.organizationalUnits`, ctx, { requireAccounts: true });
+    checkStackSetOrganizationalUnits(ctx, ous, [...path, "organizationalUnits"], { requireAccounts: true });
 
     listed.forEach((value, i) => {
-      const at = `${path}.accounts[${i}]`;
-      if (isString(value) && value === management) {
-        ctx.refs.issue(at, managementTargetMessage(value));
+      const at = [...path, "accounts", i];
+      if (value === management) {
+        ctx.issue(at, managementTargetMessage(value));
         return;
       }
-      ctx.refs.account(value, at);
-      const ou = accounts.find((a) => a.name === value)?.ou;
+      ctx.account(value, at);
+      const ou = ctx.accountNamed(value)?.ou;
       if (ou !== undefined && ous.includes(ou)) {
-        ctx.refs.issue(
+        ctx.issue(
           at,
           `account ${JSON.stringify(value)} is already targeted through organizational unit ${JSON.stringify(ou)}; remove it from accounts`,
         );
       }
     });
 
-    const excluded = asArray(field(member, "excludeAccounts"));
+    const excluded = valid("excludeAccounts") ? member.excludeAccounts : [];
     ous.forEach((ou, i) => {
-      const inOu = accounts.filter((a) => a.ou === ou);
+      const inOu = ctx.accountsIn(ou);
       if (inOu.length > 0 && inOu.every((a) => excluded.includes(a.name))) {
-        ctx.refs.issue(
-          `${path}.organizationalUnits[${i}]`,
+        ctx.issue(
+          [...path, "organizationalUnits", i],
           `every account of organizational unit ${JSON.stringify(ou)} is in excludeAccounts, so its StackSet instance would deploy nowhere; remove the OU from the targets`,
         );
       }
     });
     excluded.forEach((value, i) => {
-      const at = `${path}.excludeAccounts[${i}]`;
-      if (isString(value) && value === management) {
-        ctx.refs.issue(
-          at,
-          "the management account is never in a StackSet target; remove it from excludeAccounts",
-        );
+      const at = [...path, "excludeAccounts", i];
+      if (value === management) {
+        ctx.issue(at, "the management account is never in a StackSet target; remove it from excludeAccounts");
         return;
       }
-      ctx.refs.account(value, at);
-      const ou = accounts.find((a) => a.name === value)?.ou;
-      if (ou !== undefined && !ous.includes(ou)) {
-        ctx.refs.issue(
+      ctx.account(value, at);
+      const ou = ctx.accountNamed(value)?.ou;
+      if (ou !== undefined && valid("organizationalUnits") && !ous.includes(ou)) {
+        ctx.issue(
           at,
           `account ${JSON.stringify(value)} is in organizational unit ${JSON.stringify(ou)}, which memberRole.organizationalUnits does not target; remove it from excludeAccounts`,
         );

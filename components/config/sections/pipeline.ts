@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { roleName } from "../primitives";
-import { field, isString } from "../refs";
 import { section } from "../section";
 
 /**
@@ -103,7 +102,7 @@ const schema = z
       .min(900, "sessions last at least 900 seconds; set 900 to 3600")
       .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
       .default(3600),
-    roleNames: roleNamesSchema.default(DEFAULT_PIPELINE_ROLE_NAMES),
+    roleNames: roleNamesSchema.prefault({}),
   })
   .strict()
   .optional();
@@ -115,49 +114,38 @@ export type PipelineRoleNames = z.infer<typeof roleNamesSchema>;
 export const pipelineSection = section({
   key: "pipeline",
   schema,
-  crossCheck: (raw, ctx) => {
-    if (raw === undefined) return;
-    const tooling = field(raw, "toolingAccount");
-    const security = field(raw, "securityAccount");
-    ctx.refs.account(tooling, `${ctx.path}.toolingAccount`);
-    ctx.refs.account(security, `${ctx.path}.securityAccount`);
-
-    const managementId = field(ctx.root.organization, "managementAccountId");
-    const idOf = (name: unknown) =>
-      (Array.isArray(ctx.root.accounts) ? ctx.root.accounts : []).find((a) => field(a, "name") === name);
-    if (isString(tooling) && field(idOf(tooling), "id") === managementId) {
-      ctx.refs.issue(
-        `${ctx.path}.toolingAccount`,
+  check: (pipeline, ctx) => {
+    const { toolingAccount: tooling, securityAccount: security } = pipeline;
+    ctx.account(tooling, ["pipeline", "toolingAccount"]);
+    ctx.account(security, ["pipeline", "securityAccount"]);
+    const management = ctx.managementAccount;
+    if (management !== undefined && tooling === management) {
+      ctx.issue(
+        ["pipeline", "toolingAccount"],
         "the pipeline's identities must live outside the management account, so a compromised workflow never starts there; name the tooling account",
       );
     }
-    if (isString(security) && field(idOf(security), "id") === managementId) {
-      ctx.refs.issue(
-        `${ctx.path}.securityAccount`,
+    if (management !== undefined && security === management) {
+      ctx.issue(
+        ["pipeline", "securityAccount"],
         "the security stack runs in the delegated-admin security account, not the management account; name that account",
       );
     }
-    const deployment = ctx.root.deployment;
-    if (field(deployment, "kind") === "security" && isString(security)) {
-      const home = field(deployment, "account");
-      if (isString(home) && home !== security) {
-        ctx.refs.issue(
-          `${ctx.path}.securityAccount`,
-          `the security stack deploys from ${JSON.stringify(home)} (org-access:deployment.account), so its deploy role lives there; set securityAccount: ${home}`,
-        );
-      }
+    const home = ctx.valid(["deployment", "account"]) ? ctx.config.deployment.account : undefined;
+    if (ctx.kind === "security" && typeof security === "string" && home !== undefined && home !== security) {
+      ctx.issue(
+        ["pipeline", "securityAccount"],
+        `the security stack deploys from ${JSON.stringify(home)} (org-access:deployment.account), so its deploy role lives there; set securityAccount: ${home}`,
+      );
     }
-    const names = field(raw, "roleNames");
-    const values = Object.entries(
-      names !== null && typeof names === "object" ? (names as Record<string, unknown>) : {},
-    );
+    if (!ctx.valid(["pipeline", "roleNames"], { ownLevelOnly: true })) return;
     const seen = new Map<string, string>();
-    for (const [key, value] of values) {
-      if (!isString(value)) continue;
+    for (const [key, value] of Object.entries(pipeline.roleNames)) {
+      if (typeof value !== "string") continue;
       const first = seen.get(value);
       if (first !== undefined) {
-        ctx.refs.issue(
-          `${ctx.path}.roleNames.${key}`,
+        ctx.issue(
+          ["pipeline", "roleNames", key],
           `${JSON.stringify(value)} is already roleNames.${first}; each pipeline role needs its own name so trust and permissions never mix`,
         );
       } else seen.set(value, key);

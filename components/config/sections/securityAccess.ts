@@ -1,12 +1,7 @@
 import { z } from "zod";
-import {
-  checkStackSetOrganizationalUnits,
-  operationPreferencesSchema,
-  rawAccounts,
-  rawManagementAccountName,
-} from "../../cloudformation/config";
+import { operationPreferencesSchema } from "../../cloudformation/config";
+import { checkStackSetOrganizationalUnits, entries, firstOrDuplicate } from "../checks";
 import { roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
 export const DEFAULT_SECURITY_ACCESS_ROLE_NAME = "SecurityAccessRole";
@@ -61,13 +56,7 @@ const schema = z
     /** The delegated-admin account (by name) that holds the source roles. */
     delegatedAdminAccount: z.string({ error: "expected an account name" }).default("security"),
     teams: z.array(teamSchema).min(1, "list at least one team"),
-    rollout: rolloutSchema.default({
-      mode: "providers",
-      organizationalUnits: [],
-      accounts: [],
-      includeManagementAccount: true,
-      operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
-    }),
+    rollout: rolloutSchema.prefault({}),
   })
   .strict()
   .optional();
@@ -79,134 +68,129 @@ export type SecurityAccessTeamConfig = z.infer<typeof teamSchema>;
 export const securityAccessSection = section({
   key: "securityAccess",
   schema,
-  crossCheck: (raw, ctx) => {
-    const path = ctx.path;
-    const accounts = rawAccounts(ctx.root);
-    const management = rawManagementAccountName(ctx.root);
-    const adminValue = field(raw, "delegatedAdminAccount");
-    const admin = adminValue === undefined ? "security" : adminValue;
-    const adminPath = `${path}.delegatedAdminAccount`;
-    if (isString(admin) && admin === management) {
-      ctx.refs.issue(
+  check: (config, ctx) => {
+    const path = ["securityAccess"];
+    const management = ctx.managementAccount;
+    const admin = config.delegatedAdminAccount;
+    const adminPath = [...path, "delegatedAdminAccount"];
+    if (typeof admin === "string" && admin === management) {
+      ctx.issue(
         adminPath,
         "the delegated admin must be a member account: the point of delegated security access is to keep the management account out of daily work; name the security account",
       );
     } else {
-      ctx.refs.account(admin, adminPath);
+      ctx.account(admin, adminPath);
     }
-    const adminId = accounts.find((a) => a.name === admin)?.id;
-    const deployment = ctx.root.deployment;
-    if (
-      field(deployment, "kind") === "security" &&
-      isString(admin) &&
-      field(deployment, "account") !== admin
-    ) {
-      ctx.refs.issue(
+    const adminId = typeof admin === "string" ? ctx.accountNamed(admin)?.id : undefined;
+    const home = ctx.valid(["deployment", "account"]) ? ctx.config.deployment.account : undefined;
+    if (ctx.kind === "security" && typeof admin === "string" && home !== admin) {
+      ctx.issue(
         adminPath,
-        `the security stack deploys from ${JSON.stringify(field(deployment, "account"))} (org-access:deployment.account), but the source roles belong in ${JSON.stringify(admin)}; make them the same account`,
+        `the security stack deploys from ${JSON.stringify(home)} (org-access:deployment.account), but the source roles belong in ${JSON.stringify(admin)}; make them the same account`,
       );
     }
 
-    const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
-    const seen = { name: new Map<string, number>(), role: new Map<string, string>() };
-    asArray(field(raw, "teams")).forEach((team, i) => {
-      const at = `${path}.teams[${i}]`;
-      const name = field(team, "name");
-      if (isString(name)) {
-        const first = seen.name.get(name);
-        if (first !== undefined)
-          ctx.refs.issue(
-            `${at}.name`,
-            `duplicate team ${JSON.stringify(name)}, already ${path}.teams[${first}]`,
-          );
-        else seen.name.set(name, i);
-      }
-      const source = field(team, "sourceRoleName");
-      const target = field(team, "targetRoleName") ?? DEFAULT_SECURITY_ACCESS_ROLE_NAME;
-      for (const [key, role] of [
-        ["sourceRoleName", source],
-        ["targetRoleName", target],
-      ] as const) {
-        if (!isString(role)) continue;
+    const providersRole = ctx.config.providers.roleName;
+    const names = new Map<string, number>();
+    const roles = new Map<string, string>();
+    for (const [team, i] of entries(config.teams)) {
+      const at = [...path, "teams", i];
+      firstOrDuplicate(names, team.name, i, (first) =>
+        ctx.issue(
+          [...at, "name"],
+          `duplicate team ${JSON.stringify(team.name)}, already org-access:securityAccess.teams[${first}]`,
+        ),
+      );
+      for (const key of ["sourceRoleName", "targetRoleName"] as const) {
+        const role = team[key];
+        if (typeof role !== "string") continue;
         if (role === providersRole) {
-          ctx.refs.issue(
-            `${at}.${key}`,
+          ctx.issue(
+            [...at, key],
             `${role} is the role the providers assume (org-access:providers.roleName); give the team's role its own name`,
           );
           continue;
         }
-        const owner = seen.role.get(role);
+        const owner = roles.get(role);
         if (owner !== undefined) {
-          ctx.refs.issue(
-            `${at}.${key}`,
+          ctx.issue(
+            [...at, key],
             `role name ${JSON.stringify(role)} is already used by ${owner}; each team has its own source and target role, so its caller policy grants only that team's role${key === "targetRoleName" ? " (set targetRoleName)" : ""}`,
           );
         } else {
-          seen.role.set(role, `${at}.${key}`);
+          roles.set(role, `org-access:securityAccess.teams[${i}].${key}`);
         }
       }
 
-      asArray(field(team, "trustedPrincipals")).forEach((principal, j) => {
-        const pat = `${at}.trustedPrincipals[${j}]`;
-        if (!isString(principal)) return;
-        const arn = PRINCIPAL_ARN.exec(principal);
-        if (principal.includes("*")) {
-          ctx.refs.issue(pat, "wildcards are not allowed; name each role exactly");
-        } else if (principal.startsWith("arn:")) {
-          if (arn === null) {
-            ctx.refs.issue(pat, `${JSON.stringify(principal)} is not an IAM role or user ARN`);
-          } else if (adminId !== undefined && arn[1] !== adminId) {
-            ctx.refs.issue(
-              pat,
-              `${JSON.stringify(principal)} is in account ${arn[1]}, not the delegated-admin account ${adminId}; the source role trusts principals of its own account only`,
+      if (ctx.valid([...at, "trustedPrincipals"])) {
+        team.trustedPrincipals.forEach((principal, j) => {
+          const pat = [...at, "trustedPrincipals", j];
+          const arn = PRINCIPAL_ARN.exec(principal);
+          if (principal.includes("*")) {
+            ctx.issue(pat, "wildcards are not allowed; name each role exactly");
+          } else if (principal.startsWith("arn:")) {
+            if (arn === null) {
+              ctx.issue(pat, `${JSON.stringify(principal)} is not an IAM role or user ARN`);
+            } else if (adminId !== undefined && arn[1] !== adminId) {
+              ctx.issue(
+                pat,
+                `${JSON.stringify(principal)} is in account ${arn[1]}, not the delegated-admin account ${adminId}; the source role trusts principals of its own account only`,
+              );
+            }
+          } else if (!ROLE_NAME_OR_PATH.test(principal)) {
+            ctx.issue(pat, `${JSON.stringify(principal)} is neither a role name nor an IAM ARN`);
+          }
+        });
+      }
+
+      if (ctx.valid([...at, "managedPolicies"])) {
+        team.managedPolicies.forEach((policy, j) => {
+          if (FORBIDDEN_TARGET_POLICIES.includes(policy.replace(/^arn:aws[a-z-]*:iam::aws:policy\//, ""))) {
+            ctx.issue(
+              [...at, "managedPolicies", j],
+              `${policy} is not read-only; a security access role audits, it does not administer (use SecurityAudit or ViewOnlyAccess)`,
             );
           }
-        } else if (!ROLE_NAME_OR_PATH.test(principal)) {
-          ctx.refs.issue(pat, `${JSON.stringify(principal)} is neither a role name nor an IAM ARN`);
-        }
-      });
+        });
+      }
+    }
 
-      asArray(field(team, "managedPolicies")).forEach((policy, j) => {
-        if (
-          isString(policy) &&
-          FORBIDDEN_TARGET_POLICIES.includes(policy.replace(/^arn:aws[a-z-]*:iam::aws:policy\//, ""))
-        ) {
-          ctx.refs.issue(
-            `${at}.managedPolicies[${j}]`,
-            `${policy} is not read-only; a security access role audits, it does not administer (use SecurityAudit or ViewOnlyAccess)`,
-          );
-        }
-      });
-    });
-
-    const rollout = field(raw, "rollout");
-    const rolloutPath = `${path}.rollout`;
-    const mode = field(rollout, "mode") ?? "providers";
-    const ous = asArray(field(rollout, "organizationalUnits"));
-    const listed = asArray(field(rollout, "accounts"));
-    checkStackSetOrganizationalUnits(ous, `${rolloutPath}.organizationalUnits`, ctx, {
+    if (!ctx.valid([...path, "rollout"], { ownLevelOnly: true })) return;
+    const rollout = config.rollout;
+    const rolloutPath = [...path, "rollout"];
+    const valid = (key: string) => ctx.valid([...rolloutPath, key]);
+    const mode = valid("mode") ? rollout.mode : undefined;
+    const ous = valid("organizationalUnits") ? rollout.organizationalUnits : [];
+    const listed = valid("accounts") ? rollout.accounts : [];
+    checkStackSetOrganizationalUnits(ctx, ous, [...rolloutPath, "organizationalUnits"], {
       requireAccounts: mode === "stackset",
     });
     listed.forEach((account, i) => {
-      const at = `${rolloutPath}.accounts[${i}]`;
-      if (isString(account) && account === management) {
-        ctx.refs.issue(
+      const at = [...rolloutPath, "accounts", i];
+      if (account === management) {
+        ctx.issue(
           at,
           "the management (payer) account's copy is controlled by rollout.includeManagementAccount; remove it from accounts",
         );
         return;
       }
-      ctx.refs.account(account, at);
-      const ou = accounts.find((a) => a.name === account)?.ou;
+      ctx.account(account, at);
+      const ou = ctx.accountNamed(account)?.ou;
       if (mode === "providers" && ou !== undefined && ous.includes(ou)) {
-        ctx.refs.issue(
+        ctx.issue(
           at,
           `account ${JSON.stringify(account)} is already targeted through organizational unit ${JSON.stringify(ou)}; remove it from accounts`,
         );
       }
     });
-    if (ous.length === 0 && listed.length === 0 && field(rollout, "includeManagementAccount") === false) {
-      ctx.refs.issue(
+    if (
+      valid("organizationalUnits") &&
+      valid("accounts") &&
+      ous.length === 0 &&
+      listed.length === 0 &&
+      rollout.includeManagementAccount === false
+    ) {
+      ctx.issue(
         rolloutPath,
         "targets no account; list organizationalUnits or accounts, or set includeManagementAccount: true",
       );

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { rawManagementAccountName, requireStackKind } from "../../cloudformation/config";
+import { entries, firstOrDuplicate } from "../checks";
 import { name, roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
 /** S3's rules for a bucket name (no dots: virtual-hosted TLS breaks on them). */
@@ -81,60 +80,54 @@ export type SharedResourceConfig = z.infer<typeof sharedResourceSchema>;
 export const sharedResourcesSection = section({
   key: "sharedResources",
   schema,
-  crossCheck: (raw, ctx) => {
+  check: (shares, ctx) => {
     // Its per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
-    requireStackKind(ctx, "management", "Cross-account S3/KMS access (org-access:sharedResources)");
-    const management = rawManagementAccountName(ctx.root);
-    const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
+    ctx.requireStackKind(
+      "sharedResources",
+      "management",
+      "Cross-account S3/KMS access (org-access:sharedResources)",
+    );
+    const management = ctx.managementAccount;
+    const providersRole = ctx.config.providers.roleName;
     const seen = { name: new Map<string, number>(), bucket: new Map<string, number>() };
-    asArray(raw).forEach((shared, i) => {
-      const at = `${ctx.path}[${i}]`;
-      const sharedName = field(shared, "name");
-      if (isString(sharedName)) {
-        const first = seen.name.get(sharedName);
-        if (first !== undefined)
-          ctx.refs.issue(`${at}.name`, `duplicate shared resource, already ${ctx.path}[${first}]`);
-        else seen.name.set(sharedName, i);
-      }
-      const bucketName = field(field(shared, "bucket"), "name");
-      if (isString(bucketName)) {
-        const first = seen.bucket.get(bucketName);
-        if (first !== undefined)
-          ctx.refs.issue(
-            `${at}.bucket.name`,
-            `bucket already created by ${ctx.path}[${first}]; each entry creates and owns its bucket, so name a bucket once`,
-          );
-        else seen.bucket.set(bucketName, i);
-      }
+    for (const [shared, i] of entries(shares)) {
+      const at = ["sharedResources", i];
+      firstOrDuplicate(seen.name, shared.name, i, (first) =>
+        ctx.issue([...at, "name"], `duplicate shared resource, already org-access:sharedResources[${first}]`),
+      );
+      firstOrDuplicate(seen.bucket, shared.bucket?.name, i, (first) =>
+        ctx.issue(
+          [...at, "bucket", "name"],
+          `bucket already created by org-access:sharedResources[${first}]; each entry creates and owns its bucket, so name a bucket once`,
+        ),
+      );
 
-      const owner = field(shared, "ownerAccount");
-      const consumer = field(shared, "consumer");
-      const consumerAccount = field(consumer, "account");
+      const consumer = ctx.valid([...at, "consumer"], { ownLevelOnly: true }) ? shared.consumer : undefined;
       for (const [path, account] of [
-        [`${at}.ownerAccount`, owner],
-        [`${at}.consumer.account`, consumerAccount],
+        [[...at, "ownerAccount"], shared.ownerAccount],
+        [[...at, "consumer", "account"], consumer?.account],
       ] as const) {
-        if (isString(account) && account === management) {
-          ctx.refs.issue(
+        if (typeof account === "string" && account === management) {
+          ctx.issue(
             path,
             "the management account holds no workload data and runs no workloads; share from and to member accounts",
           );
         } else {
-          ctx.refs.account(account, path);
+          ctx.account(account, path);
         }
       }
-      if (isString(owner) && owner === consumerAccount) {
-        ctx.refs.issue(
-          `${at}.consumer.account`,
+      if (typeof shared.ownerAccount === "string" && shared.ownerAccount === consumer?.account) {
+        ctx.issue(
+          [...at, "consumer", "account"],
           "is the owner account; this pattern is for access across accounts, within one account the role's identity policy is enough",
         );
       }
-      if (field(consumer, "roleName") === providersRole) {
-        ctx.refs.issue(
-          `${at}.consumer.roleName`,
-          `${String(providersRole)} is the role the providers assume; name the workload's own role`,
+      if (consumer?.roleName === providersRole) {
+        ctx.issue(
+          [...at, "consumer", "roleName"],
+          `${providersRole} is the role the providers assume; name the workload's own role`,
         );
       }
-    });
+    }
   },
 });

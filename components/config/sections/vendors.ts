@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { rawAccounts, requireStackKind } from "../../cloudformation/config";
+import { entries, firstOrDuplicate } from "../checks";
 import { accountId, name, roleName } from "../primitives";
-import { asArray, field, isString } from "../refs";
 import { section } from "../section";
 
 /** What IAM accepts as `sts:ExternalId`: 2 to 1,224 characters of letters, digits and `+=,.@:/-_`. */
@@ -115,59 +114,55 @@ export function vendorRoleName(vendor: Pick<VendorConfig, "name" | "roleName">):
 export const vendorsSection = section({
   key: "vendors",
   schema,
-  crossCheck: (raw, ctx) => {
+  check: (vendors, ctx) => {
     // Its per-account providers assume OrganizationAccountAccessRole, which trusts the management account only.
-    requireStackKind(ctx, "management", "Vendor roles (org-access:vendors)");
-    const inventory = rawAccounts(ctx.root);
-    const providersRole = field(ctx.root.providers, "roleName") ?? "OrganizationAccountAccessRole";
-    const seen = { name: new Map<string, number>(), role: new Map<string, number>() };
-    asArray(raw).forEach((vendor, i) => {
-      const at = `${ctx.path}[${i}]`;
-      const vendorName = field(vendor, "name");
-      if (isString(vendorName)) {
-        const first = seen.name.get(vendorName);
-        if (first !== undefined)
-          ctx.refs.issue(`${at}.name`, `duplicate vendor, already ${ctx.path}[${first}]`);
-        else seen.name.set(vendorName, i);
-      }
-      const role = field(vendor, "roleName") ?? (isString(vendorName) ? `vendor-${vendorName}` : undefined);
-      if (isString(role)) {
-        const first = seen.role.get(role);
+    ctx.requireStackKind("vendors", "management", "Vendor roles (org-access:vendors)");
+    const providersRole = ctx.config.providers.roleName;
+    const names = new Map<string, number>();
+    const roles = new Map<string, number>();
+    for (const [vendor, i] of entries(vendors)) {
+      const at = ["vendors", i];
+      firstOrDuplicate(names, vendor.name, i, (first) =>
+        ctx.issue([...at, "name"], `duplicate vendor, already org-access:vendors[${first}]`),
+      );
+      const role =
+        ctx.valid([...at, "roleName"]) && ctx.valid([...at, "name"]) ? vendorRoleName(vendor) : undefined;
+      if (role !== undefined) {
+        const first = roles.get(role);
         if (role === providersRole) {
-          ctx.refs.issue(
-            `${at}.roleName`,
+          ctx.issue(
+            [...at, "roleName"],
             `${role} is the role the providers assume (org-access:providers.roleName); a vendor gets its own role`,
           );
         } else if (first !== undefined) {
-          ctx.refs.issue(
-            `${at}.roleName`,
-            `role ${JSON.stringify(role)} is already ${ctx.path}[${first}]'s; one role per vendor integration, never shared`,
+          ctx.issue(
+            [...at, "roleName"],
+            `role ${JSON.stringify(role)} is already org-access:vendors[${first}]'s; one role per vendor integration, never shared`,
           );
         } else {
-          seen.role.set(role, i);
+          roles.set(role, i);
         }
       }
 
-      const id = field(vendor, "accountId");
-      const idText = typeof id === "number" ? String(id) : id;
-      const member = inventory.find((a) => a.id !== undefined && a.id === idText);
+      const member = ctx.valid([...at, "accountId"])
+        ? ctx.accounts.find((a) => a.id !== undefined && a.id === vendor.accountId)
+        : undefined;
       if (member !== undefined) {
-        ctx.refs.issue(
-          `${at}.accountId`,
-          `${String(idText)} is this organization's account ${JSON.stringify(member.name)}, not a vendor's; internal automation uses the organization's own role patterns (roleTrust with aws:PrincipalOrgID), never a vendor role`,
+        ctx.issue(
+          [...at, "accountId"],
+          `${vendor.accountId} is this organization's account ${JSON.stringify(member.name)}, not a vendor's; internal automation uses the organization's own role patterns (roleTrust with aws:PrincipalOrgID), never a vendor role`,
         );
       }
 
-      const external = field(vendor, "externalId");
-      if (isString(external) && !ctx.isSecret) {
-        ctx.refs.issue(
-          `${at}.externalId`,
+      if (typeof vendor.externalId === "string" && ctx.source.encrypted([...at, "externalId"]) === false) {
+        ctx.issue(
+          [...at, "externalId"],
           `is stored in plain text; the ExternalId is a shared secret with the vendor, store it encrypted: pulumi config set --secret --path 'vendors[${i}].externalId' <value>`,
         );
       }
 
-      ctx.refs.accounts(field(vendor, "accounts"), `${at}.accounts`);
-      ctx.refs.organizationalUnits(field(vendor, "organizationalUnits"), `${at}.organizationalUnits`);
-    });
+      ctx.accountList(vendor.accounts, [...at, "accounts"]);
+      ctx.organizationalUnitList(vendor.organizationalUnits, [...at, "organizationalUnits"]);
+    }
   },
 });

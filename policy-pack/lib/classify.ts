@@ -1,0 +1,398 @@
+import {
+  ACCESS_LEVELS,
+  AccessLevel,
+  ActionInfo,
+  actionPatternMatches,
+  expandActions,
+  isReadOnlyLevel as isReadLevel,
+} from "./actions";
+import {
+  NormalizedContext,
+  arnParts,
+  conditionEntryMatches,
+  normalizeContext,
+  wildcardMatch,
+} from "./conditions";
+import { PolicyDocument, Statement, parsePolicyDocument } from "./document";
+import { awsManagedPolicy, awsManagedPolicyDocument } from "./managed-policies";
+
+/**
+ * What a policy grants, by meaning: every Allow statement's actions expanded against the AWS service
+ * reference (wildcards anywhere, `NotAction`), less what unconditional Deny statements on every
+ * resource take away, then judged as the strongest of
+ *
+ * - `admin-equivalent`: every action on every resource, or IAM permissions management that lets the
+ *   holder grant itself anything (attach or put a policy, edit a policy's version, rewrite a trust)
+ *   on any role, user, group or policy;
+ * - `privilege-escalating`: other permissions management on IAM, Organizations or STS;
+ *   `iam:PassRole` on any role without an `iam:PassedToService` that pins the services;
+ *   `sts:AssumeRole` on any role of any account (no exact `aws:ResourceOrgID`/`aws:ResourceAccount`);
+ * - `write`: any other Write, Tagging or permissions-management action (or an action the reference
+ *   does not know, whose level cannot be read);
+ * - `read-only`: only List and Read actions, or nothing. The service reference files a few reading
+ *   actions under Write or Permissions management (`iot:ListSubscriptions`, `s3express:CreateSession`)
+ *   and lacks some that AWS's own read-only policies still grant: an action that `ReadOnlyAccess`,
+ *   `SecurityAudit` or `job-function/ViewOnlyAccess` grants counts as Read, so those policies (and a
+ *   subset of them) are read-only by the same measure.
+ *
+ * The restricting conditions are judged by the condition evaluator against an adversarial request
+ * (a service nobody named, a role in a foreign account of a foreign organization, the
+ * AdministratorAccess policy), so `StringLike "*.amazonaws.com"`, a negated operator or `IfExists`
+ * restrict nothing. Other conditions (region, tags, MFA) do not lower the verdict: the holder can
+ * usually meet them. Statements with an Effect other than `Deny` count as grants (IAM refuses a
+ * missing or misspelt Effect; the pack never assumes it safe).
+ */
+
+export const VERDICTS = ["read-only", "write", "privilege-escalating", "admin-equivalent"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface ClassificationReason {
+  readonly verdict: Verdict;
+  /** How messages name the statement (`Statement "Sid"` or `Statement[2]`), prefixed by the policy when known. */
+  readonly statement: string;
+  /** The actions (as the reference spells them) or patterns the reason is about. */
+  readonly actions: readonly string[];
+  /** One readable sentence: the statement, the actions, and why they weigh that much. */
+  readonly message: string;
+}
+
+export interface Classification {
+  /** The strongest verdict of any statement (`read-only` for a policy that grants nothing). */
+  readonly verdict: Verdict;
+  /** Every reason above read-only, strongest first. */
+  readonly reasons: readonly ClassificationReason[];
+  /** Access levels of the actions granted. */
+  readonly accessLevels: readonly AccessLevel[];
+  /** Action patterns of Allow statements that match nothing in the service reference. */
+  readonly unknownActions: readonly string[];
+  /** Problems that make the document unreadable as a whole (bad JSON, no Statement). */
+  readonly problems: readonly string[];
+}
+
+/** The rank of a verdict (read-only 0 ... admin-equivalent 3), for comparisons. */
+export function verdictRank(v: Verdict): number {
+  return VERDICTS.indexOf(v);
+}
+
+/** IAM permissions management that lets the holder grant itself any permission. */
+const SELF_GRANTING_IAM = [
+  "iam:AttachGroupPolicy",
+  "iam:AttachRolePolicy",
+  "iam:AttachUserPolicy",
+  "iam:CreatePolicyVersion",
+  "iam:PutGroupPolicy",
+  "iam:PutRolePolicy",
+  "iam:PutUserPolicy",
+  "iam:UpdateAssumeRolePolicy",
+];
+
+const PRIVILEGED_SERVICES = ["iam", "organizations", "sts"];
+
+const IAM_TYPES = ["role", "user", "group", "policy"];
+
+/** Does the statement cover some IAM role, user, group or policy nobody named (in any one account)? */
+function coversAnyIamResource(s: Statement): boolean {
+  const named = (t: string) => `${t}/adversary-chosen-${t}`;
+  if (s.hasNotResource)
+    return IAM_TYPES.some((t) => statementCoversResource(s, `arn:aws:iam::999999999999:${named(t)}`));
+  return s.resources.some((r) => {
+    if (/^\*+$/.test(r.trim())) return true;
+    const p = arnParts(r.trim());
+    return (
+      p !== undefined && wildcardMatch(p[2], "iam") && IAM_TYPES.some((t) => wildcardMatch(p[5], named(t)))
+    );
+  });
+}
+const ANY_ROLE = "arn:aws:iam::999999999999:role/adversary-chosen-role";
+
+/** Requests an adversary chooses for the restricting keys of each sensitive action. */
+const PASS_ROLE_REQUEST = normalizeContext({ "iam:PassedToService": "adversary-chosen.amazonaws.com" });
+const ASSUME_ANY_ROLE_REQUEST = normalizeContext({
+  "aws:ResourceAccount": "999999999999",
+  "aws:ResourceOrgID": "o-adversary000",
+  "aws:ResourceOrgPaths": ["o-adversary000/r-zzzz/ou-zzzz-zzzzzzzz/"],
+});
+const ATTACH_ADMIN_REQUEST = normalizeContext({
+  "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+});
+
+/** Keys that restrict a sensitive action; conditions on other keys do not lower the verdict. */
+const RESTRICTING_KEYS: Record<string, readonly string[]> = {
+  passrole: ["iam:passedtoservice", "iam:associatedresourcearn"],
+  assumerole: ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"],
+  selfgrant: ["iam:policyarn", "iam:permissionsboundary"],
+};
+
+/** AWS's own read-only managed policies: what they grant is reading by AWS's definition. */
+export const AWS_READ_ONLY_POLICIES = ["ReadOnlyAccess", "SecurityAudit", "job-function/ViewOnlyAccess"];
+
+/** Their Allow action patterns by service prefix (`*` for patterns with a wildcard in the prefix). */
+let readOnlyPatterns: Map<string, string[]> | undefined;
+
+/** True when an action (or an action pattern, read literally) is granted by AWS's read-only policies. */
+export function awsGrantsAsRead(action: string): boolean {
+  if (readOnlyPatterns === undefined) {
+    readOnlyPatterns = new Map();
+    for (const name of AWS_READ_ONLY_POLICIES) {
+      const doc = parsePolicyDocument(awsManagedPolicyDocument(name) ?? {});
+      for (const st of doc.statements) {
+        if (st.effect !== "Allow" || st.hasNotAction) continue;
+        for (const p of st.actions) {
+          const prefix = p.split(":")[0].toLowerCase();
+          const key = /[*?]/.test(prefix) ? "*" : prefix;
+          readOnlyPatterns.set(key, [...(readOnlyPatterns.get(key) ?? []), p]);
+        }
+      }
+    }
+  }
+  const prefix = action.split(":")[0].toLowerCase();
+  return [...(readOnlyPatterns.get(prefix) ?? []), ...(readOnlyPatterns.get("*") ?? [])].some((p) =>
+    actionPatternMatches(p, action),
+  );
+}
+
+function restrictingConditionsPass(s: Statement, keys: readonly string[], ctx: NormalizedContext): boolean {
+  return s.conditions.filter((c) => keys.includes(c.keyLower)).every((c) => conditionEntryMatches(c, ctx));
+}
+
+/** Does the statement's Resource (or NotResource) cover this ARN? Resource ARNs match case-sensitively. */
+export function statementCoversResource(s: Statement, arn: string): boolean {
+  const matches = (pattern: string) => {
+    const p = pattern.trim();
+    if (/^\*+$/.test(p)) return true;
+    const pp = arnParts(p);
+    const ap = arnParts(arn);
+    if (pp === undefined || ap === undefined) return wildcardMatch(p, arn);
+    return pp.every((part, i) => wildcardMatch(part, ap[i]));
+  };
+  if (s.hasNotResource) return !s.notResources.some(matches);
+  return s.resources.some(matches);
+}
+
+function isAllPattern(p: string): boolean {
+  const t = p.trim();
+  return /^\*+$/.test(t) || /^\*+:\*+$/.test(t);
+}
+
+/** The actions an Allow statement grants, as the reference knows them, and its unknown patterns. */
+function grantedActions(s: Statement): { actions: readonly ActionInfo[]; unknown: string[]; all: boolean } {
+  if (s.hasNotAction) {
+    const actions = expandActions(s.notActions, { not: true });
+    return { actions, unknown: [], all: s.notActions.length === 0 };
+  }
+  const all = s.actions.some(isAllPattern);
+  const actions = expandActions(all ? ["*"] : s.actions);
+  const unknown = all ? [] : s.actions.filter((p) => expandActions([p]).length === 0);
+  return { actions, unknown, all };
+}
+
+/** A Deny that takes actions away whatever the request: no condition, every resource. */
+function isBlanketDeny(s: Statement): boolean {
+  return (
+    s.effect === "Deny" &&
+    s.conditions.length === 0 &&
+    !s.hasNotResource &&
+    s.resources.some((r) => /^\*+$/.test(r.trim()))
+  );
+}
+
+function deniedByBlanket(denies: readonly Statement[], action: string): boolean {
+  return denies.some((d) =>
+    d.hasNotAction
+      ? !d.notActions.some((p) => actionPatternMatches(p, action))
+      : d.actions.some((p) => actionPatternMatches(p, action)),
+  );
+}
+
+function list(actions: readonly string[], max = 5): string {
+  const shown = actions.slice(0, max).join(", ");
+  return actions.length > max ? `${shown} and ${actions.length - max} more` : shown;
+}
+
+function resourceText(s: Statement): string {
+  return s.hasNotResource
+    ? `NotResource ${JSON.stringify(s.notResources)}`
+    : `Resource ${s.resources.map((r) => JSON.stringify(r)).join(", ") || "(none)"}`;
+}
+
+function actionText(s: Statement): string {
+  return s.hasNotAction
+    ? `NotAction ${JSON.stringify(s.notActions)}`
+    : `Action ${s.actions.map((a) => JSON.stringify(a)).join(", ")}`;
+}
+
+function classifyStatement(
+  s: Statement,
+  label: string,
+  denies: readonly Statement[],
+): { reasons: ClassificationReason[]; levels: Set<AccessLevel>; unknown: string[] } {
+  const reasons: ClassificationReason[] = [];
+  const levels = new Set<AccessLevel>();
+  const effectNote =
+    s.effect === "Allow"
+      ? ""
+      : s.effect === ""
+        ? " (it has no Effect, which IAM refuses, and it is read as a grant)"
+        : ` (its Effect ${JSON.stringify(s.effect)} is not "Allow" or "Deny": IAM refuses it, and it is read as a grant)`;
+  const reason = (verdict: Verdict, names: readonly string[], why: string) =>
+    reasons.push({ verdict, statement: label, actions: names, message: `${label} ${why}` });
+  const admin = () =>
+    reason(
+      "admin-equivalent",
+      ["*"],
+      `allows every action (${actionText(s)}) on ${resourceText(s)}${effectNote}: full administrator access.`,
+    );
+  const everyResource = statementCoversResource(s, ANY_ROLE);
+  if (!s.hasNotAction && s.actions.some(isAllPattern) && denies.length === 0 && everyResource) {
+    // Every action: nothing to expand (and no need to read the whole reference for it).
+    admin();
+    for (const l of ACCESS_LEVELS) levels.add(l);
+    return { reasons, levels, unknown: [] };
+  }
+  const granted = grantedActions(s);
+  const actions =
+    denies.length === 0 ? granted.actions : granted.actions.filter((a) => !deniedByBlanket(denies, a.action));
+  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
+  for (const a of actions) for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
+  const everything = (granted.all || s.hasNotAction) && actions.length === expandActions(["*"]).length;
+  if (everything && everyResource) {
+    admin();
+    return { reasons, levels, unknown: granted.unknown };
+  }
+  if (s.hasNotAction && actions.length > 0) {
+    reason(
+      "write",
+      s.notActions,
+      `allows every action except ${JSON.stringify(s.notActions)} (NotAction) on ${resourceText(s)}${effectNote}: ${actions.length} actions, including any AWS adds later.`,
+    );
+  }
+
+  const names = (pred: (a: ActionInfo) => boolean) => actions.filter(pred).map((a) => a.action);
+  const selfGrant = names((a) => SELF_GRANTING_IAM.includes(a.action));
+  if (
+    selfGrant.length > 0 &&
+    coversAnyIamResource(s) &&
+    restrictingConditionsPass(s, RESTRICTING_KEYS.selfgrant, ATTACH_ADMIN_REQUEST)
+  ) {
+    reason(
+      "admin-equivalent",
+      selfGrant,
+      `allows ${list(selfGrant)} on ${resourceText(s)}${effectNote}: IAM permissions management on any role, user, group or policy lets the holder grant itself any permission, AdministratorAccess included.`,
+    );
+  }
+  const privileged = names(
+    (a) =>
+      a.accessLevel === "Permissions management" &&
+      PRIVILEGED_SERVICES.includes(a.service) &&
+      !selfGrant.includes(a.action),
+  );
+  const privilegedAll = [
+    ...(reasons.some((r) => r.verdict === "admin-equivalent") ? [] : selfGrant),
+    ...privileged,
+  ];
+  if (privilegedAll.length > 0) {
+    reason(
+      "privilege-escalating",
+      privilegedAll,
+      `allows ${list(privilegedAll)} on ${resourceText(s)}${effectNote}: permissions management on IAM, Organizations or STS changes what principals may do.`,
+    );
+  }
+  if (
+    names((a) => a.action === "iam:PassRole").length > 0 &&
+    statementCoversResource(s, ANY_ROLE) &&
+    restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
+  ) {
+    reason(
+      "privilege-escalating",
+      ["iam:PassRole"],
+      `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
+    );
+  }
+  const assume = names((a) => a.action === "sts:AssumeRole");
+  if (
+    assume.length > 0 &&
+    statementCoversResource(s, ANY_ROLE) &&
+    restrictingConditionsPass(s, RESTRICTING_KEYS.assumerole, ASSUME_ANY_ROLE_REQUEST)
+  ) {
+    reason(
+      "privilege-escalating",
+      assume,
+      `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
+    );
+  }
+  const writes = names((a) => !isReadLevel(a.accessLevel) && !readByAws(a));
+  if (writes.length > 0 && !s.hasNotAction) {
+    reason(
+      "write",
+      writes,
+      `allows ${list(writes)} (${actionText(s)})${effectNote}: access beyond List and Read.`,
+    );
+  }
+  const unknown = granted.unknown.filter((p) => !awsGrantsAsRead(p));
+  if (unknown.length > 0) {
+    reason(
+      "write",
+      unknown,
+      `allows ${list(unknown.map((u) => JSON.stringify(u)))}${effectNote}, which match no action of the AWS service reference, so their access level cannot be read.`,
+    );
+  }
+  return { reasons, levels, unknown: granted.unknown };
+}
+
+const byText = new Map<string, Classification>();
+const byDoc = new WeakMap<PolicyDocument, Classification>();
+
+function isParsed(value: unknown): value is PolicyDocument {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Array.isArray((value as PolicyDocument).statements) &&
+    "problems" in value
+  );
+}
+
+/**
+ * Classifies a policy document: a JSON string, a policy object, or a document `parsePolicyDocument`
+ * returned. `name` (e.g. `policy arn:aws:iam::aws:policy/IAMFullAccess`) prefixes statement labels.
+ */
+export function classifyPolicy(document: unknown, name?: string): Classification {
+  const textKey = typeof document === "string" ? `${name ?? ""}\u0000${document}` : undefined;
+  if (textKey !== undefined && byText.has(textKey)) return byText.get(textKey)!;
+  const doc = isParsed(document) ? document : parsePolicyDocument(document);
+  if (name === undefined && byDoc.has(doc)) return byDoc.get(doc)!;
+  const denies = doc.statements.filter(isBlanketDeny);
+  const reasons: ClassificationReason[] = [];
+  const levels = new Set<AccessLevel>();
+  const unknownActions: string[] = [];
+  for (const s of doc.statements) {
+    if (s.effect === "Deny") continue;
+    const label = name === undefined ? s.label : `${name} ${s.label}`;
+    const r = classifyStatement(s, label, denies);
+    reasons.push(...r.reasons);
+    for (const l of r.levels) levels.add(l);
+    unknownActions.push(...r.unknown);
+  }
+  reasons.sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict));
+  const out: Classification = {
+    verdict: reasons[0]?.verdict ?? "read-only",
+    reasons,
+    accessLevels: ACCESS_LEVELS.filter((l) => levels.has(l)),
+    unknownActions,
+    problems: doc.problems,
+  };
+  if (textKey !== undefined) {
+    if (byText.size >= 1024) byText.delete(byText.keys().next().value as string);
+    byText.set(textKey, out);
+  } else if (name === undefined) byDoc.set(doc, out);
+  return out;
+}
+
+/**
+ * Classifies an AWS managed policy by name (`IAMFullAccess`, `job-function/ViewOnlyAccess`) or ARN
+ * from its document in the data package; undefined when the package does not know the policy.
+ */
+export function classifyManagedPolicy(nameOrArn: string): Classification | undefined {
+  const policy = awsManagedPolicy(nameOrArn);
+  if (policy === undefined) return undefined;
+  return classifyPolicy(JSON.stringify(policy.document), `AWS managed policy ${policy.name}`);
+}
