@@ -27,7 +27,9 @@ function updatable(instance: RecordedResource): string[] {
 const byUrn = (run: ProgramRun, type: string) =>
   new Map(ofType(run, type).map((r) => [r.urn, r] as [string, RecordedResource]));
 
-describe("StackSets and their instances", () => {
+describe("StackSets and their instances", function () {
+  // Several whole program runs (and plans) on a shared build machine.
+  this.timeout(10 * 60_000);
   const runs: Record<string, ProgramRun> = {};
   before(async () => {
     runs.management = await runExample("management");

@@ -25,7 +25,9 @@ const assumeRoles = (account: string, id: string) =>
  * and the propagation wait's IDs: unknown while they are still to be created, read from the state
  * once they exist.
  */
-describe("member-account providers during a preview", () => {
+describe("member-account providers during a preview", function () {
+  // Several whole program runs (and plans) on a shared build machine.
+  this.timeout(10 * 60_000);
   let firstRun: ProgramRun;
   let update: ProgramRun;
   let existing: ProgramRun;

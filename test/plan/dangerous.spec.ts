@@ -28,7 +28,9 @@ async function baselineOf(stack: "management" | "security"): Promise<string> {
 const brief = (outcome: PlanOutcome) =>
   (outcome.report?.dangerousChanges ?? []).map((d) => [d.change, d.name, d.why, d.inputs ?? []]);
 
-describe("dangerous changes since a baseline", () => {
+describe("dangerous changes since a baseline", function () {
+  // Several whole program runs (and plans) on a shared build machine.
+  this.timeout(10 * 60_000);
   let management: string;
   let security: string;
   before(async () => {

@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import {
   baselineOf,
   DeployResource,
@@ -7,6 +10,8 @@ import {
   stackFacts,
 } from "../../tools/plan/deploy";
 import type { OrgFacts } from "../../tools/plan/model";
+import { plan as planStack } from "../../tools/plan/run";
+import { exampleConfig } from "../harness";
 import type { DeployReport } from "../../tools/plan/types";
 
 const MANAGEMENT = "111111111111";
@@ -84,6 +89,36 @@ function plan(
     baseline: baseline === undefined ? undefined : baselineOf("plan-management.json", baseline, org),
   });
 }
+/** A service-managed StackSet whose template holds one role, and its instance on the workloads OU. */
+function roleStackSet(
+  stack: string,
+  name: string,
+  account: string,
+  role: { RoleName: string; AssumeRolePolicyDocument: string },
+): { stackSet: DeployResource; instance: DeployResource } {
+  const stackSet: DeployResource = {
+    urn: urn(stack, "aws:cloudformation/stackSet:StackSet", name),
+    type: "aws:cloudformation/stackSet:StackSet",
+    name,
+    account,
+    inputs: {
+      name,
+      permissionModel: "SERVICE_MANAGED",
+      callAs: "SELF",
+      templateBody: JSON.stringify({ Resources: { Role: { Type: "AWS::IAM::Role", Properties: role } } }),
+    },
+  };
+  const instance: DeployResource = {
+    urn: urn(stack, "aws:cloudformation/stackSetInstance:StackSetInstance", `${name}-ou-workloads`),
+    type: "aws:cloudformation/stackSetInstance:StackSetInstance",
+    name: `${name}-ou-workloads`,
+    account,
+    inputs: { stackSetName: name, deploymentTargets: { organizationalUnitIds: ["ou-a1b2-workload1"] } },
+    dependencies: [stackSet.urn],
+  };
+  return { stackSet, instance };
+}
+
 const brief = (report: DeployReport) =>
   report.findings.map((f) => [f.scenario, f.rule, f.name ?? "", f.needs, f.createdBy?.stack ?? ""]);
 
@@ -169,44 +204,11 @@ describe("first-run rehearsal", () => {
   });
 
   it("reports a provider configured in the preview before the role it assumes exists, and accepts one whose role ARN waits", () => {
-    const instanceUrn = urn(
-      "management",
-      "aws:cloudformation/stackSetInstance:StackSetInstance",
-      "member-role-ou-workloads",
-    );
-    const stackSet: DeployResource = {
-      urn: urn("management", "aws:cloudformation/stackSet:StackSet", "member-role"),
-      type: "aws:cloudformation/stackSet:StackSet",
-      name: "member-role",
-      account: MANAGEMENT,
-      inputs: {
-        name: "member-role",
-        permissionModel: "SERVICE_MANAGED",
-        callAs: "SELF",
-        templateBody: JSON.stringify({
-          Resources: {
-            Role: {
-              Type: "AWS::IAM::Role",
-              Properties: {
-                RoleName: "OrganizationAccountAccessRole",
-                AssumeRolePolicyDocument: trust({ AWS: MANAGEMENT }),
-              },
-            },
-          },
-        }),
-      },
-    };
-    const instance: DeployResource = {
-      urn: instanceUrn,
-      type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-      name: "member-role-ou-workloads",
-      account: MANAGEMENT,
-      inputs: {
-        stackSetName: "member-role",
-        deploymentTargets: { organizationalUnitIds: ["ou-a1b2-workload1"] },
-      },
-      dependencies: [stackSet.urn],
-    };
+    const { stackSet, instance } = roleStackSet("management", "member-role", MANAGEMENT, {
+      RoleName: "OrganizationAccountAccessRole",
+      AssumeRolePolicyDocument: trust({ AWS: MANAGEMENT }),
+    });
+    const instanceUrn = instance.urn;
     const wait: DeployResource = {
       urn: urn("management", "pulumi-nodejs:dynamic/org-access:PropagationWait", "member-role-wait"),
       type: "pulumi-nodejs:dynamic/org-access:PropagationWait",
@@ -246,39 +248,10 @@ describe("first-run rehearsal", () => {
 
   it("reports a StackSet whose template trusts a role of the same stack its instance does not wait for", () => {
     const source = role("security", "SecurityAutomationRole", SECURITY, { AWS: SECURITY });
-    const stackSet: DeployResource = {
-      urn: urn("security", "aws:cloudformation/stackSet:StackSet", "targets"),
-      type: "aws:cloudformation/stackSet:StackSet",
-      name: "targets",
-      account: SECURITY,
-      inputs: {
-        name: "targets",
-        permissionModel: "SERVICE_MANAGED",
-        callAs: "SELF",
-        templateBody: JSON.stringify({
-          Resources: {
-            Role: {
-              Type: "AWS::IAM::Role",
-              Properties: {
-                RoleName: "SecurityAccessRole",
-                AssumeRolePolicyDocument: trust({ AWS: roleArn(SECURITY, "SecurityAutomationRole") }),
-              },
-            },
-          },
-        }),
-      },
-    };
-    const instance: DeployResource = {
-      urn: urn("security", "aws:cloudformation/stackSetInstance:StackSetInstance", "targets-ou-workloads"),
-      type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-      name: "targets-ou-workloads",
-      account: SECURITY,
-      inputs: {
-        stackSetName: "targets",
-        deploymentTargets: { organizationalUnitIds: ["ou-a1b2-workload1"] },
-      },
-      dependencies: [stackSet.urn],
-    };
+    const { stackSet, instance } = roleStackSet("security", "targets", SECURITY, {
+      RoleName: "SecurityAccessRole",
+      AssumeRolePolicyDocument: trust({ AWS: roleArn(SECURITY, "SecurityAutomationRole") }),
+    });
     assert.deepStrictEqual(
       plan("security", { security: [source, stackSet, instance] }).findings.map((f) => [
         f.rule,
@@ -390,5 +363,85 @@ describe("first-run rehearsal", () => {
       ["first-run", "trust-principal", "deploy2", roleArn(TOOLING, "ci2"), "management"],
       ["update", "trust-principal", "deploy2", roleArn(TOOLING, "ci2"), "management"],
     ]);
+  });
+});
+
+describe("first-run rehearsal in the plan reports", function () {
+  // Several whole program runs (and plans) on a shared build machine.
+  this.timeout(10 * 60_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-deploy-"));
+
+  it("orders the example stacks management then security, with nothing that would fail", async () => {
+    // The other stack comes from the Pulumi.<stack>.yaml files next to the planned one.
+    const outcome = await planStack({ stack: "security", outDir: path.join(tmp, "examples") });
+    const deploy = outcome.report?.deploy;
+    assert.deepStrictEqual(
+      [deploy?.order, deploy?.steps.map((s) => [s.index, s.stack, s.after, s.failures]), deploy?.findings],
+      [
+        ["management", "security"],
+        [
+          [1, "management", [], 0],
+          [2, "security", ["management"], 0],
+        ],
+        [],
+      ],
+    );
+    // What no stack creates: the member role of accounts the StackSet does not cover, the vendors' sides.
+    assert.deepStrictEqual(
+      deploy?.prerequisites.filter((p) => p.rule === "assumed-role").map((p) => p.needs),
+      ["222222222222", "333333333333", "444444444444", "555555555555", "888888888888", "999999999999"].map(
+        (id) => `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`,
+      ),
+    );
+    assert.strictEqual(outcome.exitCode, 0);
+    const markdown = fs.readFileSync(outcome.files[0], "utf8");
+    assert.match(markdown, /\| First deploy \| `management` → `security`: nothing would fail \|/);
+    assert.match(markdown, /\| 2 \| `security` \| management \| \d+ \| 0 \|/);
+  });
+
+  it("fails the plan on a role created before the role its trust names, in Markdown and JSON", async () => {
+    // The fixture creates extra roles in list order: the first trusts the second, created after it.
+    process.env.ORG_ACCESS_PLAN_EXTRAS = JSON.stringify({
+      roles: [
+        { account: PROD, name: "app-deploy", trust: JSON.parse(trust({ AWS: roleArn(TOOLING, "app-ci") })) },
+        {
+          account: TOOLING,
+          name: "app-ci",
+          trust: JSON.parse(trust({ Service: "ecs-tasks.amazonaws.com" })),
+        },
+      ],
+    });
+    let outcome: Awaited<ReturnType<typeof planStack>>;
+    try {
+      outcome = await planStack({
+        stack: "management",
+        config: exampleConfig("management"),
+        programPath: path.join(__dirname, "fixtures", "extras-program.ts"),
+        outDir: path.join(tmp, "planted"),
+      });
+    } finally {
+      delete process.env.ORG_ACCESS_PLAN_EXTRAS;
+    }
+    assert.strictEqual(outcome.exitCode, 1);
+    assert.deepStrictEqual(brief(outcome.report?.deploy as DeployReport), [
+      [
+        "first-run",
+        "trust-principal",
+        `fixture-${PROD}-app-deploy`,
+        roleArn(TOOLING, "app-ci"),
+        "management",
+      ],
+    ]);
+    assert.ok(
+      outcome.problems.includes(
+        `deploy from an empty organization would fail: Role fixture-${PROD}-app-deploy: its trust policy names ${roleArn(TOOLING, "app-ci")}, which fixture-${TOOLING}-app-ci creates in the same run, and does not depend on it, so the engine may create it first. Give it \`dependsOn\` on that resource (a component's \`dependsOn\` does not reach its children)`,
+      ),
+      outcome.problems.join("\n"),
+    );
+    const markdown = fs.readFileSync(outcome.files[0], "utf8");
+    assert.match(
+      markdown,
+      new RegExp(`\\| first-run \\| trust-principal \\| fixture-${PROD}-app-deploy \\| `),
+    );
   });
 });

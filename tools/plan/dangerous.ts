@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import type { RecordedResource } from "../mock-runtime";
 import type { OrgFacts } from "./model";
-import { expandStackSets, instanceAccounts } from "./stacksets";
+import { asRecorded } from "./deploy";
+import { expandStackSets } from "./stacksets";
 import type { DangerousChange, PlannedResource } from "./types";
 
 /**
@@ -124,36 +124,34 @@ function stackContents(
   baseline: readonly PlannedResource[],
   org: OrgFacts,
 ): { removes: Map<string, string>; created: Map<string, string[]> } {
-  const recorded = baseline.map(
-    (r) => ({ ...r, custom: true, secretInputs: [], dependencies: [] }) as unknown as RecordedResource,
-  );
-  const names = new Map<string, Set<string>>();
-  for (const t of expandStackSets(recorded, org)) {
-    const name = t.properties.RoleName ?? t.properties.ManagedPolicyName ?? t.logicalId;
-    const set = names.get(t.source) ?? new Set<string>();
-    set.add(String(name));
-    names.set(t.source, set);
+  const stacks = new Map<string, { accounts: Set<string>; names: Set<string> }>();
+  const bySource = new Map<string, Set<string>>();
+  for (const t of expandStackSets(baseline.map(asRecorded), org)) {
+    const name = String(t.properties.RoleName ?? t.properties.ManagedPolicyName ?? t.logicalId);
+    const stack = stacks.get(t.instance) ?? { accounts: new Set<string>(), names: new Set<string>() };
+    stack.accounts.add(t.accountId);
+    stack.names.add(name);
+    stacks.set(t.instance, stack);
+    bySource.set(t.source, new Set([...(bySource.get(t.source) ?? []), name]));
   }
-  const out = new Map<string, string>();
+  const removes = new Map<string, string>();
   const created = new Map<string, string[]>();
-  const stackSets = recorded.filter((r) => r.type === STACK_SET);
-  for (const stackSet of stackSets)
-    created.set(stackSet.urn, [...(names.get(`stackset:${String(stackSet.inputs.name)}`) ?? [])]);
-  for (const instance of recorded.filter((r) => r.type === INSTANCE)) {
-    const setName = String(instance.inputs.stackSetName ?? "");
-    const stackSet = stackSets.find((s) => s.inputs.name === setName);
-    const serviceManaged = stackSet?.inputs.permissionModel === "SERVICE_MANAGED";
-    const accounts = instanceAccounts(instance, org, serviceManaged).map(
+  for (const r of baseline) {
+    if (r.type === STACK_SET)
+      created.set(r.urn, [...(bySource.get(`stackset:${String(r.inputs.name)}`) ?? [])]);
+    if (r.type !== INSTANCE) continue;
+    const stack = stacks.get(r.urn);
+    const names = [...(stack?.names ?? [])];
+    const accounts = [...(stack?.accounts ?? [])].map(
       (id) => `${org.accounts.find((a) => a.id === id)?.name ?? id} (${id})`,
     );
-    created.set(instance.urn, [...(names.get(`stackset:${setName}`) ?? [])]);
-    const what = (created.get(instance.urn) ?? []).join(", ") || "its resources";
-    out.set(
-      instance.urn,
-      `the stacks of StackSet ${setName} (${what}) in ${accounts.length === 0 ? "no account" : accounts.join(", ")}`,
+    created.set(r.urn, names);
+    removes.set(
+      r.urn,
+      `the stacks of StackSet ${String(r.inputs.stackSetName)} (${names.join(", ") || "its resources"}) in ${accounts.length === 0 ? "no account" : accounts.join(", ")}`,
     );
   }
-  return { removes: out, created };
+  return { removes, created };
 }
 
 function removal(r: PlannedResource, stacks: Map<string, string>): string {

@@ -2,7 +2,7 @@ import type { OrgAccessConfig } from "../../components/config";
 import type { RecordedResource } from "../mock-runtime";
 import { asList, parseDocument, statementsOf } from "./documents";
 import type { OrgFacts } from "./model";
-import { expandStackSets, instanceAccounts } from "./stacksets";
+import { expandStackSets } from "./stacksets";
 import type { DeployFinding, DeployPrerequisite, DeployReport, DeployRule, DeployStep } from "./types";
 
 /**
@@ -28,13 +28,6 @@ import type { DeployFinding, DeployPrerequisite, DeployReport, DeployRule, Deplo
  * provider; something another stack creates counts if that stack deploys first. What no stack
  * creates is a prerequisite. The stacks' order comes from these needs; a cycle is reported.
  */
-
-/**
- * Whether the rehearsal's findings fail the plan. They are always reported; they fail it once the
- * example stacks deploy in one order (the management stack's roles no longer naming the security
- * stack's roles in their trust).
- */
-export const ENFORCE_DEPLOY_FINDINGS = false;
 
 /** A resource as the rehearsal reads it: a recorded resource, or one from a baseline report. */
 export interface DeployResource {
@@ -80,7 +73,6 @@ const POLICY = "aws:iam/policy:Policy";
 const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 const SAML = "aws:iam/samlProvider:SamlProvider";
 const STACK_SET = "aws:cloudformation/stackSet:StackSet";
-const INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
 const DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator";
 const PROVIDER = "pulumi:providers:aws";
 
@@ -225,47 +217,13 @@ function assumedRole(provider: DeployResource): string | undefined {
   return str(first?.roleArn);
 }
 
-interface TemplateResource {
-  readonly instance: string;
-  readonly accountId: string;
-  readonly logicalId: string;
-  readonly type: string;
-  readonly properties: Record<string, unknown>;
-}
-
 /** Each StackSet stack's resources per account (the shared interpreter), with the instance that deploys it. */
-function templateResources(resources: readonly DeployResource[], org: OrgFacts): TemplateResource[] {
-  const recorded = resources.map(asRecorded);
-  const stackSets = recorded.filter((r) => r.type === STACK_SET);
-  const deployer = new Map<string, string>();
-  for (const instance of recorded.filter((r) => r.type === INSTANCE)) {
-    const setName = str(instance.inputs.stackSetName);
-    const stackSet =
-      stackSets.find((s) => str(s.inputs.name) === setName) ??
-      stackSets.find((s) => instance.dependencies.includes(s.urn));
-    if (stackSet === undefined) continue;
-    const serviceManaged = str(stackSet.inputs.permissionModel) === "SERVICE_MANAGED";
-    for (const account of instanceAccounts(instance, org, serviceManaged)) {
-      const key = `stackset:${setName ?? stackSet.name}\u0000${account}`;
-      if (!deployer.has(key)) deployer.set(key, instance.urn);
-    }
-  }
-  const out: TemplateResource[] = [];
-  for (const t of expandStackSets(recorded, org)) {
-    const instance = deployer.get(`${t.source}\u0000${t.accountId}`);
-    if (instance === undefined) continue;
-    out.push({
-      instance,
-      accountId: t.accountId,
-      logicalId: t.logicalId,
-      type: t.type,
-      properties: t.properties,
-    });
-  }
-  return out;
+function templateResources(resources: readonly DeployResource[], org: OrgFacts) {
+  return expandStackSets(resources.map(asRecorded), org);
 }
 
-function asRecorded(r: DeployResource): RecordedResource {
+/** A baseline report's resource in the recorder's shape, for the shared interpreter. */
+export function asRecorded(r: DeployResource): RecordedResource {
   return {
     urn: r.urn,
     type: r.type,

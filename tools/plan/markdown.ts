@@ -1,4 +1,3 @@
-import { ENFORCE_DEPLOY_FINDINGS } from "./deploy";
 import { trustGraph } from "./mermaid";
 import { AccessEdge, DeployReport, DangerousChange, PlanReport } from "./types";
 
@@ -9,7 +8,7 @@ export function renderMarkdown(report: PlanReport): string {
   const mandatory = report.findings.filter((f) => f.enforcementLevel === "mandatory");
   const allowed = report.access.filter((e) => e.decision === "allowed").length;
   const dangerous = report.dangerousChanges ?? [];
-  const deployFailures = ENFORCE_DEPLOY_FINDINGS ? (report.deploy?.findings.length ?? 0) : 0;
+  const deployFailures = report.deploy?.findings.length ?? 0;
   const clean =
     failed.length === 0 && mandatory.length === 0 && dangerous.length === 0 && deployFailures === 0;
   const out: string[] = [];

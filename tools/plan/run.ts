@@ -12,15 +12,7 @@ import {
 import { accessGraph } from "./access";
 import { diffAccess, readBaseline } from "./baseline";
 import { CurrentResource, dangerousChanges, readBaselineResources } from "./dangerous";
-import {
-  baselineOf,
-  DeployBaseline,
-  ENFORCE_DEPLOY_FINDINGS,
-  orgFactsOf,
-  rehearse,
-  stackFacts,
-  StackFacts,
-} from "./deploy";
+import { baselineOf, DeployBaseline, orgFactsOf, rehearse, stackFacts, StackFacts } from "./deploy";
 import { checkExpectations } from "./expectations";
 import { renderMarkdown } from "./markdown";
 import { buildModel } from "./model";
@@ -203,7 +195,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
           `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.role} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
       ),
     ...(dangerous ?? []).map((d) => `dangerous change since the baseline: ${d.message}`),
-    ...(ENFORCE_DEPLOY_FINDINGS ? deploy.findings : []).map(
+    ...deploy.findings.map(
       (f) =>
         `deploy ${f.scenario === "first-run" ? "from an empty organization" : "from the baseline"} would fail: ${f.message}`,
     ),
