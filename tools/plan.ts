@@ -4,7 +4,8 @@ import { DEFAULT_OUT_DIR, plan, PlanOutcome } from "./plan/run";
 import { printSummary } from "./plan/summary";
 
 /**
- * `npm run plan -- [--stack management|security] [--config-file PATH] [--out DIR] [--baseline REPORT.json] [--json]`
+ * `npm run plan -- [--stack management|security] [--config-file PATH] [--out DIR] [--baseline REPORT.json]
+ *   [--full-report-url URL] [--comment-budget N] [--json]`
  *
  * The offline plan: what a stack would create, what the policy pack says about it, and who could
  * assume which role, with no AWS account. Exit 0 when clean, 1 when a mandatory policy is violated or
@@ -40,6 +41,15 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
       "warn above this many explicit AWS providers (default: config or 50)",
       positiveInt,
     )
+    .option(
+      "--full-report-url <url>",
+      "where the full report is published (the workflow run's artifacts), linked from plan-<stack>.comment.md",
+    )
+    .option(
+      "--comment-budget <chars>",
+      "characters plan-<stack>.comment.md may take (default 32000; GitHub allows 65536 per comment)",
+      positiveInt,
+    )
     .option("--json", "print the JSON report on stdout instead of the summary table")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -50,6 +60,8 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     out: string;
     baseline?: string;
     maxProviders?: number;
+    fullReportUrl?: string;
+    commentBudget?: number;
     json?: boolean;
   };
   try {
@@ -66,6 +78,8 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     outDir: path.resolve(opts.out),
     baseline: opts.baseline === undefined ? undefined : path.resolve(opts.baseline),
     maxProviders: opts.maxProviders,
+    fullReportUrl: opts.fullReportUrl,
+    commentBudget: opts.commentBudget,
   });
   if (outcome.report === undefined) {
     for (const problem of outcome.problems) io.err(problem);

@@ -2,7 +2,11 @@ import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { ACCOUNT_ID } from "../policy-pack/lib/accounts";
-import { parseTemplate } from "../policy-pack/lib/cloudformation";
+import { parseTemplate, stripBom } from "../policy-pack/lib/cloudformation";
+import { asList } from "../policy-pack/lib/document";
+import { equivalentsOf } from "../policy-pack/lib/equivalents";
+import { RESOURCE_POLICY_TYPES } from "../policy-pack/lib/subjects";
+import { TYPES } from "../policy-pack/lib/types";
 import {
   CheckOptions,
   EngineResource,
@@ -19,7 +23,10 @@ import { allPolicies } from "../policy-pack/rules";
  * [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi. A file is an IAM
  * policy document (checked as a role trust policy), a resource `{ type, name?, props, provider? }`
  * or an array of them (also checked with the stack-level rules), or a CloudFormation template.
- * Exit 0: nothing mandatory; 1: a mandatory violation; 2: unreadable input or bad usage.
+ * Exit 0: nothing mandatory; 1: a mandatory violation; 2: unreadable input or bad usage. Each file is
+ * read on its own: a file that cannot be checked (missing, not JSON/YAML, a document with no statement,
+ * a trust or resource policy statement without a principal) gets its reason and makes the exit code 2,
+ * while every other file still gets its own verdict.
  */
 
 export interface Io {
@@ -43,6 +50,8 @@ function readData(file: string): { text: string; value: unknown } {
       `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
+  // Editors on Windows start files with a byte-order mark; JSON.parse refuses it.
+  text = stripBom(text);
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {
@@ -69,7 +78,7 @@ function readJsonObject(file: string, what: string): Record<string, unknown> {
 function readOrg(file: string): OrgFacts {
   const v = readJsonObject(file, "--org");
   const problems: string[] = [];
-  const known = ["organizationId", "managementAccountId", "organizationAccountIds"];
+  const known = ["organizationId", "managementAccountId", "organizationAccountIds", "cloudFormationImports"];
   for (const k of Object.keys(v)) if (!known.includes(k)) problems.push(`unknown key ${JSON.stringify(k)}`);
   if (
     v.organizationId !== undefined &&
@@ -90,8 +99,136 @@ function readOrg(file: string): OrgFacts {
   ) {
     problems.push("organizationAccountIds must be a list of 12-digit account ID strings");
   }
+  const imports = v.cloudFormationImports;
+  if (
+    imports !== undefined &&
+    !(isRecord(imports) && Object.values(imports).every((x) => typeof x === "string"))
+  ) {
+    problems.push("cloudFormationImports must map export names to string values");
+  }
   if (problems.length > 0) throw new UsageError(`${file}: ${problems.join("; ")}`);
   return v as OrgFacts;
+}
+
+/**
+ * Keys of a --policy-pack-config file that no policy reads. The Pulumi CLI ignores them
+ * (pulumi/pulumi pkg/resource/analyzer/config.go: applyConfig keeps any policy name, and the schema it
+ * validates against allows additional properties), so a misspelt policy or property silently changes
+ * nothing; this CLI refuses them instead, all at once.
+ */
+export function unknownConfigKeys(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const names = allPolicies.map((p) => p.name);
+  for (const [key, entry] of Object.entries(config)) {
+    if (key === "all") continue;
+    const policy = allPolicies.find((p) => p.name === key);
+    if (policy === undefined) {
+      const near = names.filter((n) => n.includes(key) || key.includes(n) || editDistance(n, key) <= 3);
+      problems.push(
+        `unknown policy ${JSON.stringify(key)}${near.length > 0 ? ` (did you mean ${near.map((n) => JSON.stringify(n)).join(", ")}?)` : ""}`,
+      );
+      continue;
+    }
+    if (!isRecord(entry)) continue;
+    const properties = Object.keys(policy.configSchema?.properties ?? {});
+    for (const prop of Object.keys(entry)) {
+      if (prop === "enforcementLevel" || properties.includes(prop)) continue;
+      problems.push(
+        `${key}.${prop}: unknown property (${key} reads ${properties.length > 0 ? properties.join(", ") : "no property"}, and enforcementLevel)`,
+      );
+    }
+  }
+  return problems;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = keep;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * Why a policy document cannot be checked: no statement at all, a statement that is not an object,
+ * or (for a trust or resource policy) a statement without Principal/NotPrincipal, which IAM refuses
+ * and which would otherwise pass every rule unseen. Undefined when it can be checked; a document that
+ * is not JSON at all is left to the rules, which report it.
+ */
+export function documentProblem(
+  document: unknown,
+  where: string,
+  needsPrincipal: boolean,
+): string | undefined {
+  let value = document;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(stripBom(value));
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isRecord(value)) return undefined;
+  const key = Object.keys(value).find((k) => k.toLowerCase() === "statement");
+  const statements = key === undefined ? [] : asList(value[key]);
+  if (statements.length === 0) {
+    return `${where} has no statements: there is nothing to check, and IAM refuses an empty policy. Give it at least one statement`;
+  }
+  const problems: string[] = [];
+  statements.forEach((st, i) => {
+    const label =
+      isRecord(st) && typeof st.Sid === "string" ? `Statement ${JSON.stringify(st.Sid)}` : `Statement[${i}]`;
+    if (!isRecord(st)) {
+      problems.push(`${label} is not an object`);
+      return;
+    }
+    const has = (name: string) => Object.keys(st).some((k) => k.toLowerCase() === name.toLowerCase());
+    if (needsPrincipal && !has("Principal") && !has("NotPrincipal")) {
+      problems.push(
+        `${label} has no Principal (a trust or resource policy statement names who it applies to)`,
+      );
+    }
+    if (!has("Action") && !has("NotAction")) problems.push(`${label} has no Action`);
+  });
+  return problems.length === 0 ? undefined : `${where}: ${problems.join("; ")}`;
+}
+
+/** Policy documents a resource carries, and whether their statements need a principal. */
+function documentsOf(r: EngineResource): { where: string; document: unknown; needsPrincipal: boolean }[] {
+  const out: { where: string; document: unknown; needsPrincipal: boolean }[] = [];
+  if (r.type === TYPES.role && r.props.assumeRolePolicy !== undefined) {
+    out.push({ where: "assumeRolePolicy", document: r.props.assumeRolePolicy, needsPrincipal: true });
+  }
+  const policy = r.props.policy;
+  if (policy !== undefined && policy !== null && policy !== "" && r.type !== TYPES.cfnStack) {
+    out.push({ where: "policy", document: policy, needsPrincipal: RESOURCE_POLICY_TYPES.includes(r.type) });
+  }
+  return out;
+}
+
+/** Why a resource (or what its template or other shape stands for) cannot be checked. */
+function resourceProblems(r: EngineResource, label: string): string[] {
+  const out: string[] = [];
+  const visit = (x: EngineResource & { label?: string; urn?: string }, depth: number) => {
+    const where = x.label ? `${label} ${x.label}` : label;
+    for (const d of documentsOf(x)) {
+      const problem = documentProblem(d.document, `${where} ${d.where}`, d.needsPrincipal);
+      if (problem !== undefined) out.push(problem);
+    }
+    if (depth >= 3) return;
+    const urn = x.urn ?? `urn:pulumi:offline::org-access::${x.type}::${x.name}`;
+    for (const eq of equivalentsOf({ ...x, urn, provider: x.provider as never })) {
+      visit({ ...eq, label: [x.label, eq.label].filter((l) => l).join(" › ") } as never, depth + 1);
+    }
+  };
+  visit(r, 1);
+  return [...new Set(out)];
 }
 
 function providerFor(account: string | undefined) {
@@ -137,6 +274,11 @@ export function resourcesOfFile(
     return { resources: [asResource(value, base, options.account)], stack: false, kind: "resource" };
   }
   if (isRecord(value.Resources) || "AWSTemplateFormatVersion" in value) {
+    if (!isRecord(value.Resources) || Object.keys(value.Resources).length === 0) {
+      throw new UsageError(
+        `${file}: the CloudFormation template has no Resources: there is nothing to check`,
+      );
+    }
     return {
       resources: [
         {
@@ -150,7 +292,9 @@ export function resourcesOfFile(
       kind: "CloudFormation template",
     };
   }
-  if ("Statement" in value) {
+  if (Object.keys(value).some((k) => k.toLowerCase() === "statement")) {
+    const problem = documentProblem(value, file, true);
+    if (problem !== undefined) throw new UsageError(problem);
     return {
       resources: [
         {
@@ -250,24 +394,41 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 0;
     }
     if (program.args.length === 0) throw new UsageError("give at least one file to check (see --help)");
-    const inputs = program.args.map((file) => ({ file, ...resourcesOfFile(file, opts) }));
+    if (check.config !== undefined) {
+      const unknown = unknownConfigKeys(check.config as Record<string, unknown>);
+      if (unknown.length > 0) throw new UsageError(`${opts.config}: ${unknown.join("; ")}`);
+    }
     let mandatory = 0;
     let total = 0;
-    for (const input of inputs) {
+    let unreadable = 0;
+    const verdicts: string[] = [];
+    for (const file of program.args) {
+      let input: ReturnType<typeof resourcesOfFile>;
       let found: Finding[];
       try {
+        input = resourcesOfFile(file, opts);
+        const problems = input.resources.flatMap((r) => resourceProblems(r, r.name));
+        if (problems.length > 0) throw new UsageError(`${file}: ${problems.join("; ")}`);
         found = checkResources(input.resources, { ...check, stack: input.stack });
       } catch (e) {
-        if (/^invalid policy pack config/.test((e as Error).message))
+        if (/^invalid policy pack config/.test((e as Error).message)) {
           throw new UsageError(`--config: ${(e as Error).message}`);
-        throw e;
+        }
+        if (!(e instanceof UsageError)) throw e;
+        unreadable++;
+        io.err(`policy:check: ${e.message}`);
+        verdicts.push(`${file}: not checked (exit 2)`);
+        continue;
       }
+      let fileMandatory = 0;
       for (const f of found) {
         total++;
-        if (isMandatory(f)) mandatory++;
+        if (isMandatory(f)) {
+          mandatory++;
+          fileMandatory++;
+        }
         if (opts.json) {
-          const resource =
-            f.resource === path.basename(input.file) ? input.file : `${input.file}#${f.resource}`;
+          const resource = f.resource === path.basename(file) ? file : `${file}#${f.resource}`;
           io.out(
             JSON.stringify({
               policy: f.policy,
@@ -277,15 +438,20 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             }),
           );
         } else {
-          io.out(format(f, input.file));
+          io.out(format(f, file));
         }
       }
-    }
-    if (!opts.json) {
-      io.err(
-        `${inputs.length} file(s) checked: ${mandatory} mandatory violation(s), ${total - mandatory} advisory finding(s)`,
+      verdicts.push(
+        `${file}: ${fileMandatory > 0 ? "fails" : "passes"} (${fileMandatory} mandatory violation(s), ${found.length - fileMandatory} advisory finding(s))`,
       );
     }
+    if (!opts.json) {
+      if (program.args.length > 1) for (const v of verdicts) io.err(v);
+      io.err(
+        `${program.args.length} file(s) checked: ${mandatory} mandatory violation(s), ${total - mandatory} advisory finding(s)${unreadable > 0 ? `, ${unreadable} file(s) could not be checked` : ""}`,
+      );
+    }
+    if (unreadable > 0) return 2;
     return mandatory > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {

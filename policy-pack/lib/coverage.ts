@@ -95,22 +95,30 @@ interface Labelled {
   readonly variants: number;
 }
 
-/** Joins findings of several variants: a finding of every variant is reported once, without its conditions. */
+/**
+ * Joins findings of several variants: a finding of every variant is reported once, without its
+ * conditions; a finding of some variants names them. Findings repeated within one variant stay repeated.
+ */
 function merge(found: Labelled[]): string[] {
-  const byText = new Map<string, { label: string; message: string; variants: Set<string>; of: number }>();
+  const byText = new Map<
+    string,
+    { label: string; message: string; perVariant: Map<string | undefined, number>; of: number }
+  >();
   for (const f of found) {
     const key = `${f.label}\u0000${f.message}`;
     let entry = byText.get(key);
     if (entry === undefined) {
-      entry = { label: f.label, message: f.message, variants: new Set(), of: f.variants };
+      entry = { label: f.label, message: f.message, perVariant: new Map(), of: f.variants };
       byText.set(key, entry);
     }
-    if (f.variant !== undefined) entry.variants.add(f.variant);
+    entry.perVariant.set(f.variant, (entry.perVariant.get(f.variant) ?? 0) + 1);
   }
-  return [...byText.values()].map((e) => {
-    const partial = e.of > 1 && e.variants.size > 0 && e.variants.size < e.of;
-    const label = partial ? `${e.label} (${[...e.variants].join("; ")})` : e.label;
-    return label === "" ? e.message : `${label}: ${e.message}`;
+  return [...byText.values()].flatMap((e) => {
+    const variants = [...e.perVariant.keys()].filter((v): v is string => v !== undefined);
+    const partial = e.of > 1 && variants.length > 0 && variants.length < e.of;
+    const label = partial ? `${e.label} (${variants.join("; ")})` : e.label;
+    const text = label === "" ? e.message : `${label}: ${e.message}`;
+    return Array.from({ length: Math.max(...e.perVariant.values()) }, () => text);
   });
 }
 
@@ -118,12 +126,23 @@ function joinLabel(outer: string, inner: string): string {
   return outer === "" ? inner : inner === "" ? outer : `${outer} › ${inner}`;
 }
 
+/** The provider as the policy runtime hands it over (type, name and URN always set). */
+function providerOf(eq: ResourceLike): ResourceValidationArgs["provider"] {
+  const provider = eq.provider;
+  if (provider === undefined) return undefined;
+  return {
+    type: provider.type ?? "pulumi:providers:aws",
+    name: provider.name ?? "provider",
+    urn: provider.urn ?? `${eq.urn}::provider`,
+    props: provider.props,
+  };
+}
+
 function argsFor(
   eq: ResourceLike,
   base: ResourceValidationArgs,
   props: Record<string, unknown>,
 ): ResourceValidationArgs {
-  const provider = eq.provider;
   return {
     ...base,
     type: eq.type,
@@ -131,15 +150,7 @@ function argsFor(
     urn: eq.urn,
     props,
     opts: { ...base.opts, protect: eq.opts?.protect === true },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     isType: () => false,
     asType: (() => undefined) as ResourceValidationArgs["asType"],
   };
@@ -228,7 +239,6 @@ export interface StackScopes {
 }
 
 function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource {
-  const provider = eq.provider;
   return {
     type: eq.type,
     name: eq.name,
@@ -242,15 +252,7 @@ function policyResource(eq: ResourceLike, base?: PolicyResource): PolicyResource
       additionalSecretOutputs: [],
       ...(base?.opts.parent === undefined ? {} : { parent: base.opts.parent }),
     },
-    provider:
-      provider === undefined
-        ? undefined
-        : {
-            type: provider.type ?? "pulumi:providers:aws",
-            name: provider.name ?? "provider",
-            urn: provider.urn ?? `${eq.urn}::provider`,
-            props: provider.props,
-          },
+    provider: providerOf(eq),
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,

@@ -447,46 +447,38 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** One attachment per role, user and group a managed policy names (`Roles`, `Users`, `Groups`). */
+/** The canonical types of what a policy does to each role, user and group it names (`Roles`, `Users`, `Groups`). */
+const TARGETS = [
+  { key: "Roles", prop: "role", attachment: TYPES.rolePolicyAttachment, inline: TYPES.rolePolicy },
+  { key: "Users", prop: "user", attachment: TYPES.userPolicyAttachment, inline: TYPES.userPolicy },
+  { key: "Groups", prop: "group", attachment: TYPES.groupPolicyAttachment, inline: TYPES.groupPolicy },
+] as const;
+
+/** One resource per role, user and group a policy names. */
+function perTarget(
+  p: unknown,
+  id: string,
+  make: (t: (typeof TARGETS)[number], target: unknown) => Pick<Canonical, "type" | "props">,
+): Canonical[] {
+  return TARGETS.flatMap((t) =>
+    list(field(p, t.key)).map((target, i) => ({ ...make(t, target), name: `${id}-${t.prop}-${i}` })),
+  );
+}
+
+/** One attachment per role, user and group a managed policy names. */
 function attachments(p: unknown, id: string, arn: string): Canonical[] {
-  return [
-    ...list(field(p, "Roles")).map((role, i) => ({
-      type: TYPES.rolePolicyAttachment,
-      name: `${id}-role-${i}`,
-      props: { role: role, policyArn: arn },
-    })),
-    ...list(field(p, "Users")).map((user, i) => ({
-      type: TYPES.userPolicyAttachment,
-      name: `${id}-user-${i}`,
-      props: { user: user, policyArn: arn },
-    })),
-    ...list(field(p, "Groups")).map((group, i) => ({
-      type: TYPES.groupPolicyAttachment,
-      name: `${id}-group-${i}`,
-      props: { group: group, policyArn: arn },
-    })),
-  ];
+  return perTarget(p, id, (t, target) => ({
+    type: t.attachment,
+    props: { [t.prop]: target, policyArn: arn },
+  }));
 }
 
 /** An inline policy given to roles, users and groups at once (`AWS::IAM::Policy`). */
 function inlineTo(p: unknown, id: string, policyName: unknown, policy: unknown): Canonical[] {
-  const out: Canonical[] = [
-    ...list(field(p, "Roles")).map((role, i) => ({
-      type: TYPES.rolePolicy,
-      name: `${id}-role-${i}`,
-      props: compact({ role: role, name: policyName, policy }),
-    })),
-    ...list(field(p, "Users")).map((user, i) => ({
-      type: TYPES.userPolicy,
-      name: `${id}-user-${i}`,
-      props: compact({ user: user, name: policyName, policy }),
-    })),
-    ...list(field(p, "Groups")).map((group, i) => ({
-      type: TYPES.groupPolicy,
-      name: `${id}-group-${i}`,
-      props: compact({ group: group, name: policyName, policy }),
-    })),
-  ];
+  const out = perTarget(p, id, (t, target) => ({
+    type: t.inline,
+    props: compact({ [t.prop]: target, name: policyName, policy }),
+  }));
   // A policy with no target is still a document to review.
   return out.length > 0
     ? out

@@ -69,6 +69,30 @@ function compactCondition(
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
+/** A one-statement policy: the grant a permission resource stands for. */
+function grantPolicy(
+  sid: unknown,
+  fallbackSid: string,
+  principal: unknown,
+  action: unknown,
+  resource: unknown,
+  condition: Record<string, Record<string, unknown>> | undefined,
+): unknown {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: typeof sid === "string" ? sid : fallbackSid,
+        Effect: "Allow",
+        Principal: principal,
+        Action: action,
+        Resource: resource ?? "*",
+        ...(condition === undefined ? {} : { Condition: condition }),
+      },
+    ],
+  };
+}
+
 /**
  * The statement `lambda:AddPermission` stores in the function policy: the principal, the action, and
  * a condition for each of `sourceArn` (`ArnLike AWS:SourceArn`), `sourceAccount` (`StringEquals
@@ -84,37 +108,27 @@ function lambdaPermissionDocument(p: Record<string, unknown>): unknown {
     ["StringEquals", "lambda:FunctionUrlAuthType", p.functionUrlAuthType],
     ["StringEquals", "lambda:EventSourceToken", p.eventSourceToken],
   ]);
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: typeof p.statementId === "string" ? p.statementId : "Permission",
-        Effect: "Allow",
-        Principal: lambdaPrincipal(p.principal),
-        Action: p.action,
-        Resource: p.function ?? "*",
-        ...(condition === undefined ? {} : { Condition: condition }),
-      },
-    ],
-  };
+  return grantPolicy(
+    p.statementId,
+    "Permission",
+    lambdaPrincipal(p.principal),
+    p.action,
+    p.function,
+    condition,
+  );
 }
 
 /** A layer version permission: `principal` is `*` or an account ID, narrowed by `organizationId`. */
 function layerPermissionDocument(p: Record<string, unknown>): unknown {
   const condition = compactCondition([["StringEquals", "aws:PrincipalOrgID", p.organizationId]]);
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: typeof p.statementId === "string" ? p.statementId : "LayerPermission",
-        Effect: "Allow",
-        Principal: lambdaPrincipal(p.principal),
-        Action: p.action,
-        Resource: p.layerName ?? "*",
-        ...(condition === undefined ? {} : { Condition: condition }),
-      },
-    ],
-  };
+  return grantPolicy(
+    p.statementId,
+    "LayerPermission",
+    lambdaPrincipal(p.principal),
+    p.action,
+    p.layerName,
+    condition,
+  );
 }
 
 /**
@@ -135,19 +149,14 @@ function grantDocument(p: Record<string, unknown>): unknown {
       for (const [k, v] of Object.entries(ctx)) equals[`kms:EncryptionContext:${k}`] = v;
     }
   }
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: typeof p.name === "string" ? p.name : "Grant",
-        Effect: "Allow",
-        Principal: { AWS: p.granteePrincipal },
-        Action: asList(p.operations).map((o) => (typeof o === "string" ? `kms:${o}` : o)),
-        Resource: p.keyId ?? "*",
-        ...(Object.keys(equals).length === 0 ? {} : { Condition: { StringEquals: equals } }),
-      },
-    ],
-  };
+  return grantPolicy(
+    p.name,
+    "Grant",
+    { AWS: p.granteePrincipal },
+    asList(p.operations).map((o) => (typeof o === "string" ? `kms:${o}` : o)),
+    p.keyId,
+    Object.keys(equals).length === 0 ? undefined : { StringEquals: equals },
+  );
 }
 
 /** The resource policy a canonical resource carries, or undefined (no policy, or not such a type). */

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { loadConfig } from "../../components/config";
-import { dependsOn, orgFactsOf, StackFacts, stackFacts } from "../../tools/plan/deploy";
+import { dependsOn, StackFacts, stackFacts } from "../../tools/plan/deploy";
+import { orgFactsFor } from "../../tools/plan/run";
 import { exampleConfig, ProgramRun, runExample, runProgram, single } from "../harness";
 
 const ROLE = "aws:iam/role:Role";
@@ -27,7 +28,7 @@ function pairs(facts: StackFacts): { pair: string; ordered: boolean }[] {
 }
 
 function factsOf(stack: "management" | "security", run: ProgramRun): StackFacts {
-  return stackFacts(stack, run.resources, orgFactsOf(loadConfig(exampleConfig(stack)).config));
+  return stackFacts(stack, run.resources, orgFactsFor(loadConfig(exampleConfig(stack)).config));
 }
 
 describe("dependencies reach the resources that need them", () => {

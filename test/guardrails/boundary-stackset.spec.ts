@@ -188,6 +188,7 @@ describe("permissions boundary rolled out by StackSet", () => {
     const prodRoles = model.roles.filter(
       (r) =>
         r.account === WORKLOADS.prod &&
+        r.kind !== "identity-center" &&
         r.name !== "OrganizationAccountAccessRole" &&
         !r.source.startsWith("stackset:"),
     );

@@ -141,6 +141,123 @@ describe("policy pack: npm run policy:check", () => {
     }
   });
 
+  it("reads files that start with a UTF-8 byte-order mark (JSON documents and YAML templates)", async () => {
+    const open = write(
+      "bom-open.json",
+      `\uFEFF${fs.readFileSync(path.join(ROOT, fx("open-trust.json")), "utf8")}`,
+    );
+    const r = await run(["--json", open]);
+    assert.strictEqual(r.code, 1);
+    assert.deepStrictEqual(
+      r.out.map((l) => (JSON.parse(l) as Record<string, string>).policy),
+      ["trust-no-wildcard-principal"],
+    );
+    const template = write(
+      "bom-member.yaml",
+      `\uFEFF${fs.readFileSync(path.join(ROOT, fx("member-org-access-role.yaml")), "utf8")}`,
+    );
+    assert.strictEqual((await run(["--org", fx("org.json"), template])).code, 0);
+  });
+
+  it("refuses documents it cannot judge, with the reason: no statements, a statement without principal or action", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ Version: "2012-10-17", Statement: [] }, /empty.json has no statements: there is nothing to check/],
+      [
+        { Statement: [{ Sid: "NoOne", Effect: "Allow", Action: "sts:AssumeRole" }] },
+        /Statement "NoOne" has no Principal \(a trust or resource policy statement names who it applies to\)/,
+      ],
+      [
+        { Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" } }] },
+        /Statement\[0\] has no Action/,
+      ],
+      [
+        { type: "aws:s3/bucketPolicy:BucketPolicy", props: { bucket: "b", policy: { Statement: [] } } },
+        /policy has no statements/,
+      ],
+      [
+        {
+          type: "aws:sqs/queuePolicy:QueuePolicy",
+          props: {
+            queueUrl: "q",
+            policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sqs:*", Resource: "*" }] }),
+          },
+        },
+        /policy: Statement\[0\] has no Principal/,
+      ],
+      [
+        { AWSTemplateFormatVersion: "2010-09-09", Resources: {} },
+        /the CloudFormation template has no Resources/,
+      ],
+      [
+        {
+          Resources: {
+            R: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Statement: [] } } },
+          },
+        },
+        /Template role "R" assumeRolePolicy has no statements/,
+      ],
+    ];
+    for (const [i, [doc, reason]] of cases.entries()) {
+      const r = await run([write(i === 0 ? "empty.json" : `bad-${i}.json`, doc)]);
+      assert.strictEqual(r.code, 2, JSON.stringify(doc));
+      assert.match(r.err.join("\n"), reason);
+      assert.deepStrictEqual(r.out, []);
+    }
+    // An identity policy needs no principal.
+    const identity = write("identity.json", {
+      type: "aws:iam/rolePolicy:RolePolicy",
+      props: {
+        role: "r",
+        policy: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] },
+      },
+    });
+    assert.strictEqual((await run([identity])).code, 0);
+  });
+
+  it("refuses unknown keys in --config (the Pulumi CLI would ignore them), naming each", async () => {
+    const r = await run([
+      "--config",
+      write("typo.json", {
+        all: "mandatory",
+        "trust-polcy-size": { maxTrustPolicyLength: 4096 },
+        "trust-policy-size": { maxTrustPolicyLenght: 4096 },
+      }),
+      fx("open-trust.json"),
+    ]);
+    assert.strictEqual(r.code, 2);
+    assert.deepStrictEqual(r.out, []);
+    assert.deepStrictEqual(r.err, [
+      "policy:check: " +
+        path.join(tmp, "typo.json") +
+        ': unknown policy "trust-polcy-size" (did you mean "trust-policy-size"?); trust-policy-size.maxTrustPolicyLenght: unknown property (trust-policy-size reads maxTrustPolicyLength, cloudFormationImports, and enforcementLevel)',
+    ]);
+  });
+
+  it("gives each good file its verdict and each bad one its reason when they are mixed; exit 2", async () => {
+    const missing = path.join(tmp, "missing.json");
+    const r = await run([
+      "--org",
+      fx("org.json"),
+      "--account",
+      "444444444444",
+      fx("open-trust.json"),
+      missing,
+      fx("vendor-trust.json"),
+    ]);
+    assert.strictEqual(r.code, 2);
+    assert.deepStrictEqual(
+      r.out.map((l) => l.split(":")[0]),
+      [`✗ mandatory trust-no-wildcard-principal (${fx("open-trust.json")})`],
+    );
+    assert.deepStrictEqual(r.err, [
+      `policy:check: ${missing}: cannot read (ENOENT)`,
+      `${fx("open-trust.json")}: fails (1 mandatory violation(s), 0 advisory finding(s))`,
+      `${missing}: not checked (exit 2)`,
+      `${fx("vendor-trust.json")}: passes (0 mandatory violation(s), 0 advisory finding(s))`,
+      "3 file(s) checked: 1 mandatory violation(s), 0 advisory finding(s), 1 file(s) could not be checked",
+    ]);
+  });
+
   it("emits a policy pack config with the org facts in every policy that reads them", async () => {
     const r = await run(["--org", fx("org.json"), "--config", fx("pack-config.json"), "--emit-pack-config"]);
     assert.strictEqual(r.code, 0);

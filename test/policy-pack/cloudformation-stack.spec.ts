@@ -12,43 +12,15 @@ import {
   TOOLING,
   allow,
   findings,
+  instance,
   messages,
-  provider,
   resource,
   role,
+  stackSet,
   trust,
 } from "./helpers";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
-
-function stackSet(
-  name: string,
-  templateBody: string,
-  parameters: Record<string, string> = {},
-  protect = true,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSet:StackSet",
-    name,
-    props: { name, templateBody, parameters, permissionModel: "SERVICE_MANAGED" },
-    provider: provider(MGMT),
-    opts: { protect },
-  };
-}
-
-function instance(
-  name: string,
-  stackSetName: string,
-  props: Record<string, unknown>,
-  account = MGMT,
-): EngineResource {
-  return {
-    type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-    name,
-    props: { stackSetName, ...props },
-    provider: provider(account),
-  };
-}
 
 describe("policy pack: CloudFormation templates and stack-level rules", () => {
   describe("template parsing", () => {

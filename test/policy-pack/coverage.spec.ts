@@ -9,9 +9,11 @@ import {
   TOOLING,
   VENDOR,
   allow,
+  instance,
   provider,
   resource,
   role,
+  stackSet,
   trust,
 } from "./helpers";
 
@@ -41,25 +43,6 @@ const stack = (templateBody: string, account = PROD): EngineResource => ({
   name: "s",
   props: { templateBody },
   provider: provider(account),
-});
-
-const stackSet = (
-  name: string,
-  templateBody: string,
-  parameters: Record<string, string> = {},
-): EngineResource => ({
-  type: "aws:cloudformation/stackSet:StackSet",
-  name,
-  props: { name, templateBody, parameters, permissionModel: "SERVICE_MANAGED" },
-  provider: provider(MGMT),
-  opts: { protect: true },
-});
-
-const instance = (name: string, stackSetName: string, props: Record<string, unknown>): EngineResource => ({
-  type: "aws:cloudformation/stackSetInstance:StackSetInstance",
-  name,
-  props: { stackSetName, ...props },
-  provider: provider(MGMT),
 });
 
 describe("policy pack coverage: every form of a trust, resource or identity policy and credential", () => {

@@ -68,3 +68,34 @@ export function messages(
 ): string[] {
   return findings(resources, policy, options).map((f) => f.message);
 }
+
+/** A service-managed StackSet of the management account. */
+export function stackSet(
+  name: string,
+  templateBody: string,
+  parameters: Record<string, string> = {},
+  protect = true,
+): EngineResource {
+  return {
+    type: "aws:cloudformation/stackSet:StackSet",
+    name,
+    props: { name, templateBody, parameters, permissionModel: "SERVICE_MANAGED" },
+    provider: provider(MGMT),
+    opts: { protect },
+  };
+}
+
+/** A StackSet instance, on a provider of `account`. */
+export function instance(
+  name: string,
+  stackSetName: string,
+  props: Record<string, unknown>,
+  account = MGMT,
+): EngineResource {
+  return {
+    type: "aws:cloudformation/stackSetInstance:StackSetInstance",
+    name,
+    props: { stackSetName, ...props },
+    provider: provider(account),
+  };
+}

@@ -14,10 +14,9 @@ import "@pulumi/aws";
 import "@pulumi/pulumi";
 import { loadConfig } from "../../components/config";
 import { ProgramRun, runProgram, StackConfig } from "../mock-runtime";
-import { accessGraph } from "../plan/access";
 import { buildModel } from "../plan/model";
 import { orgFactsOf, packResources } from "../plan/policy";
-import { plan } from "../plan/run";
+import { analyzeAccess, orgFactsFor, plan } from "../plan/run";
 import { floorDumpOf } from "./dump";
 import { measurePack, PackDump, packDumpPath } from "./pack";
 import { syntheticStackConfig } from "./synthetic";
@@ -65,19 +64,16 @@ async function main(): Promise<void> {
       : packDumpOf(await runProgram({ stack, config }), config);
     Object.assign(result, await measurePack(dump));
   } else if (mode === "access") {
+    // The whole effective-access work: the model, every edge (conditions and variants included),
+    // escalation, reach from every entry point and the expectations.
     const { config: loaded } = loadConfig(config);
     const run = await runProgram({ stack, config });
     const start = process.hrtime.bigint();
-    const model = buildModel(run.resources, {
-      organizationId: loaded.organization.id,
-      rootId: loaded.organization.rootId,
-      managementAccountId: loaded.organization.managementAccountId,
-      accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
-      organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
-    });
-    const edges = await accessGraph(model);
+    const model = buildModel(run.resources, orgFactsFor(loaded));
+    const { access, reach } = await analyzeAccess(model, loaded);
     result.seconds = seconds(start);
-    result.simulations = edges.length;
+    result.simulations = access.length;
+    result.chains = reach.chains.length;
     result.roles = model.roles.length;
   } else if (mode === "plan") {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-"));
@@ -86,6 +82,8 @@ async function main(): Promise<void> {
     result.seconds = seconds(start);
     result.exitCode = outcome.exitCode;
     result.providers = outcome.report?.providerLoad.count;
+    const comment = outcome.files.find((f) => f.endsWith(".comment.md"));
+    result.commentChars = comment === undefined ? undefined : fs.readFileSync(comment, "utf8").length;
     fs.rmSync(outDir, { recursive: true, force: true });
   } else {
     throw new Error(`unknown mode ${mode}`);

@@ -1,15 +1,23 @@
 import { parsePolicyDocument } from "../../policy-pack/lib/document";
 import { admittedPrincipals } from "../../policy-pack/lib/trust";
-import { asList, conditionValues, Statement, statementsOf } from "./documents";
-import { IamModel, ModelRole } from "./model";
-import { AssumeRequest, NamedPolicy, ScpLevel, simulateAssume } from "./simulator";
-import { AccessEdge } from "./types";
+import { conditionText, satisfyingContext, violatingContext } from "./conditions";
+import { asList, conditionValues, PolicyDocument, statementsOf } from "./documents";
+import { IamModel, ModelRole, ModelUser } from "./model";
+import { AssumeResult, DiscoveredCondition, NamedPolicy, ScpLevel, simulate, SimRequest } from "./simulator";
+import { AccessEdge, Decision, EdgeCondition, PrincipalKind } from "./types";
 
 /**
  * The access graph: every principal each role's trust policy names, asked with the IAM simulator
- * whether it can assume that role. What the program creates is evaluated from its documents; what
- * lies outside (a principal another stack or a vendor owns) is assumed to have the identity
- * permission, and the reason says so.
+ * whether it can assume that role and under which conditions. What the program creates is evaluated
+ * from its documents; what lies outside (a principal another stack or a vendor owns) is assumed to
+ * have the identity permission, and the reason says so.
+ *
+ * Conditions are found, not listed: the simulator's discovery mode is given only the facts the plan
+ * knows (who the principal is, which account and organization it and the role belong to, the role's
+ * tags) and reports every other condition key the trust, the caller's policies, its boundary and
+ * the SCPs require. The plan then builds a request that meets them (conditions.ts) and checks it
+ * strictly, so an allowed edge says exactly what a caller must present, and a caller who does not
+ * meet an authentication, network or secret condition becomes its own (denied) edge.
  */
 
 /** The policy every level of an organization has unless someone detaches it. */
@@ -33,6 +41,46 @@ const OUTSIDE_IDENTITY: NamedPolicy = {
   },
 };
 
+/** An account's root user: every permission of the account, limited only by SCPs. */
+export const ROOT_IDENTITY: NamedPolicy = {
+  name: "root-user",
+  policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+};
+
+/** Principal facts: their presence and value are known, so they never become conditions. */
+const PRINCIPAL_FACTS = [
+  "aws:PrincipalArn",
+  "aws:PrincipalAccount",
+  "aws:PrincipalOrgID",
+  "aws:PrincipalOrgPaths",
+  "aws:PrincipalType",
+  "aws:PrincipalIsAWSService",
+  "aws:PrincipalServiceName",
+  "aws:userid",
+  "aws:username",
+];
+const RESOURCE_FACTS = [
+  "aws:ResourceAccount",
+  "aws:ResourceOrgID",
+  "aws:ResourceOrgPaths",
+  "/^aws:ResourceTag\\//",
+];
+
+/**
+ * Conditions whose absence is worth its own edge: a caller without MFA, from another network, without
+ * the ExternalId. Any other condition is stated on the edge but not turned into a variant.
+ */
+const VARIANTS: readonly { label: string; keys: string[]; preferAbsent: boolean }[] = [
+  {
+    label: "without MFA",
+    keys: ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"],
+    preferAbsent: true,
+  },
+  { label: "from another network", keys: ["aws:SourceIp", "aws:VpcSourceIp"], preferAbsent: false },
+  { label: "from another VPC", keys: ["aws:SourceVpc", "aws:SourceVpce"], preferAbsent: false },
+  { label: "without ExternalId", keys: ["sts:ExternalId"], preferAbsent: true },
+];
+
 /** Who is asking, as the access graph sees it. */
 export type Caller =
   | { readonly kind: "aws"; readonly arn: string; readonly account: string; readonly label?: string }
@@ -45,22 +93,44 @@ export type Caller =
       readonly audience?: string;
     }
   | { readonly kind: "saml"; readonly providerArn: string; readonly audience?: string }
+  | {
+      readonly kind: "identity-center";
+      readonly principalType: string;
+      readonly principalId: string;
+      readonly name: string;
+    }
   | { readonly kind: "anyone" };
 
 export interface CallerOptions {
   /** Leave `sts:ExternalId` out of the request even where the trust requires one. */
   readonly withoutExternalId?: boolean;
+  /** Also return the edges of callers who miss an MFA, network or ExternalId condition. */
+  readonly variants?: boolean;
+  /** Condition keys the caller presents with these values (known: not left open to satisfy). */
+  readonly presented?: Readonly<Record<string, string>>;
 }
 
 /** Builds every edge of the graph. */
 export async function accessGraph(model: IamModel): Promise<AccessEdge[]> {
   const edges: AccessEdge[] = [];
   for (const role of model.roles) {
+    if (role.kind === "identity-center") continue;
     for (const caller of trustedCallers(role)) {
-      edges.push(await evaluate(model, caller, role));
+      edges.push(...(await evaluateAll(model, caller, role, { variants: true })));
     }
   }
-  return edges.sort((a, b) => a.role.localeCompare(b.role) || a.principal.localeCompare(b.principal));
+  edges.push(...(await accountRootEdges(model)));
+  edges.push(...assignmentEdges(model));
+  return sortEdges(edges);
+}
+
+export function sortEdges(edges: AccessEdge[]): AccessEdge[] {
+  return edges.sort(
+    (a, b) =>
+      a.role.localeCompare(b.role) ||
+      a.principal.localeCompare(b.principal) ||
+      (a.variant ?? "").localeCompare(b.variant ?? ""),
+  );
 }
 
 /**
@@ -84,7 +154,8 @@ export function trustedCallers(role: ModelRole): Caller[] {
     const admitted = parsed[index] === undefined ? [] : admittedPrincipals(parsed[index]);
     for (const { principal: aws } of admitted) {
       if (aws.kind !== "AWS" || !aws.literal) continue;
-      if (aws.value === "*") add({ kind: "anyone" });
+      // A wildcard in an AWS principal matches accounts outside the organization too.
+      if (aws.value.includes("*")) add({ kind: "anyone" });
       else add(awsCaller(aws.value));
     }
     for (const service of asList(p.Service)) add({ kind: "service", service });
@@ -126,18 +197,25 @@ export function callerLabel(c: Caller): string {
         : `${githubOrOidc(c.host)} ${c.subject}`;
     case "saml":
       return `saml ${c.providerArn}`;
+    case "identity-center":
+      return `identity-center ${c.principalType === "USER" ? "user" : "group"} ${c.name}`;
     case "anyone":
-      return "anyone (*)";
+      return ANYONE;
   }
 }
 
+/** The principal that stands for every AWS principal outside the organization. */
+export const ANYONE = "anyone outside the organization";
+
 function githubOrOidc(host: string): string {
-  return host === "token.actions.githubusercontent.com" ? "github" : `oidc ${host}`;
+  return host === GITHUB_HOST ? "github" : `oidc ${host}`;
 }
+
+const GITHUB_HOST = "token.actions.githubusercontent.com";
 
 function actionFor(c: Caller): string {
   if (c.kind === "oidc") return "sts:AssumeRoleWithWebIdentity";
-  if (c.kind === "saml") return "sts:AssumeRoleWithSAML";
+  if (c.kind === "saml" || c.kind === "identity-center") return "sts:AssumeRoleWithSAML";
   return "sts:AssumeRole";
 }
 
@@ -146,7 +224,11 @@ interface ModelIndex {
   readonly accounts: Map<string, IamModel["org"]["accounts"][number]>;
   readonly ouIds: Map<string, string>;
   readonly roles: Map<string, ModelRole>;
-  readonly scps: Map<string, NamedPolicy[]>;
+  readonly users: Map<string, ModelUser>;
+  readonly orgPolicies: Map<string, Map<string, NamedPolicy[]>>;
+  /** Roles, Identity Center roles and users of each account: who may use an account-root trust. */
+  readonly identitiesByAccount: Map<string, (ModelRole | ModelUser)[]>;
+  readonly vendors: Map<string, string>;
 }
 
 const indexes = new WeakMap<IamModel, ModelIndex>();
@@ -154,76 +236,111 @@ const indexes = new WeakMap<IamModel, ModelIndex>();
 function indexOf(model: IamModel): ModelIndex {
   let index = indexes.get(model);
   if (index === undefined) {
-    const scps = new Map<string, NamedPolicy[]>();
-    for (const s of model.scps) scps.set(s.targetId, [...(scps.get(s.targetId) ?? []), s.policy]);
+    const orgPolicies = new Map<string, Map<string, NamedPolicy[]>>();
+    for (const p of model.orgPolicies ?? model.scps.map((s) => ({ ...s, type: "SERVICE_CONTROL_POLICY" }))) {
+      const byTarget = orgPolicies.get(p.type) ?? new Map<string, NamedPolicy[]>();
+      byTarget.set(p.targetId, [...(byTarget.get(p.targetId) ?? []), p.policy]);
+      orgPolicies.set(p.type, byTarget);
+    }
     const roles = new Map<string, ModelRole>();
     // The first role with an ARN wins, as a search in order would find it.
     for (const r of model.roles) if (!roles.has(r.arn)) roles.set(r.arn, r);
+    const identitiesByAccount = new Map<string, (ModelRole | ModelUser)[]>();
+    for (const identity of [...roles.values(), ...(model.users ?? [])]) {
+      identitiesByAccount.set(identity.account, [
+        ...(identitiesByAccount.get(identity.account) ?? []),
+        identity,
+      ]);
+    }
+    const vendors = new Map<string, string>();
+    for (const v of model.org.vendors ?? []) {
+      vendors.set(/^\d{12}$/.test(v.principal) ? `arn:aws:iam::${v.principal}:root` : v.principal, v.name);
+    }
     index = {
       accounts: new Map(model.org.accounts.map((a) => [a.id, a])),
       ouIds: new Map(model.org.organizationalUnits.map((o) => [o.name, o.id])),
       roles,
-      scps,
+      users: new Map((model.users ?? []).map((u) => [u.arn, u])),
+      orgPolicies,
+      identitiesByAccount,
+      vendors,
     };
     indexes.set(model, index);
   }
   return index;
 }
 
-/** SCP levels that apply to a principal of an account: root, its OU, the account; none for management. */
-export function scpLevels(model: IamModel, accountId: string): ScpLevel[] {
+/** The levels of an organization above an account (root, its OU, the account); none for management. */
+function orgLevels(model: IamModel, accountId: string): string[] {
   const index = indexOf(model);
   const account = index.accounts.get(accountId);
   if (account === undefined || accountId === model.org.managementAccountId) return [];
   const ouId = index.ouIds.get(account.ou);
-  const targets = [model.org.rootId, ...(ouId === undefined ? [] : [ouId]), accountId];
-  return targets.map((target) => ({
+  return [model.org.rootId, ...(ouId === undefined ? [] : [ouId]), accountId];
+}
+
+/** SCP levels that apply to a principal of an account: root, its OU, the account; none for management. */
+export function scpLevels(model: IamModel, accountId: string): ScpLevel[] {
+  return policyLevels(model, accountId, "SERVICE_CONTROL_POLICY", FULL_AWS_ACCESS);
+}
+
+/**
+ * Levels of any Organizations policy type for an account, with the default policy AWS attaches at
+ * every level first (FullAWSAccess for SCPs); none for the management account.
+ */
+export function policyLevels(
+  model: IamModel,
+  accountId: string,
+  type: string,
+  defaultPolicy?: NamedPolicy,
+): ScpLevel[] {
+  const byTarget = indexOf(model).orgPolicies.get(type);
+  // A type nobody attached is not evaluated (RCPs before any is created: AWS's default allows all).
+  if (byTarget === undefined && defaultPolicy === undefined) return [];
+  return orgLevels(model, accountId).map((target) => ({
     target,
-    policies: [FULL_AWS_ACCESS, ...(index.scps.get(target) ?? [])],
+    policies: [...(defaultPolicy === undefined ? [] : [defaultPolicy]), ...(byTarget?.get(target) ?? [])],
   }));
 }
 
-/** Evaluates one caller against one role. */
-export async function evaluate(
-  model: IamModel,
-  caller: Caller,
-  role: ModelRole,
-  options: CallerOptions = {},
-): Promise<AccessEdge> {
-  const org = model.org;
-  const notes: string[] = [];
-  const context: Record<string, string | string[]> = {};
-  let principal: string;
-  let identityPolicies: NamedPolicy[] = [];
-  let permissionsBoundary: NamedPolicy | undefined;
-  let scps: ScpLevel[] = [];
-  let principalAccount: string | undefined;
+/** What the simulator is told about a principal: its policies, the facts about it, its claims. */
+export interface Identity {
+  readonly principal: string;
+  readonly principalAccount?: string;
+  readonly identityPolicies: NamedPolicy[];
+  readonly permissionsBoundary?: NamedPolicy;
+  readonly scps: ScpLevel[];
+  /** Known keys: the principal's ARN, account, organization. */
+  readonly facts: Record<string, string>;
+  /** What this caller presents that the policies may test (an OIDC subject): set after discovery. */
+  readonly claims: Record<string, string>;
+  readonly notes: string[];
+}
 
+/** The simulator's view of a caller. Identity Center callers never call IAM themselves. */
+export function identityOf(model: IamModel, caller: Caller): Identity {
   const index = indexOf(model);
-  const roleInOrg = index.accounts.has(role.account);
-  if (roleInOrg) {
-    context["aws:ResourceOrgID"] = org.organizationId;
-  }
-  context["aws:ResourceAccount"] = role.account;
-
+  const org = model.org;
   switch (caller.kind) {
     case "aws": {
-      principal = caller.arn;
-      principalAccount = caller.account;
-      context["aws:PrincipalArn"] = caller.arn;
-      context["aws:PrincipalAccount"] = caller.account;
       const inOrg = index.accounts.has(caller.account);
-      if (inOrg) {
-        context["aws:PrincipalOrgID"] = org.organizationId;
-        scps = scpLevels(model, caller.account);
-      }
-      const own = index.roles.get(caller.arn);
+      const facts: Record<string, string> = {
+        "aws:PrincipalArn": caller.arn,
+        "aws:PrincipalAccount": caller.account,
+      };
+      if (inOrg) facts["aws:PrincipalOrgID"] = org.organizationId;
+      const scps = inOrg ? scpLevels(model, caller.account) : [];
+      const own: ModelRole | ModelUser | undefined =
+        index.roles.get(caller.arn) ?? index.users.get(caller.arn);
+      const notes: string[] = [];
+      let identityPolicies: NamedPolicy[];
+      let permissionsBoundary: NamedPolicy | undefined;
       if (own !== undefined) {
         identityPolicies = own.identityPolicies;
         permissionsBoundary = own.permissionsBoundary;
         if (own.unmodelled.length > 0) notes.push(`not modelled: ${own.unmodelled.join(", ")}`);
-        if (own.unmodelledBoundary !== undefined)
-          notes.push(`boundary ${own.unmodelledBoundary} not modelled`);
+        const unmodelledBoundary = (own as ModelRole).unmodelledBoundary;
+        if (unmodelledBoundary !== undefined) notes.push(`boundary ${unmodelledBoundary} not modelled`);
       } else {
         identityPolicies = [OUTSIDE_IDENTITY];
         notes.push(
@@ -232,91 +349,313 @@ export async function evaluate(
             : "identity side outside this stack and the organization",
         );
       }
-      break;
+      return {
+        principal: caller.arn,
+        principalAccount: caller.account,
+        identityPolicies,
+        permissionsBoundary,
+        scps,
+        facts,
+        claims: {},
+        notes,
+      };
     }
     case "service":
-      principal = caller.service;
-      break;
-    case "oidc":
-      principal = caller.providerArn;
-      if (caller.subject !== undefined) context[`${caller.host}:sub`] = caller.subject;
-      if (caller.audience !== undefined) context[`${caller.host}:aud`] = caller.audience;
-      break;
+      return { principal: caller.service, identityPolicies: [], scps: [], facts: {}, claims: {}, notes: [] };
+    case "oidc": {
+      const claims: Record<string, string> = {};
+      if (caller.subject !== undefined) claims[`${caller.host}:sub`] = caller.subject;
+      if (caller.audience !== undefined) claims[`${caller.host}:aud`] = caller.audience;
+      return { principal: caller.providerArn, identityPolicies: [], scps: [], facts: {}, claims, notes: [] };
+    }
     case "saml":
-      principal = caller.providerArn;
-      if (caller.audience !== undefined) context["SAML:aud"] = caller.audience;
-      break;
-    case "anyone":
+      return {
+        principal: caller.providerArn,
+        identityPolicies: [],
+        scps: [],
+        facts: {},
+        claims: caller.audience === undefined ? {} : { "SAML:aud": caller.audience },
+        notes: [],
+      };
+    case "identity-center":
+      return {
+        principal: callerLabel(caller),
+        identityPolicies: [],
+        scps: [],
+        facts: {},
+        claims: {},
+        notes: ["Identity Center signs the group in"],
+      };
+    case "anyone": {
       // Someone outside the organization with every permission of their own.
-      principal = "arn:aws:iam::000000000000:role/anyone";
-      principalAccount = "000000000000";
-      context["aws:PrincipalArn"] = principal;
-      context["aws:PrincipalAccount"] = principalAccount;
-      identityPolicies = [OUTSIDE_IDENTITY];
-      notes.push("a principal outside the organization");
-      break;
-  }
-
-  // What a legitimate caller presents: the ExternalId it was given, MFA where the trust asks for it.
-  const statements = statementsOf(role.trust).filter((s) => s.Effect === "Allow");
-  const externalId = firstValue(statements, "sts:ExternalId");
-  if (externalId !== undefined && caller.kind !== "anyone") {
-    if (options.withoutExternalId) notes.push("without an ExternalId");
-    else {
-      context["sts:ExternalId"] = externalId;
-      notes.push("with its ExternalId");
+      const principal = "arn:aws:iam::000000000000:role/anyone";
+      return {
+        principal,
+        principalAccount: "000000000000",
+        identityPolicies: [OUTSIDE_IDENTITY],
+        scps: [],
+        facts: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": "000000000000" },
+        claims: {},
+        notes: ["a principal outside the organization"],
+      };
     }
   }
-  if (firstValue(statements, "aws:MultiFactorAuthPresent") === "true") {
-    context["aws:MultiFactorAuthPresent"] = "true";
-    notes.push("with MFA");
-  }
-  const sessionName = firstValue(statements, "sts:RoleSessionName");
-  if (sessionName !== undefined) {
-    // A caller names its session as the trust requires (the pipeline's `gha-<run id>`).
-    context["sts:RoleSessionName"] = sessionName.replace(/\*/g, "run-1").replace(/\?/g, "x");
-    notes.push(`as session ${context["sts:RoleSessionName"]}`);
-  }
-  const sourceIp = firstValue(statements, "aws:SourceIp");
-  if (sourceIp !== undefined) {
-    context["aws:SourceIp"] = sourceIp.split("/")[0];
-    notes.push(`from ${sourceIp}`);
-  }
-
-  const request: AssumeRequest = {
-    principal,
-    action: actionFor(caller),
-    roleArn: role.arn,
-    roleAccount: role.account,
-    trust: role.trust ?? { Version: "2012-10-17", Statement: [] },
-    identityPolicies,
-    permissionsBoundary,
-    scps,
-    context,
-  };
-  const result =
-    role.trust === undefined
-      ? {
-          decision: "denied" as const,
-          reason: "not evaluated: the trust policy is not known (computed or malformed)",
-        }
-      : await simulateAssume(request);
-  return {
-    principal: callerLabel(caller),
-    role: role.arn,
-    action: request.action,
-    decision: result.decision,
-    reason: notes.length > 0 ? `${result.reason}; ${notes.join("; ")}` : result.reason,
-    principalAccount,
-    roleAccount: role.account,
-    source: role.source,
-  };
 }
 
-function firstValue(statements: Statement[], key: string): string | undefined {
-  for (const s of statements) {
-    const found = conditionValues(s, key)[0]?.values[0];
-    if (found !== undefined) return found;
+/** Facts about a resource the request is made on: its account, organization and tags. */
+export function resourceFacts(model: IamModel, account: string, tags?: Readonly<Record<string, string>>) {
+  const facts: Record<string, string> = { "aws:ResourceAccount": account };
+  if (indexOf(model).accounts.has(account)) facts["aws:ResourceOrgID"] = model.org.organizationId;
+  for (const [k, v] of Object.entries(tags ?? {})) facts[`aws:ResourceTag/${k}`] = v;
+  return facts;
+}
+
+/** The outcome of one request decided in two steps: discovery, then the strict check of a request meeting what it found. */
+export interface Decided extends AssumeResult {
+  readonly conditions: DiscoveredCondition[];
+  /** The context of the strict check (what the caller presented). */
+  readonly context: Record<string, string>;
+}
+
+/**
+ * Decides a request: which conditions allow it (discovery, given the facts), then whether a request
+ * meeting them, with the caller's own claims, is allowed (strict). `drop` removes keys from the
+ * request (a caller without the ExternalId).
+ */
+export async function decide(
+  request: Omit<SimRequest, "context">,
+  facts: Record<string, string>,
+  claims: Record<string, string>,
+  drop: readonly string[] = [],
+  known: readonly string[] = [],
+): Promise<Decided> {
+  const knownKeys = [...PRINCIPAL_FACTS, ...RESOURCE_FACTS, ...known];
+  const discovered = await simulate({ ...request, context: facts }, "Discovery", knownKeys);
+  const open = (discovered.conditions ?? []).filter((c) => !(c.key in facts));
+  const context: Record<string, string> = { ...facts };
+  if (discovered.decision === "allowed") Object.assign(context, satisfyingContext(open));
+  Object.assign(context, claims);
+  for (const key of drop) delete context[key];
+  const strict = await simulate({ ...request, context }, "Strict");
+  return { decision: strict.decision, reason: strict.reason, conditions: open, context };
+}
+
+/** Evaluates one caller against one role: the edge. */
+export async function evaluate(
+  model: IamModel,
+  caller: Caller,
+  role: ModelRole,
+  options: CallerOptions = {},
+): Promise<AccessEdge> {
+  return (await evaluateAll(model, caller, role, { ...options, variants: false }))[0];
+}
+
+/** Evaluates one caller against one role: the edge, and its variants when asked for. */
+export async function evaluateAll(
+  model: IamModel,
+  caller: Caller,
+  role: ModelRole,
+  options: CallerOptions = {},
+  via: AccessEdge["via"] = "trust",
+): Promise<AccessEdge[]> {
+  const identity = identityOf(model, caller);
+  const action = actionFor(caller);
+  const base = {
+    principal: callerLabel(caller),
+    role: role.arn,
+    action,
+    principalAccount: identity.principalAccount,
+    roleAccount: role.account,
+    source: role.source,
+    ...describePrincipal(model, caller),
+    via,
+    ...(role.maxSessionSeconds === undefined ? {} : { maxSessionSeconds: role.maxSessionSeconds }),
+  };
+  if (role.trust === undefined) {
+    return [
+      {
+        ...base,
+        decision: "denied",
+        reason: "not evaluated: the trust policy is not known (computed or malformed)",
+      },
+    ];
   }
-  return undefined;
+  const request = {
+    principal: identity.principal,
+    action,
+    resource: role.arn,
+    resourceAccount: role.account,
+    resourcePolicy: role.trust,
+    identityPolicies: identity.identityPolicies,
+    permissionsBoundary: identity.permissionsBoundary,
+    scps: identity.scps,
+  };
+  const presented = options.presented ?? {};
+  const facts = { ...identity.facts, ...resourceFacts(model, role.account, role.tags), ...presented };
+  const drop = options.withoutExternalId ? ["sts:ExternalId"] : [];
+  const decided = await decide(request, facts, identity.claims, drop, Object.keys(presented));
+  const notes = [...identity.notes, ...(options.withoutExternalId ? ["without an ExternalId"] : [])];
+  const conditions = decided.decision === "allowed" ? decided.conditions.map(edgeCondition) : undefined;
+  const edge: AccessEdge = {
+    ...base,
+    decision: decided.decision,
+    reason: reasonText(decided.reason, notes, conditions),
+    ...(conditions === undefined ? {} : { conditions }),
+  };
+  const edges = [edge];
+  if (!options.variants || decided.decision !== "allowed") return edges;
+  for (const variant of VARIANTS) {
+    const keys = variant.keys.map((k) => k.toLowerCase());
+    if (!decided.conditions.some((c) => keys.includes(c.key.toLowerCase()))) continue;
+    const context = violatingContext(decided.conditions, decided.context, variant.keys, variant.preferAbsent);
+    const result = await simulate({ ...request, context }, "Strict");
+    edges.push({
+      ...base,
+      decision: result.decision,
+      reason: reasonText(result.reason, identity.notes, undefined),
+      variant: variant.label,
+    });
+  }
+  return edges;
+}
+
+export function edgeCondition(c: DiscoveredCondition): EdgeCondition {
+  return { key: c.key, operator: c.operator, values: c.values, text: conditionText(c), sources: c.sources };
+}
+
+function reasonText(reason: string, notes: string[], conditions: EdgeCondition[] | undefined): string {
+  const parts = [reason, ...notes];
+  if (conditions !== undefined && conditions.length > 0) {
+    parts.push(`if ${[...new Set(conditions.map((c) => c.text))].join(" and ")}`);
+  }
+  return parts.join("; ");
+}
+
+/** The kind and readable name of a caller: vendors by their name, Identity Center groups by theirs. */
+export function describePrincipal(
+  model: IamModel,
+  caller: Caller,
+): { principalKind: PrincipalKind; principalName: string } {
+  const index = indexOf(model);
+  const accountName = (id: string) => index.accounts.get(id)?.name ?? id;
+  switch (caller.kind) {
+    case "aws": {
+      const vendor =
+        index.vendors.get(caller.arn) ?? index.vendors.get(`arn:aws:iam::${caller.account}:root`);
+      if (vendor !== undefined) return { principalKind: "vendor", principalName: `vendor ${vendor}` };
+      const resource = caller.arn.split(":").slice(5).join(":");
+      if (resource === "root")
+        return { principalKind: "account", principalName: `${accountName(caller.account)} account` };
+      const [type, ...rest] = resource.split("/");
+      const name = rest[rest.length - 1] ?? resource;
+      const kind: PrincipalKind = type === "user" ? "user" : "role";
+      return { principalKind: kind, principalName: `${type} ${name} (${accountName(caller.account)})` };
+    }
+    case "service":
+      return { principalKind: "service", principalName: caller.service };
+    case "oidc":
+      return caller.host === GITHUB_HOST
+        ? { principalKind: "github", principalName: `GitHub ${caller.subject ?? "(any subject)"}` }
+        : { principalKind: "oidc", principalName: callerLabel(caller) };
+    case "saml":
+      return { principalKind: "saml", principalName: callerLabel(caller) };
+    case "identity-center":
+      return caller.principalType === "USER"
+        ? { principalKind: "identity-center-user", principalName: `Identity Center user ${caller.name}` }
+        : { principalKind: "identity-center-group", principalName: `Identity Center group ${caller.name}` };
+    case "anyone":
+      return { principalKind: "outside-organization", principalName: ANYONE };
+  }
+}
+
+/**
+ * Edges through account-root trusts: a trust naming account A's root lets in any identity of A whose
+ * own policies allow it. For each identity this stack models in A whose policies could allow the
+ * call (a cheap statement match first), the simulator decides; allowed ones are edges of their own.
+ */
+async function accountRootEdges(model: IamModel): Promise<AccessEdge[]> {
+  const index = indexOf(model);
+  const edges: AccessEdge[] = [];
+  for (const role of model.roles) {
+    if (role.kind === "identity-center") continue;
+    for (const caller of trustedCallers(role)) {
+      if (caller.kind !== "aws" || !caller.arn.endsWith(":root")) continue;
+      for (const identity of index.identitiesByAccount.get(caller.account) ?? []) {
+        if (identity.arn === role.arn) continue;
+        if (!mayAllow(identity.identityPolicies, "sts:AssumeRole", role.arn)) continue;
+        const [edge] = await evaluateAll(
+          model,
+          { kind: "aws", arn: identity.arn, account: identity.account },
+          role,
+          {},
+          "account-root",
+        );
+        if (edge.decision === "allowed") edges.push(edge);
+      }
+    }
+  }
+  return edges;
+}
+
+/** Every Identity Center account assignment, as an edge from its group to the permission set's role. */
+function assignmentEdges(model: IamModel): AccessEdge[] {
+  const index = indexOf(model);
+  return (model.assignments ?? []).map((a) => {
+    const caller: Caller = {
+      kind: "identity-center",
+      principalType: a.principalType,
+      principalId: a.principalId,
+      name: a.principalName,
+    };
+    const role = index.roles.get(a.roleArn);
+    return {
+      principal: callerLabel(caller),
+      role: a.roleArn,
+      action: "sts:AssumeRoleWithSAML",
+      decision: "allowed" as Decision,
+      reason: `allowed by Identity Center assignment of permission set ${a.permissionSet}`,
+      roleAccount: a.account,
+      source: a.source,
+      ...describePrincipal(model, caller),
+      conditions: [],
+      via: "assignment" as const,
+      ...(role?.maxSessionSeconds === undefined ? {} : { maxSessionSeconds: role.maxSessionSeconds }),
+    };
+  });
+}
+
+/** Whether some Allow statement of these policies could match the action on the resource (before simulating). */
+export function mayAllow(policies: readonly NamedPolicy[], action: string, resource: string): boolean {
+  return policies.some((p) =>
+    statementsOf(p.policy as PolicyDocument).some((s) => {
+      if (s.Effect !== "Allow") return false;
+      const actionOk =
+        s.Action !== undefined
+          ? asList(s.Action).some((a) => globMatch(a, action, true))
+          : !asList(s.NotAction).some((a) => globMatch(a, action, true));
+      const resourceOk =
+        s.Resource !== undefined
+          ? asList(s.Resource).some((r) => globMatch(r, resource, false))
+          : s.NotResource !== undefined
+            ? !asList(s.NotResource).some((r) => globMatch(r, resource, false))
+            : true;
+      return actionOk && resourceOk;
+    }),
+  );
+}
+
+const globs = new Map<string, RegExp>();
+
+export function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let re = globs.get(key);
+  if (re === undefined) {
+    const escaped = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    re = new RegExp(`^${escaped}$`, ignoreCase ? "i" : "");
+    globs.set(key, re);
+  }
+  return re.test(value);
 }

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import type { OrgFacts } from "./model";
 import { asRecorded } from "./deploy";
 import { expandStackSets } from "./stacksets";
@@ -40,12 +39,6 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
 
 /** The procedure README "Changing StackSet targets" details, in one line. */
 const README = 'README "Changing StackSet targets and removing access"';
-
-/** Resources of a previous plan report (`--baseline`), as its JSON lists them. */
-export function readBaselineResources(file: string): PlannedResource[] {
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { resources?: unknown };
-  return Array.isArray(parsed.resources) ? (parsed.resources as PlannedResource[]) : [];
-}
 
 /** What the current run is, for the comparison: resources with the URNs they had before (aliases). */
 export interface CurrentResource extends PlannedResource {

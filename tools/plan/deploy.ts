@@ -1,4 +1,3 @@
-import type { OrgAccessConfig } from "../../components/config";
 import type { RecordedResource } from "../mock-runtime";
 import { asList, parseDocument, statementsOf } from "./documents";
 import type { OrgFacts } from "./model";
@@ -80,17 +79,6 @@ const PROVIDER = "pulumi:providers:aws";
 const PRINCIPAL_ARN = /^arn:aws[\w-]*:iam::\d{12}:(role|user|oidc-provider|saml-provider)\/[^*?]+$/;
 /** A customer managed policy (AWS managed ones, `iam::aws:policy`, always exist). */
 const CUSTOMER_POLICY_ARN = /^arn:aws[\w-]*:iam::\d{12}:policy\/[^*?]+$/;
-
-/** The organization as a stack's config describes it. */
-export function orgFactsOf(config: OrgAccessConfig): OrgFacts {
-  return {
-    organizationId: config.organization.id,
-    rootId: config.organization.rootId,
-    managementAccountId: config.organization.managementAccountId,
-    accounts: config.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
-    organizationalUnits: config.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
-  };
-}
 
 /** What a stack's resources create and need, from one program run. */
 export function stackFacts(

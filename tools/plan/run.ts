@@ -9,16 +9,17 @@ import {
   stackFilePath,
   StackConfig,
 } from "../mock-runtime";
-import { accessGraph } from "./access";
-import { diffAccess, readBaseline } from "./baseline";
-import { CurrentResource, dangerousChanges, readBaselineResources } from "./dangerous";
-import { baselineOf, DeployBaseline, orgFactsOf, rehearse, stackFacts, StackFacts } from "./deploy";
-import { checkExpectations } from "./expectations";
-import { renderMarkdown } from "./markdown";
-import { buildModel } from "./model";
+import { accessGraph, Caller, callerLabel, sortEdges } from "./access";
+import { Baseline, diffAccess, diffPlans, readBaseline } from "./baseline";
+import { CurrentResource, dangerousChanges } from "./dangerous";
+import { baselineOf, rehearse, stackFacts, StackFacts } from "./deploy";
+import { callerFor, checkExpectations, vendorPrincipal } from "./expectations";
+import { renderComment, renderMarkdown } from "./markdown";
+import { buildModel, IamModel, OrgFacts } from "./model";
+import { adminEquivalence, computeReach, EntryPoint, escalationEdges } from "./reach";
 import { runPolicyPack } from "./policy";
 import { secretRedactor } from "./redact";
-import { DangerousChange, PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
+import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
 
 /** What `npm run plan` is asked to do. */
 export interface PlanOptions {
@@ -30,6 +31,10 @@ export interface PlanOptions {
   readonly outDir?: string;
   /** A previous `plan-<stack>.json` to diff access edges against. */
   readonly baseline?: string;
+  /** Link to the full report (the workflow run's artifacts) in the pull-request comment. */
+  readonly fullReportUrl?: string;
+  /** Characters the pull-request comment may take (default 32,000: two stacks share one comment). */
+  readonly commentBudget?: number;
   /** Overrides `org-access:expectations.maxProviders`. */
   readonly maxProviders?: number;
   /** Config given directly instead of a file (tests). */
@@ -88,7 +93,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     return usage(`the program failed under the mocked runtime: ${(err as Error).stack ?? String(err)}`);
   }
 
-  const org = orgFactsOf(loaded);
+  const org = orgFactsFor(loaded);
+
   const redact = secretRedactor(config);
   const providerNames = new Map(run.providers.map((p) => [p.urn, p.name]));
   const resources: PlannedResource[] = run.resources.map((r) => ({
@@ -110,39 +116,39 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
 
   const policy = await runPolicyPack(run, loaded);
   const model = buildModel(run.resources, org);
-  const access = await accessGraph(model);
-  const expectations = await checkExpectations(model, loaded.expectations?.access ?? [], loaded.vendors);
+  const { access, adminRoles, reach, expectations, maxDepth } = await analyzeAccess(model, loaded);
   const providerLoad = loadOf(
     run.providers.filter((p) => p.urn.includes("::pulumi:providers:aws::")).length,
     options.maxProviders ?? loaded.expectations?.maxProviders ?? 50,
   );
 
+  // Secrets (an ExternalId in a condition) never reach a report, a diff included.
+  const redactedAccess = access.map((e) => redact(e) as typeof e);
   let accessDiff: PlanReport["accessDiff"];
-  let dangerous: DangerousChange[] | undefined;
-  let deployBaseline: DeployBaseline | undefined;
+  let baseline: Baseline | undefined;
   if (options.baseline !== undefined) {
-    let baseline;
-    let baselineResources: PlannedResource[];
     try {
       baseline = readBaseline(options.baseline);
-      baselineResources = readBaselineResources(options.baseline);
     } catch (err) {
       return usage(`--baseline ${options.baseline}: ${(err as Error).message}`);
     }
-    const name = path.basename(options.baseline);
-    accessDiff = diffAccess(name, baseline.access, access);
-    dangerous = dangerousChanges({
-      baseline: baselineResources,
-      current: currentResources(run, resources),
-      org,
-      accessRoleNames: [
-        ...new Set(
-          [loaded.providers.roleName, loaded.organizationAccess?.roleName].filter((n) => n !== undefined),
-        ),
-      ],
-    });
-    deployBaseline = baselineOf(name, baselineResources, org);
+    accessDiff = diffAccess(path.basename(options.baseline), baseline.access, redactedAccess);
   }
+  const baselineName = options.baseline === undefined ? undefined : path.basename(options.baseline);
+  const baselineResources = baseline?.resources ?? [];
+  const dangerous =
+    baseline === undefined
+      ? undefined
+      : dangerousChanges({
+          baseline: baselineResources,
+          current: currentResources(run, resources),
+          org,
+          accessRoleNames: [
+            ...new Set(
+              [loaded.providers.roleName, loaded.organizationAccess?.roleName].filter((n) => n !== undefined),
+            ),
+          ],
+        });
 
   let others: StackFacts[];
   try {
@@ -157,10 +163,10 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     stack,
     stacks: [stackFacts(stack, run.resources, org, loaded.deployment.kind), ...others],
     org,
-    baseline: deployBaseline,
+    baseline: baselineName === undefined ? undefined : baselineOf(baselineName, baselineResources, org),
   });
 
-  const report: PlanReport = {
+  let report: PlanReport = {
     stack,
     generatedAt: new Date().toISOString(),
     organizationId: org.organizationId,
@@ -170,12 +176,21 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     providerLoad,
     policyPack: { ran: policy.ran, note: policy.note },
     findings: policy.findings.map((f) => redact(f) as typeof f),
-    access: access.map((e) => redact(e) as typeof e),
-    expectations,
+    access: redactedAccess,
+    expectations: expectations.map((e) => redact(e) as typeof e),
     ...(accessDiff === undefined ? {} : { accessDiff }),
     ...(dangerous === undefined ? {} : { dangerousChanges: dangerous }),
     deploy,
+    chains: reach.chains,
+    accessFindings: reach.findings.map((f) => redact(f) as typeof f),
+    reach: { maxDepth, adminRoles: [...adminRoles].map(([role, why]) => ({ role, why })) },
   };
+
+  if (baseline !== undefined) {
+    report = { ...report, changes: diffPlans(path.basename(options.baseline ?? ""), baseline, report) };
+  }
+  const problems = problemsOf(report);
+  report = { ...report, result: problems.length > 0 ? "fail" : "pass" };
 
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   fs.mkdirSync(outDir, { recursive: true });
@@ -183,24 +198,99 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   const mdFile = path.join(outDir, `plan-${stack}.md`);
   fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(mdFile, renderMarkdown(report));
+  const commentFile = path.join(outDir, `plan-${stack}.comment.md`);
+  fs.writeFileSync(
+    commentFile,
+    renderComment(report, { budget: options.commentBudget, fullReportUrl: options.fullReportUrl }),
+  );
 
-  const problems = [
+  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile, commentFile], problems };
+}
+
+/** Everything the plan says about access: edges (escalation included), reach, expectations. */
+export async function analyzeAccess(model: IamModel, loaded: OrgAccessConfig) {
+  const graph = await accessGraph(model);
+  const adminRoles = await adminEquivalence(model);
+  const access = sortEdges([...graph, ...(await escalationEdges(model, graph, adminRoles))]);
+  const maxDepth = loaded.expectations?.chains?.maxDepth ?? 2;
+  const reach = computeReach(model, access, adminRoles, {
+    maxDepth,
+    isAdminEntry: adminEntries(model, loaded),
+  });
+  const expectations = await checkExpectations(model, loaded.expectations?.access ?? [], loaded.vendors, {
+    reach,
+    region: loaded.providers?.region,
+  });
+  return { access, adminRoles, reach, expectations, maxDepth };
+}
+
+/** Why a plan is not clean: mandatory policy findings and failed expectations. */
+function problemsOf(report: PlanReport): string[] {
+  return [
     ...report.findings
       .filter((f) => f.enforcementLevel === "mandatory")
       .map((f) => `mandatory policy ${f.policy} violated${f.urn ? ` by ${f.urn}` : ""}: ${f.message}`),
-    ...expectations
+    ...report.expectations
       .filter((e) => !e.ok)
       .map(
         (e) =>
-          `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.role} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
+          `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.action === undefined ? e.role : `${e.action} on ${e.role}`} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
       ),
-    ...(dangerous ?? []).map((d) => `dangerous change since the baseline: ${d.message}`),
-    ...deploy.findings.map(
+    ...(report.dangerousChanges ?? []).map((d) => `dangerous change since the baseline: ${d.message}`),
+    ...(report.deploy?.findings ?? []).map(
       (f) =>
         `deploy ${f.scenario === "first-run" ? "from an empty organization" : "from the baseline"} would fail: ${f.message}`,
     ),
   ];
-  return { exitCode: problems.length > 0 ? 1 : 0, report, files: [mdFile, jsonFile], problems };
+}
+
+/**
+ * Entry points whose reach to admin-equivalent access is intended: those of
+ * `org-access:expectations.adminPrincipals`, or by default the management account's principals, AWS
+ * services, Identity Center groups assigned a break-glass permission set (tag `break-glass: true`)
+ * and this project's own deploy pipeline subjects.
+ */
+function adminEntries(model: IamModel, loaded: OrgAccessConfig): (entry: EntryPoint) => boolean {
+  const configured = loaded.expectations?.adminPrincipals;
+  if (configured !== undefined) {
+    const labels = new Set(
+      configured
+        .map((p) => callerFor(model, p, undefined, loaded.vendors))
+        .filter((c): c is Caller => typeof c !== "string")
+        .map(callerLabel),
+    );
+    return (entry) => labels.has(entry.principal);
+  }
+  const breakGlassRoles = new Set(
+    model.roles
+      .filter((r) => r.kind === "identity-center" && r.tags?.["break-glass"] === "true")
+      .map((r) => r.arn),
+  );
+  const breakGlassGroups = new Set(
+    (model.assignments ?? [])
+      .filter((a) => breakGlassRoles.has(a.roleArn))
+      .map((a) =>
+        callerLabel({
+          kind: "identity-center",
+          principalType: a.principalType,
+          principalId: a.principalId,
+          name: a.principalName,
+        }),
+      ),
+  );
+  const pipeline = loaded.pipeline;
+  const deploySubjects = new Set<string>();
+  if (pipeline !== undefined) {
+    const envs = pipeline.environments === undefined ? [] : Object.values(pipeline.environments);
+    for (const env of envs) deploySubjects.add(`github repo:${pipeline.repository}:environment:${env}`);
+    if (envs.length === 0)
+      deploySubjects.add(`github repo:${pipeline.repository}:ref:refs/heads/${pipeline.branch}`);
+  }
+  return (entry) =>
+    entry.account === model.org.managementAccountId ||
+    entry.principalKind === "service" ||
+    breakGlassGroups.has(entry.principal) ||
+    deploySubjects.has(entry.principal);
 }
 
 /** The current resources with the URNs their aliases stand for, so a rename with an alias is no deletion. */
@@ -247,7 +337,7 @@ async function otherStackFacts(
       programPath: other.programPath,
       sourceMappedStacks: false,
     });
-    facts.push(stackFacts(other.stack, run.resources, orgFactsOf(loaded), loaded.deployment.kind));
+    facts.push(stackFacts(other.stack, run.resources, orgFactsFor(loaded), loaded.deployment.kind));
   }
   return facts;
 }
@@ -281,6 +371,39 @@ function resolveTarget(options: PlanOptions): { stack: string; config: StackConf
   } catch (err) {
     return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
   }
+}
+
+/** The organization as the plan's model sees it, from validated stack config. */
+export function orgFactsFor(loaded: OrgAccessConfig): OrgFacts {
+  return {
+    organizationId: loaded.organization.id,
+    rootId: loaded.organization.rootId,
+    managementAccountId: loaded.organization.managementAccountId,
+    accounts: loaded.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
+    organizationalUnits: loaded.organizationalUnits.map((o) => ({ name: o.name, id: o.id })),
+    vendors: vendorsOf(loaded.vendors),
+    identityCenterGroups: groupNamesOf(loaded.identityCenter),
+  };
+}
+
+/** Vendors by name with their AWS principal, so reports show vendors by name. */
+function vendorsOf(vendors: unknown): { name: string; principal: string }[] {
+  const list = Array.isArray(vendors) ? (vendors as { name?: unknown }[]) : [];
+  return list.flatMap((v) => {
+    const name = typeof v.name === "string" ? v.name : undefined;
+    const principal = name === undefined ? undefined : vendorPrincipal(vendors, name);
+    return name === undefined || principal === undefined ? [] : [{ name, principal }];
+  });
+}
+
+/** Identity Center group names by ID, from `org-access:identityCenter.groups` (name: ID). */
+function groupNamesOf(identityCenter: unknown): Record<string, string> {
+  const groups = (identityCenter as { groups?: Record<string, unknown> } | undefined)?.groups ?? {};
+  return Object.fromEntries(
+    Object.entries(groups)
+      .filter((e): e is [string, string] => typeof e[1] === "string")
+      .map(([name, id]) => [id, name]),
+  );
 }
 
 function loadOf(count: number, threshold: number): ProviderLoad {

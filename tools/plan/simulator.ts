@@ -46,6 +46,46 @@ export interface AssumeResult {
   readonly reason: string;
 }
 
+/** Any request: an action on a resource, with every policy type that can decide it. */
+export interface SimRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  /** Trust policy of a role, or the S3 bucket / KMS key policy. */
+  readonly resourcePolicy?: unknown;
+  readonly identityPolicies: NamedPolicy[];
+  readonly permissionsBoundary?: NamedPolicy;
+  /** A session policy passed when the session was created. */
+  readonly sessionPolicy?: NamedPolicy;
+  /** SCP levels of the principal's account (empty where SCPs do not apply). */
+  readonly scps: ScpLevel[];
+  /** RCP levels of the resource's account (empty where RCPs do not apply). */
+  readonly rcps?: ScpLevel[];
+  readonly context: Record<string, string | string[]>;
+  /** What the resource policy is called in reasons: `trust` (default), `bucket`, `key`. */
+  readonly resourcePolicyKind?: string;
+}
+
+/** One condition a request must meet to be allowed, as the simulator's discovery mode found it. */
+export interface DiscoveredCondition {
+  readonly key: string;
+  readonly operator: string;
+  readonly values: string[];
+  /** Where the condition comes from: `trust statement X`, `identity policy P statement S`. */
+  readonly sources: string[];
+}
+
+export interface SimResult extends AssumeResult {
+  /**
+   * Discovery mode only: the conditions every allowed request meets (the cheapest alternative
+   * when several statements allow it); empty when it is allowed unconditionally.
+   */
+  readonly conditions?: DiscoveredCondition[];
+}
+
+export type SimMode = "Strict" | "Discovery";
+
 /**
  * Evaluates one AssumeRole-style request. The validated `runSimulation` runs first; when it had to drop
  * context keys its action catalogue does not list (the GitHub OIDC `sub` and `aud` keys are missing
@@ -53,26 +93,57 @@ export interface AssumeResult {
  * the trust's subject conditions are really evaluated instead of failing as "missing".
  */
 export async function simulateAssume(request: AssumeRequest): Promise<AssumeResult> {
+  const { decision, reason } = await simulate({
+    principal: request.principal,
+    action: request.action,
+    resource: request.roleArn,
+    resourceAccount: request.roleAccount,
+    resourcePolicy: request.trust,
+    identityPolicies: request.identityPolicies,
+    permissionsBoundary: request.permissionsBoundary,
+    scps: request.scps,
+    context: request.context,
+  });
+  return { decision, reason };
+}
+
+/**
+ * Evaluates one request. In `Strict` mode the context is what the caller presents; in `Discovery`
+ * mode the keys named in `known` are facts (present or absent as given) and every other condition
+ * key is left open: the result says whether some request could be allowed and under which
+ * conditions, derived from whatever conditions the policies carry.
+ */
+export async function simulate(
+  request: SimRequest,
+  mode: SimMode = "Strict",
+  known: readonly string[] = [],
+): Promise<SimResult> {
   const simulation: Simulation = {
     request: {
       principal: request.principal,
       action: request.action,
-      resource: { resource: request.roleArn, accountId: request.roleAccount },
+      resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: request.context,
     },
+    sessionPolicy: request.sessionPolicy?.policy,
     identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
-    serviceControlPolicies: request.scps.map((level) => ({
-      orgIdentifier: level.target,
-      policies: level.policies.map((p) => ({ name: p.name, policy: p.policy })),
-    })),
-    resourceControlPolicies: [],
-    resourcePolicy: request.trust,
+    serviceControlPolicies: request.scps.map(level),
+    resourceControlPolicies: (request.rcps ?? []).map(level),
+    resourcePolicy: request.resourcePolicy,
     permissionBoundaryPolicies:
       request.permissionsBoundary === undefined
         ? undefined
         : [{ name: request.permissionsBoundary.name, policy: request.permissionsBoundary.policy }],
   };
-  const response = await runSimulation(simulation, {});
+  const constraints = known.map((keyName) => ({
+    keyName,
+    presenceIsKnown: true as const,
+    valueIsKnown: true as const,
+  }));
+  const response = await runSimulation(simulation, {
+    simulationMode: mode,
+    discoveryContextKeyConstraints: constraints,
+  });
   if (response.resultType === "error") {
     return {
       decision: "denied",
@@ -80,14 +151,110 @@ export async function simulateAssume(request: AssumeRequest): Promise<AssumeResu
     };
   }
   if (response.resultType !== "single") {
-    return { decision: "denied", reason: "not evaluated: the role ARN is a pattern, not one role" };
+    return { decision: "denied", reason: "not evaluated: the resource ARN is a pattern, not one resource" };
   }
   let analysis = response.result.analysis;
   const ignored = response.result.ignoredContextKeys ?? [];
-  if (ignored.length > 0) analysis = coreAuthorize(simulation);
+  if (ignored.length > 0) analysis = coreAuthorize(simulation, mode, constraints);
   if (analysis === undefined)
     return { decision: "denied", reason: "not evaluated: the simulator returned no analysis" };
-  return explain(analysis);
+  const kind = request.resourcePolicyKind ?? "trust";
+  const explained = explain(analysis, kind);
+  if (mode !== "Discovery" || explained.decision !== "allowed") return explained;
+  return { ...explained, conditions: conditionsOf(analysis, kind) };
+}
+
+function level(l: ScpLevel) {
+  return { orgIdentifier: l.target, policies: l.policies.map((p) => ({ name: p.name, policy: p.policy })) };
+}
+
+/** The conditions of a discovery analysis, flattened: `and` keeps all, `or` keeps the cheapest branch. */
+function conditionsOf(analysis: RequestAnalysis, kind: string): DiscoveredCondition[] {
+  const leaves = flatten((analysis as { conditions?: ConditionExpression }).conditions, kind);
+  const merged = new Map<string, DiscoveredCondition>();
+  for (const leaf of leaves) {
+    const k = `${leaf.operator}\u0000${leaf.key.toLowerCase()}\u0000${leaf.values.join("\u0000")}`;
+    const seen = merged.get(k);
+    merged.set(
+      k,
+      seen === undefined ? leaf : { ...seen, sources: unique([...seen.sources, ...leaf.sources]) },
+    );
+  }
+  return [...merged.values()];
+}
+
+type ConditionExpression =
+  | { conditionType: "always" }
+  | { conditionType: "never" }
+  | { conditionType: "group"; operator: "and" | "or"; conditions: ConditionExpression[] }
+  | {
+      conditionType: "condition";
+      op: string;
+      key: string;
+      values: string[];
+      sources: ConditionSource[];
+      inverted?: true;
+    }
+  | { conditionType: "sessionName"; sessionName: string[]; sources: ConditionSource[] };
+
+interface ConditionSource {
+  policyType: string;
+  effect: string;
+  policyIdentifier?: string;
+  statementId?: string;
+  statementIndex: number;
+}
+
+function flatten(expr: ConditionExpression | undefined, kind: string): DiscoveredCondition[] {
+  if (expr === undefined) return [];
+  switch (expr.conditionType) {
+    case "always":
+    case "never":
+      return [];
+    case "condition":
+      return [
+        {
+          key: expr.key,
+          // A Deny statement's condition comes back already inverted (`Bool false` on a Deny is
+          // reported as `Bool true`, flagged `inverted`): it is the requirement as it stands.
+          operator: expr.op,
+          values: expr.values,
+          sources: expr.sources.map((source) => sourceText(source, kind)),
+        },
+      ];
+    case "sessionName":
+      return [
+        {
+          key: "sts:RoleSessionName",
+          operator: "StringLike",
+          values: expr.sessionName,
+          sources: expr.sources.map((source) => sourceText(source, kind)),
+        },
+      ];
+    case "group": {
+      const branches = expr.conditions.map((c) => flatten(c, kind));
+      if (expr.operator === "and") return branches.flat();
+      // Any branch will do: the one asking least is what a caller (or an attacker) would use.
+      return branches.sort((a, b) => a.length - b.length)[0] ?? [];
+    }
+  }
+}
+
+function sourceText(source: ConditionSource, kind: string): string {
+  const statement = statementRef(source.statementId, source.statementIndex);
+  switch (source.policyType) {
+    case "resource":
+      return `${kind} statement ${statement}`;
+    case "identity":
+      return `identity policy ${source.policyIdentifier ?? ""} statement ${statement}`;
+    case "permissionBoundary":
+      return `permissions boundary ${source.policyIdentifier ?? ""} statement ${statement}`;
+    default:
+      return `${source.policyType} ${source.policyIdentifier ?? ""} statement ${statement}`.replace(
+        / +/g,
+        " ",
+      );
+  }
 }
 
 function describeErrors(errors: unknown): string {
@@ -96,15 +263,15 @@ function describeErrors(errors: unknown): string {
 }
 
 /** Words for the decisive statements of an analysis. */
-function explain(analysis: RequestAnalysis): AssumeResult {
+function explain(analysis: RequestAnalysis, kind: string): AssumeResult {
   if (analysis.result === "Allowed") {
     // The default FullAWSAccess SCP and the stand-in identity of an outside principal decide nothing.
     const grants = getGrantReasons(analysis)
       .filter((g) => !("policyIdentifier" in g) || !QUIET_GRANTS.has(g.policyIdentifier))
-      .map(grantText);
+      .map((g) => grantText(g, kind));
     return {
       decision: "allowed",
-      reason: `allowed by ${unique(grants).join(" and ") || "the trust policy"}`,
+      reason: `allowed by ${unique(grants).join(" and ") || `the ${kind} policy`}`,
     };
   }
   const denials = getDenialReasons(analysis);
@@ -112,27 +279,33 @@ function explain(analysis: RequestAnalysis): AssumeResult {
   if (explicit.length > 0) {
     return {
       decision: "denied",
-      reason: `explicitly denied by ${unique(explicit.map(denialText)).join(" and ")}`,
+      reason: `explicitly denied by ${unique(explicit.map((d) => denialText(d, kind))).join(" and ")}`,
     };
   }
-  const parts = unique(denials.map(denialText));
+  const parts = unique(denials.map((d) => denialText(d, kind)));
   const unmet = unmetTrustConditions(analysis);
   return {
     decision: "denied",
-    reason: `denied: ${parts.join(", ") || "nothing allows it"}${unmet.length > 0 ? ` (trust condition not met: ${unmet.join(", ")})` : ""}`,
+    reason: `denied: ${parts.join(", ") || "nothing allows it"}${unmet.length > 0 ? ` (${kind} condition not met: ${unmet.join(", ")})` : ""}`,
   };
 }
 
-const QUIET_GRANTS = new Set(["FullAWSAccess", "outside-this-stack"]);
+const QUIET_GRANTS = new Set([
+  "FullAWSAccess",
+  "outside-this-stack",
+  "root-user",
+  "RCPFullAWSAccess",
+  "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess",
+]);
 
 function statementRef(sid: string | undefined, index: number): string {
   return sid !== undefined && sid !== "" ? sid : `#${index}`;
 }
 
-function grantText(grant: RequestGrant): string {
+function grantText(grant: RequestGrant, kind: string): string {
   switch (grant.policyType) {
     case "resource":
-      return `trust statement ${statementRef(grant.statementId, grant.statementIndex)}`;
+      return `${kind} statement ${statementRef(grant.statementId, grant.statementIndex)}`;
     case "scp":
     case "rcp":
       return `${grant.policyType.toUpperCase()} ${grant.policyIdentifier}`;
@@ -153,8 +326,11 @@ const POLICY_KIND: Record<string, string> = {
   "s3-bpa": "S3 Block Public Access",
 };
 
-function denialText(denial: RequestDenial): string {
-  const kind = POLICY_KIND[denial.policyType] ?? denial.policyType;
+function denialText(denial: RequestDenial, resourceKind: string): string {
+  const kind =
+    denial.policyType === "resource"
+      ? `${resourceKind} policy`
+      : (POLICY_KIND[denial.policyType] ?? denial.policyType);
   if (denial.denialType === "Explicit") {
     const policy = denial.policyIdentifier === undefined ? "" : ` ${denial.policyIdentifier}`;
     return `${kind}${policy} statement ${statementRef(denial.statementId, denial.statementIndex)}`;
@@ -168,7 +344,7 @@ function unmetTrustConditions(analysis: RequestAnalysis): string[] {
   const keys: string[] = [];
   for (const statement of analysis.resourceAnalysis?.unmatchedStatements ?? []) {
     const explain = statement.explain;
-    if (!explain.actionMatch || explain.principalMatch === "NoMatch") continue;
+    if (!explain.actionMatch || explain.principalMatch === "NoMatch" || explain.effect !== "Allow") continue;
     for (const condition of explain.conditions ?? []) {
       if (!condition.matches) keys.push(condition.conditionKeyValue);
     }
@@ -195,6 +371,14 @@ type CoreModules = {
 };
 
 let core: CoreModules | undefined;
+
+const RCP_FULL_ACCESS = {
+  name: "RCPFullAWSAccess",
+  policy: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+  },
+};
 
 /**
  * The simulator's core engine, loaded from its compiled files (the package exports only the validated
@@ -230,7 +414,11 @@ function coreModules(): CoreModules {
   return core;
 }
 
-function coreAuthorize(simulation: Simulation): RequestAnalysis {
+function coreAuthorize(
+  simulation: Simulation,
+  mode: SimMode,
+  constraints: { keyName: string; presenceIsKnown: true; valueIsKnown: true }[],
+): RequestAnalysis {
   const m = coreModules();
   const load = (p: { name: string; policy: unknown }) => m.loadPolicy(p.policy, { name: p.name });
   const request = new m.AwsRequestImpl(
@@ -242,22 +430,31 @@ function coreAuthorize(simulation: Simulation): RequestAnalysis {
   );
   return m.authorize({
     request,
-    sessionPolicy: undefined,
+    sessionPolicy:
+      simulation.sessionPolicy === undefined
+        ? undefined
+        : m.loadPolicy(simulation.sessionPolicy, { name: "session-policy" }),
     identityPolicies: simulation.identityPolicies.map(load),
     serviceControlPolicies: simulation.serviceControlPolicies.map((level) => ({
       orgIdentifier: level.orgIdentifier,
       policies: level.policies.map(load),
     })),
-    resourceControlPolicies: [],
+    // As the validated entry point does: RCPFullAWSAccess at every level given.
+    resourceControlPolicies: simulation.resourceControlPolicies.map((level) => ({
+      orgIdentifier: level.orgIdentifier,
+      policies: [RCP_FULL_ACCESS, ...level.policies].map(load),
+    })),
     resourcePolicy:
       simulation.resourcePolicy === undefined
         ? undefined
-        : m.loadPolicy(simulation.resourcePolicy, { name: "trust-policy" }),
+        : m.loadPolicy(simulation.resourcePolicy, { name: "resource-policy" }),
     permissionBoundaries: simulation.permissionBoundaryPolicies?.map(load),
     vpcEndpointPolicies: undefined,
     simulationParameters: {
-      simulationMode: "Strict",
-      discoveryContextKeyConstraints: new m.DiscoveryContextKeyConstraints([]),
+      simulationMode: mode,
+      discoveryContextKeyConstraints: new m.DiscoveryContextKeyConstraints(
+        mode === "Discovery" ? constraints : [],
+      ),
     },
     serviceSettings: { s3: { blockPublicAccess: undefined } },
   });

@@ -32,6 +32,21 @@ export function printSummary(outcome: PlanOutcome, io: Io): void {
     ],
     ["expectations", String(report.expectations.length), failed === 0 ? "all hold" : `${failed} failed`],
   ];
+  if (report.chains !== undefined) {
+    const deepest = report.chains.reduce((d, c) => Math.max(d, c.depth), 0);
+    const findings = report.accessFindings ?? [];
+    const escalations = findings.filter((f) => f.kind === "escalation").length;
+    rows.splice(
+      4,
+      0,
+      ["chains", String(report.chains.length), `deepest ${deepest}`],
+      [
+        "access findings",
+        String(findings.length),
+        `${escalations} escalation, ${findings.length - escalations} chain`,
+      ],
+    );
+  }
   if (report.accessDiff !== undefined) {
     const d = report.accessDiff;
     rows.push([

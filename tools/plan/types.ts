@@ -39,6 +39,33 @@ export interface Finding {
 
 export type Decision = "allowed" | "denied";
 
+/** What kind of principal an edge starts from. */
+export type PrincipalKind =
+  | "role"
+  | "user"
+  | "account"
+  | "vendor"
+  | "github"
+  | "oidc"
+  | "saml"
+  | "service"
+  | "identity-center-group"
+  | "identity-center-user"
+  | "outside-organization";
+
+/** One condition an allowed edge is allowed under, as the policies state it. */
+export interface EdgeCondition {
+  /** Condition key, e.g. `aws:MultiFactorAuthAge`. */
+  readonly key: string;
+  /** IAM operator, e.g. `NumericLessThan` (a Deny statement's condition is given as the requirement it leaves). */
+  readonly operator: string;
+  readonly values: string[];
+  /** In words: `aws:MultiFactorAuthAge < 3600`. */
+  readonly text: string;
+  /** The statements that set it: `trust statement X`, `identity policy P statement S`. */
+  readonly sources: string[];
+}
+
 /** One principal trying one role, as the IAM simulator decided. */
 export interface AccessEdge {
   /** Who asks, e.g. `arn:aws:iam::444444444444:role/ci-staging` or `github repo:org/app:environment:prod`. */
@@ -56,6 +83,63 @@ export interface AccessEdge {
   readonly roleAccount: string;
   /** Where the role comes from: a resource URN, or `stackset:<name>` for a StackSet template. */
   readonly source: string;
+  /** What the principal is. */
+  readonly principalKind?: PrincipalKind;
+  /** A readable name: the vendor's name, `Identity Center group developers`, `user alice`. */
+  readonly principalName?: string;
+  /**
+   * Allowed edges: the conditions every allowed request meets (empty when unconditional), derived
+   * from the trust's, the caller's policies' and the guardrails' conditions.
+   */
+  readonly conditions?: EdgeCondition[];
+  /**
+   * Set on the edge of a caller who does not meet some conditions of an allowed edge:
+   * `without MFA`, `from another network`, `without ExternalId`.
+   */
+  readonly variant?: string;
+  /**
+   * How the edge exists: `trust` (the role's trust policy names the principal), `account-root`
+   * (the trust names the principal's account root and the principal's own policies allow it),
+   * `assignment` (an Identity Center account assignment), `escalation` (the principal can make
+   * itself that role: see `escalation`).
+   */
+  readonly via?: "trust" | "account-root" | "assignment" | "escalation";
+  /** For `escalation` edges: how (`changes the trust of`, `passes the role to ecs-tasks.amazonaws.com`). */
+  readonly escalation?: string;
+  /** The role's maximum session in seconds, when known. */
+  readonly maxSessionSeconds?: number;
+}
+
+/** Transitive reach: an entry point reaches a role through a path of allowed edges. */
+export interface Chain {
+  /** The entry point's principal (as in `access[].principal`). */
+  readonly entry: string;
+  readonly entryName?: string;
+  /** ARN of the role reached. */
+  readonly role: string;
+  readonly roleAccount: string;
+  /** Number of edges from the entry point (1: the entry point assumes the role itself). */
+  readonly depth: number;
+  /** The entry point, then every role on the way, the reached role last. */
+  readonly path: string[];
+  /** How each step exists (`via` of its edge). */
+  readonly via: string[];
+  /** The reached role's maximum session, when known. */
+  readonly maxSessionSeconds?: number;
+}
+
+/** A finding about reach: a chain too deep, a session longer than chaining allows, an escalation path. */
+export interface AccessFinding {
+  readonly kind: "chain-depth" | "chain-session" | "escalation";
+  /** The entry point the finding is about. */
+  readonly entry: string;
+  /** The example role (the deepest chain, the shortest path to admin). */
+  readonly role: string;
+  /** How many roles the entry point reaches this way. */
+  readonly count: number;
+  /** The example's path. */
+  readonly path: string[];
+  readonly message: string;
 }
 
 /** One access expectation from config, checked against one concrete role. */
@@ -70,6 +154,13 @@ export interface ExpectationResult {
   readonly index: number;
   readonly why?: string;
   readonly reason: string;
+  /** Action expectations: the action asked about (`role` then names the resource or account). */
+  readonly action?: string;
+  /** Action expectations: the resource ARN evaluated. */
+  readonly resource?: string;
+  /** Chain and action expectations: the path from the principal to the role (or to the identity acting). */
+  readonly path?: string[];
+  readonly depth?: number;
 }
 
 /** Edges present in this plan and not in the baseline, and the other way round. */
@@ -79,6 +170,37 @@ export interface AccessDiff {
   readonly removed: AccessEdge[];
   /** Edges whose decision changed, with the baseline's decision. */
   readonly changed: (AccessEdge & { readonly before: Decision })[];
+}
+
+/** What changed since a baseline report, beyond access edges. */
+export interface PlanChanges {
+  readonly baseline: string;
+  /** Resources added, removed or with changed inputs, by the kind a reviewer looks for. */
+  readonly resources: {
+    readonly change: "added" | "removed" | "changed";
+    readonly kind:
+      | "permission set"
+      | "assignment"
+      | "policy"
+      | "boundary"
+      | "organizations policy"
+      | "trust"
+      | "role"
+      | "other";
+    readonly urn: string;
+    readonly type: string;
+    readonly account?: string;
+  }[];
+  /** Changes in what principals can reach: chains (entry point to role) added and removed. */
+  readonly reach: { readonly added: Chain[]; readonly removed: Chain[] };
+  /** Expectations whose outcome changed (what a principal can do). */
+  readonly expectations: {
+    readonly index: number;
+    readonly principal: string;
+    readonly target: string;
+    readonly before: string;
+    readonly after: string;
+  }[];
 }
 
 /** How many provider processes a real deployment starts, and what that costs. */
@@ -185,6 +307,19 @@ export interface PlanReport {
   readonly access: AccessEdge[];
   readonly expectations: ExpectationResult[];
   readonly accessDiff?: AccessDiff;
+  /** With a baseline: resources by kind, reach and expectation outcomes that changed. */
+  readonly changes?: PlanChanges;
+  /** `pass` when the plan exits 0: no mandatory finding, every expectation holds. */
+  readonly result?: "pass" | "fail";
+  /** Transitive reach from every entry point through role assumptions (and escalation edges). */
+  readonly chains?: Chain[];
+  /** Chains deeper than the limit, sessions longer than chaining allows, escalation paths to admin. */
+  readonly accessFindings?: AccessFinding[];
+  /** The chain depth limit and the roles found admin-equivalent, for the record. */
+  readonly reach?: {
+    readonly maxDepth: number;
+    readonly adminRoles: { readonly role: string; readonly why: string }[];
+  };
   /** With a baseline: replacements and deletions that would remove access or protected resources. */
   readonly dangerousChanges?: DangerousChange[];
   /** The first-run rehearsal (and, with a baseline, the update's). */

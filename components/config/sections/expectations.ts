@@ -39,6 +39,28 @@ const vendorPrincipal = z
   })
   .strict();
 
+/** An IAM user of a named account, such as the delegation pattern's `alice` in the security account. */
+const userPrincipal = z
+  .object({
+    account: z.string({ error: "expected the name of the user's account" }),
+    user: z.string({ error: "expected the IAM user name" }).min(1),
+  })
+  .strict();
+
+/** An Identity Center group by its name in `org-access:identityCenter.groups`. */
+const identityCenterGroupPrincipal = z
+  .object({
+    identityCenterGroup: z
+      .string({ error: "expected a group name from org-access:identityCenter.groups" })
+      .min(1),
+  })
+  .strict();
+
+/** Any AWS principal outside the organization (with every permission of its own). */
+const outsidePrincipal = z
+  .object({ outsideOrganization: z.literal(true, { error: "expected true" }) })
+  .strict();
+
 /** An AWS service principal such as `organizations.amazonaws.com`. */
 const servicePrincipal = z
   .object({
@@ -64,12 +86,27 @@ const arnPrincipal = z
   .strict();
 
 const principalSchema = z.union(
-  [accountRolePrincipal, accountPrincipal, githubPrincipal, vendorPrincipal, servicePrincipal, arnPrincipal],
+  [
+    accountRolePrincipal,
+    userPrincipal,
+    accountPrincipal,
+    githubPrincipal,
+    vendorPrincipal,
+    servicePrincipal,
+    arnPrincipal,
+    identityCenterGroupPrincipal,
+    outsidePrincipal,
+  ],
   {
     error:
-      "expected one of { account, role }, { account }, { github }, { vendor, withoutExternalId? }, { service } or { arn }",
+      "expected one of { account, role }, { account, user }, { account }, { github }, { vendor, withoutExternalId? }, { service }, { arn }, { identityCenterGroup } or { outsideOrganization: true }",
   },
 );
+
+/** Condition keys and values the caller presents, e.g. `{ "aws:MultiFactorAuthPresent": "false" }`. */
+const contextSchema = z.record(z.string(), z.string({ error: "expected a string value" }), {
+  error: 'expected condition keys and values, e.g. { "aws:SourceIp": "198.51.100.7" }',
+});
 
 /**
  * The role side: a role name and where it lives. Without `account`, `accounts` or
@@ -92,13 +129,72 @@ const roleTargetSchema = z
     "give at most one of `account`, `accounts` and `organizationalUnits`",
   );
 
+const actionName = z
+  .string({ error: "expected an IAM action such as s3:PutObject" })
+  .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "expected an IAM action such as s3:PutObject");
+
+/**
+ * Either a role question (`role`: can the principal assume it, directly or with `chain: true` through
+ * any chain) or an action question (`action`/`actions` on a `resource` ARN or in an `account`: can
+ * the principal, or any role it reaches, do it).
+ */
 const expectationSchema = z
   .object({
     principal: principalSchema,
-    role: roleTargetSchema,
+    role: roleTargetSchema.optional(),
+    /** Role questions: also through chains of role assumptions (and escalation), not only directly. */
+    chain: z.boolean({ error: "expected true or false" }).optional(),
+    action: actionName.optional(),
+    actions: z.array(actionName).min(1, "name at least one action").optional(),
+    /** Action questions: the resource acted on (an S3 object or bucket ARN, a KMS key ARN or alias). */
+    resource: z.string({ error: "expected a resource ARN" }).min(1).optional(),
+    /** Action questions: the account acted in (for actions on the account's own resources). */
+    account: z.string({ error: "expected an account name" }).optional(),
+    /** Action questions: the region of the request (`aws:RequestedRegion`); default: the providers' region. */
+    region: z.string({ error: "expected a region such as eu-west-1" }).optional(),
+    /** Condition keys the caller presents (known values: not left for the plan to satisfy). */
+    context: contextSchema.optional(),
+    /** Action questions: a session policy the caller passes when assuming the role it acts with. */
+    sessionPolicy: z.record(z.string(), z.unknown(), { error: "expected a policy document" }).optional(),
     expect: z.enum(["allowed", "denied"], { error: 'expected "allowed" or "denied"' }),
     /** Why this must hold; shown next to a failure so a reviewer knows what broke. */
     why: z.string({ error: "expected a sentence saying why" }).optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    const hasAction = e.action !== undefined || e.actions !== undefined;
+    if ((e.role === undefined) === !hasAction) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "give either `role` (who can assume it) or `action`/`actions` with `resource` or `account` (who can do it)",
+      });
+    }
+    if (hasAction && (e.resource === undefined) === (e.account === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "an action expectation names exactly one of `resource` (an ARN) and `account` (an account name)",
+      });
+    }
+    if (e.role !== undefined) {
+      for (const key of ["resource", "account", "region", "sessionPolicy"] as const) {
+        if (e[key] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `\`${key}\` belongs to action expectations; a role expectation names the role's account in \`role\``,
+          });
+        }
+      }
+    }
+  });
+
+/** Limits on chains of role assumptions, checked by the plan. */
+const chainsSchema = z
+  .object({
+    /** A chain deeper than this is a finding (default 2: an entry point, a hop, a second hop). */
+    maxDepth: z.number({ error: "expected a number of hops" }).int().positive().default(2),
   })
   .strict();
 
@@ -110,6 +206,13 @@ const expectationsSchema = z
      * and suggests a StackSet rollout or sharding with `org-access:scope`.
      */
     maxProviders: z.number({ error: "expected a number of providers" }).int().positive().default(50),
+    chains: chainsSchema.default({ maxDepth: 2 }),
+    /**
+     * Principals whose reach to admin-equivalent access is intended; a path from any other entry
+     * point is a finding. Default: the management account's principals, AWS services, Identity
+     * Center groups given a break-glass permission set, and this project's deploy pipeline.
+     */
+    adminPrincipals: z.array(principalSchema).optional(),
   })
   .strict()
   .optional();
@@ -117,6 +220,7 @@ const expectationsSchema = z
 export type PrincipalExpectation = z.infer<typeof principalSchema>;
 export type RoleTargetExpectation = z.infer<typeof roleTargetSchema>;
 export type AccessExpectation = z.infer<typeof expectationSchema>;
+export type RoleExpectation = AccessExpectation & { readonly role: RoleTargetExpectation };
 export type ExpectationsConfig = z.infer<typeof expectationsSchema>;
 
 /** `org-access:expectations`. */
@@ -124,6 +228,14 @@ export const expectationsSection = section({
   key: "expectations",
   schema: expectationsSchema,
   check: (expectations, ctx) => {
+    for (const [principal, i] of entries(expectations.adminPrincipals ?? [])) {
+      if (ctx.valid(["expectations", "adminPrincipals", i]) && "account" in principal) {
+        ctx.account(principal.account, ["expectations", "adminPrincipals", i, "account"]);
+      }
+    }
+    const groups = ctx.valid(["identityCenter"], { ownLevelOnly: true })
+      ? ctx.config.identityCenter?.groups
+      : undefined;
     const vendors = ctx.valid(["vendors"], { ownLevelOnly: true }) ? ctx.config.vendors : undefined;
     const vendorNames = vendors?.map((v) => v?.name).filter((n): n is string => typeof n === "string");
     for (const [entry, i] of entries(expectations.access)) {
@@ -146,6 +258,15 @@ export const expectationsSection = section({
           );
         }
       }
+      if (principal !== undefined && "identityCenterGroup" in principal && groups !== undefined) {
+        if (!(principal.identityCenterGroup in groups)) {
+          ctx.issue(
+            [...at, "principal", "identityCenterGroup"],
+            `unknown Identity Center group ${JSON.stringify(principal.identityCenterGroup)}; use a name from org-access:identityCenter.groups (${Object.keys(groups).join(", ") || "none defined"})`,
+          );
+        }
+      }
+      if (ctx.valid([...at, "account"])) ctx.account(entry.account, [...at, "account"]);
       const role = ctx.valid([...at, "role"], { ownLevelOnly: true }) ? entry.role : undefined;
       if (role === undefined) continue;
       ctx.account(role.account, [...at, "role", "account"]);
