@@ -9,6 +9,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { packDumpPath, packSummary, resourcesPerSecond } from "./bench/pack";
 import { stacksetOverrides } from "./bench/synthetic";
+import { benchTrail } from "./bench/trail";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
@@ -76,8 +77,24 @@ async function main(argv: string[]): Promise<void> {
       'config overrides for the StackSet plan (default: the organization-wide shard with every organization-wide role rolled out by StackSet; "none" skips it)',
       "",
     )
+    .option(
+      "--parts <list>",
+      "what to measure: org (program, pack, access graph, plan) and trail",
+      "org,trail",
+    )
+    .option("--trail-records <n>", "synthetic CloudTrail records for the trail part", "1000000")
     .parse(argv);
-  const opts = program.opts<{ sizes: string; runs: string; stack: string; stacksetOverrides: string }>();
+  const opts = program.opts<{
+    sizes: string;
+    runs: string;
+    stack: string;
+    stacksetOverrides: string;
+    parts: string;
+    trailRecords: string;
+  }>();
+  const parts = new Set(opts.parts.split(","));
+  if (parts.has("trail")) await measureTrail(Number(opts.trailRecords));
+  if (!parts.has("org")) return;
   const sizes = opts.sizes.split(",").map(Number);
   const runs = Math.max(1, Number(opts.runs));
   const stacksetJson =
@@ -209,6 +226,35 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `bench: ${largest.accounts} accounts program/floor time ratio ${fmt(largest.programSeconds / largest.floorSeconds)}, rss ratio ${fmt(largest.programRssMb / largest.floorRssMb)}, plan seconds ${fmt(largest.planSeconds, 1)}`,
   );
+}
+
+/** The trail's target: a million records in under 60 s on one core, memory flat (README: Who assumed what). */
+const TRAIL_TARGET_SECONDS = 60;
+
+async function measureTrail(records: number): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-trail-"));
+  try {
+    const t = await benchTrail(work, records);
+    printTable(
+      ["records", "gzip MB", "assumptions (admin roles)", "seconds", "records/s", "peak RSS MB", "complete"],
+      [
+        [
+          String(t.records),
+          String(t.gzipMb),
+          String(t.assumptions),
+          fmt(t.seconds),
+          String(t.recordsPerSecond),
+          String(t.peakRssMb),
+          String(t.complete),
+        ],
+      ],
+    );
+    console.log(
+      `bench: trail ${t.records} records in ${fmt(t.seconds, 1)} s (${t.recordsPerSecond} records/s, target ${records} in < ${TRAIL_TARGET_SECONDS} s: ${t.seconds < TRAIL_TARGET_SECONDS ? "met" : "MISSED"}), peak RSS ${t.peakRssMb} MB\n`,
+    );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 main(process.argv).catch((err: unknown) => {

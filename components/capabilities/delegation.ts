@@ -74,6 +74,7 @@ export const delegation: Capability = {
             inlinePolicy,
             permissionsBoundary: ctx.boundaries.forRole(account.name, d.roleName),
             maxSessionDuration: d.maxSessionDurationSeconds,
+            requireSourceIdentity: d.requireSourceIdentity,
           },
           { provider: ctx.providers.forAccount(account) },
         );
@@ -91,6 +92,7 @@ export const delegation: Capability = {
               sid: delegationPolicyName(d),
               roleArns: targets.map((a) => roleArn(a.id, d.roleName)),
               conditions,
+              requireSourceIdentity: d.requireSourceIdentity,
             }),
           },
           { provider: ctx.providers.forAccount(identity) },

@@ -11,12 +11,14 @@ import { vendors } from "./vendors";
 import { delegation } from "./delegation";
 import { pipeline } from "./pipeline";
 import { serviceControlPolicies } from "./serviceControlPolicies";
+import { observability } from "./observability";
 
 /**
  * Every capability, in the order the composition deploys them: the organization access rollout first
  * (member-account providers wait for the StackSet that creates the role they assume, so none may
  * exist before it), then permissions boundaries (custom roles reference them), and SCPs last (the
- * role-protection SCP lists every role the others created).
+ * role-protection SCP lists every role the others created). Observability follows every capability
+ * that creates roles: its alerts are built from their trust policies.
  */
 export const capabilities: readonly Capability[] = [
   organizationAccess,
@@ -30,5 +32,6 @@ export const capabilities: readonly Capability[] = [
   vendors,
   delegation,
   pipeline,
+  observability,
   serviceControlPolicies,
 ];

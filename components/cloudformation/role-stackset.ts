@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { recordStackSetRole } from "../observability/registry";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
 import { CfnRoleSpec, parameterDefaults, renderTemplate, roleTemplate } from "./template";
 
@@ -61,6 +62,8 @@ export class RoleStackSet extends pulumi.ComponentResource {
     this.stackSets = stackSets;
     this.stackSetName = this.stackSet.name;
     this.instances = instances;
+    // The assumption alerts derive the role's allowed callers from this same trust policy.
+    recordStackSetRole({ roleName: role.roleName, trust: role.trustPolicy, rollout: args, parent: this });
 
     this.registerOutputs({ stackSetName: this.stackSetName, templateBody: this.templateBody });
   }

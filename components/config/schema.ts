@@ -14,6 +14,7 @@ import { cicdSection } from "./sections/cicd";
 import { delegatedAdministratorsSection } from "./sections/delegatedAdministrators";
 import { delegationSection } from "./sections/delegation";
 import { expectationsSection } from "./sections/expectations";
+import { observabilitySection } from "./sections/observability";
 import { guardrailsSection } from "./sections/guardrails";
 import { identityCenterSection } from "./sections/identityCenter";
 import { organizationAccessSection } from "./sections/organizationAccess";
@@ -36,6 +37,7 @@ export const sections = [
   guardrailsSection,
   pipelineSection,
   expectationsSection,
+  observabilitySection,
 ] as const;
 
 /** The whole stack config, one property per `org-access:<key>`, before the checks across keys. */
@@ -59,6 +61,7 @@ export const configObjectSchema = z
     guardrails: guardrailsSection.schema,
     pipeline: pipelineSection.schema,
     expectations: expectationsSection.schema,
+    observability: observabilitySection.schema,
   })
   .strict();
 

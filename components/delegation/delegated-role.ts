@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { mfaPrincipalTrust } from "../iam/trust";
+import { requireSourceIdentity } from "./source-identity";
 
 export interface DelegatedRoleArgs {
   /** The delegation's name, tagged on the role. */
@@ -26,6 +27,8 @@ export interface DelegatedRoleArgs {
   readonly permissionsBoundary?: pulumi.Input<string>;
   /** Longest session, in seconds. */
   readonly maxSessionDuration?: number;
+  /** Require `sts:SourceIdentity` = the caller's IAM user name, so the person shows through role chains. */
+  readonly requireSourceIdentity?: boolean;
 }
 
 /**
@@ -53,14 +56,17 @@ export class DelegatedRole extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         description: `Delegated access (${args.delegation}) for named principals of the identity account, with MFA (org-access)`,
-        trustPolicy: mfaPrincipalTrust({
-          sid: "TrustIdentityAccountPrincipals",
-          principalArns: [...args.principalArns],
-          organizationId: args.organizationId,
-          requireMfa: args.requireMfa,
-          maxMfaAgeSeconds: args.maxMfaAgeSeconds,
-          sourceIpRanges: args.sourceIpRanges,
-        }),
+        trustPolicy: withSourceIdentity(
+          mfaPrincipalTrust({
+            sid: "TrustIdentityAccountPrincipals",
+            principalArns: [...args.principalArns],
+            organizationId: args.organizationId,
+            requireMfa: args.requireMfa,
+            maxMfaAgeSeconds: args.maxMfaAgeSeconds,
+            sourceIpRanges: args.sourceIpRanges,
+          }),
+          args.requireSourceIdentity === true,
+        ),
         managedPolicies: args.managedPolicies,
         rolePolicies: args.inlinePolicy === undefined ? undefined : { DelegatedAccess: args.inlinePolicy },
         permissionsBoundary: args.permissionsBoundary,
@@ -72,4 +78,8 @@ export class DelegatedRole extends pulumi.ComponentResource {
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });
   }
+}
+
+function withSourceIdentity(trust: PolicyDocument, required: boolean): PolicyDocument {
+  return required ? requireSourceIdentity(trust) : trust;
 }

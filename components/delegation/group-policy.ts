@@ -1,16 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Conditions, policyDocument, PolicyDocument, toJson } from "../iam/documents";
+import { Conditions, policyDocument, PolicyDocument, PolicyStatement, toJson } from "../iam/documents";
+import { setSourceIdentityStatement } from "./source-identity";
 
 /** The group's side: `sts:AssumeRole` on exactly the delegation's role ARNs, under the trust's conditions. */
 export function delegationGroupPolicyDocument(args: {
   sid: string;
   roleArns: readonly string[];
   conditions?: Conditions;
+  /** Also allow setting `sts:SourceIdentity` (to one's own user name) on these roles. */
+  requireSourceIdentity?: boolean;
 }): PolicyDocument {
   if (args.roleArns.length === 0) throw new Error("org-access: a delegation group policy needs a role ARN");
   const sorted = [...args.roleArns].sort();
-  return policyDocument([
+  const statements: PolicyStatement[] = [
     {
       Sid: args.sid,
       Effect: "Allow",
@@ -18,7 +21,11 @@ export function delegationGroupPolicyDocument(args: {
       Resource: sorted.length === 1 ? sorted[0] : sorted,
       ...(args.conditions === undefined ? {} : { Condition: args.conditions }),
     },
-  ]);
+  ];
+  if (args.requireSourceIdentity === true) {
+    statements.push(setSourceIdentityStatement(`${args.sid}SetSourceIdentity`, sorted, args.conditions));
+  }
+  return policyDocument(statements);
 }
 
 export interface DelegationGroupPolicyArgs {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsManagedPolicyArn, shortHash } from "../naming";
+import { recordProviderRole } from "../observability/registry";
 import { PolicyDocument, toJson } from "./documents";
 
 export interface AccessRoleArgs {
@@ -100,5 +101,7 @@ export class AccessRole {
 
     this.arn = this.role.arn;
     this.roleName = this.role.name;
+    // The assumption alerts derive each role's allowed callers from this same trust policy.
+    recordProviderRole({ roleName: args.roleName, trust: args.trustPolicy, parent: opts.parent });
   }
 }

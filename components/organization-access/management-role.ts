@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../iam/documents";
 import { serviceTrust } from "../iam/trust";
 import { awsManagedPolicyArn, shortHash } from "../naming";
+import { recordProviderRole } from "../observability/registry";
 
 export const ORGANIZATIONS_SERVICE_PRINCIPAL = "organizations.amazonaws.com";
 
@@ -47,14 +48,13 @@ export class ManagementRole extends pulumi.ComponentResource {
     const adopt = (id: string): pulumi.CustomResourceOptions =>
       adopting ? { import: id, retainOnDelete: true, protect: true } : { protect: true };
 
+    const trust = serviceTrust(ORGANIZATIONS_SERVICE_PRINCIPAL, { sid: "TrustOrganizationsService" });
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
         name: args.roleName,
         description: args.description,
-        assumeRolePolicy: toJson(
-          serviceTrust(ORGANIZATIONS_SERVICE_PRINCIPAL, { sid: "TrustOrganizationsService" }),
-        ),
+        assumeRolePolicy: toJson(trust),
         maxSessionDuration: 3600,
       },
       {
@@ -75,6 +75,8 @@ export class ManagementRole extends pulumi.ComponentResource {
     });
 
     this.arn = this.role.arn;
+    // The assumption alerts derive the role's allowed callers from this same trust policy.
+    recordProviderRole({ roleName: args.roleName, trust, parent: this });
     this.registerOutputs({ arn: this.arn });
   }
 }

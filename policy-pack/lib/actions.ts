@@ -102,49 +102,62 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 function servicesFor(pattern: string): readonly string[] {
   const p = pattern.trim().toLowerCase();
   const colon = p.indexOf(":");
-  // Without a colon only a wildcard can match `service:Name` (`*`, `*Role`): try every service.
-  if (colon === -1) return /[*?]/.test(p) ? allServices() : [];
+  // Without a colon only `*` stands for actions: IAM refuses any other action without a service prefix.
+  if (colon === -1) return /^\*+$/.test(p) ? allServices() : [];
   const prefix = p.slice(0, colon);
   if (!/[*?]/.test(prefix)) return [prefix];
   // The action has one colon and the pattern a literal one, so the prefix's wildcards stay in the service.
   return allServices().filter((s) => actionPatternMatches(prefix, s));
 }
 
-const expansions = new Map<string, readonly ActionInfo[]>();
+const byPattern = new Map<string, readonly ActionInfo[]>();
+
+/** The actions one pattern covers, cached (a stack repeats the same few patterns many times). */
+function expandPattern(pattern: string): readonly ActionInfo[] {
+  const known = byPattern.get(pattern);
+  if (known !== undefined) return known;
+  const out: ActionInfo[] = [];
+  for (const s of servicesFor(pattern))
+    for (const a of serviceActions(s)) if (actionPatternMatches(pattern, a.action)) out.push(a);
+  if (byPattern.size >= 8192) byPattern.delete(byPattern.keys().next().value as string);
+  byPattern.set(pattern, out);
+  return out;
+}
+
+let everyAction: readonly ActionInfo[] | undefined;
+
+/** Every action of every service (reads the whole reference once). */
+export function allActions(): readonly ActionInfo[] {
+  if (everyAction === undefined) everyAction = allServices().flatMap((s) => serviceActions(s));
+  return everyAction;
+}
 
 /**
  * The actions a list of patterns covers (`Action`), or, with `not`, every action it does not cover
- * (`NotAction`). Patterns may hold `*` and `?` anywhere; a pattern that matches nothing in the
- * reference (a typo, an action newer than the data) adds nothing: `unknownPatterns` lists them.
+ * (`NotAction`). Patterns may hold `*` and `?` anywhere after the service prefix and in it; a
+ * pattern without a colon other than `*` matches nothing (IAM refuses it), and one that matches
+ * nothing in the reference (a typo, an action newer than the data) adds nothing: `unknownPatterns`
+ * lists them.
  */
 export function expandActions(
   patterns: readonly string[],
   options: { not?: boolean } = {},
 ): readonly ActionInfo[] {
-  const key = `${options.not === true ? "!" : ""}${patterns.join("\u0000")}`;
-  const known = expansions.get(key);
-  if (known !== undefined) return known;
-  let out: ActionInfo[];
-  if (options.not === true) {
-    out = [];
-    for (const s of allServices())
-      for (const a of serviceActions(s))
-        if (!patterns.some((p) => actionPatternMatches(p, a.action))) out.push(a);
-  } else {
-    const seen = new Set<string>();
-    out = [];
-    for (const p of patterns) {
-      for (const s of servicesFor(p)) {
-        for (const a of serviceActions(s)) {
-          if (seen.has(a.action) || !actionPatternMatches(p, a.action)) continue;
-          seen.add(a.action);
-          out.push(a);
-        }
-      }
+  const covered = patterns.length === 1 ? expandPattern(patterns[0]) : union(patterns.map(expandPattern));
+  if (options.not !== true) return covered;
+  const excluded = new Set(covered.map((a) => a.action));
+  return allActions().filter((a) => !excluded.has(a.action));
+}
+
+function union(lists: readonly (readonly ActionInfo[])[]): ActionInfo[] {
+  const seen = new Set<string>();
+  const out: ActionInfo[] = [];
+  for (const list of lists)
+    for (const a of list) {
+      if (seen.has(a.action)) continue;
+      seen.add(a.action);
+      out.push(a);
     }
-  }
-  if (expansions.size >= 1024) expansions.delete(expansions.keys().next().value as string);
-  expansions.set(key, out);
   return out;
 }
 

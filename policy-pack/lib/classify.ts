@@ -3,7 +3,9 @@ import {
   AccessLevel,
   ActionInfo,
   actionPatternMatches,
+  allActions,
   expandActions,
+  serviceActions,
   isReadOnlyLevel as isReadLevel,
 } from "./actions";
 import {
@@ -14,6 +16,7 @@ import {
   wildcardMatch,
 } from "./conditions";
 import { PolicyDocument, Statement, parsePolicyDocument } from "./document";
+import { ADVERSARY, adversaryRoleArn } from "./adversary";
 import { awsManagedPolicy, awsManagedPolicyDocument } from "./managed-policies";
 
 /**
@@ -46,8 +49,20 @@ import { awsManagedPolicy, awsManagedPolicyDocument } from "./managed-policies";
 export const VERDICTS = ["read-only", "write", "privilege-escalating", "admin-equivalent"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** Why a statement weighs what it does, for callers that filter reasons. */
+export type ReasonKind =
+  | "all-actions"
+  | "self-grant"
+  | "permissions-management"
+  | "pass-role"
+  | "assume-any-role"
+  | "not-action"
+  | "write"
+  | "unknown-action";
+
 export interface ClassificationReason {
   readonly verdict: Verdict;
+  readonly kind: ReasonKind;
   /** How messages name the statement (`Statement "Sid"` or `Statement[2]`), prefixed by the policy when known. */
   readonly statement: string;
   /** The actions (as the reference spells them) or patterns the reason is about. */
@@ -94,7 +109,7 @@ const IAM_TYPES = ["role", "user", "group", "policy"];
 function coversAnyIamResource(s: Statement): boolean {
   const named = (t: string) => `${t}/adversary-chosen-${t}`;
   if (s.hasNotResource)
-    return IAM_TYPES.some((t) => statementCoversResource(s, `arn:aws:iam::999999999999:${named(t)}`));
+    return IAM_TYPES.some((t) => statementCoversResource(s, `arn:aws:iam::${ADVERSARY.account}:${named(t)}`));
   return s.resources.some((r) => {
     if (/^\*+$/.test(r.trim())) return true;
     const p = arnParts(r.trim());
@@ -103,14 +118,14 @@ function coversAnyIamResource(s: Statement): boolean {
     );
   });
 }
-const ANY_ROLE = "arn:aws:iam::999999999999:role/adversary-chosen-role";
+const ANY_ROLE = adversaryRoleArn();
 
 /** Requests an adversary chooses for the restricting keys of each sensitive action. */
 const PASS_ROLE_REQUEST = normalizeContext({ "iam:PassedToService": "adversary-chosen.amazonaws.com" });
 const ASSUME_ANY_ROLE_REQUEST = normalizeContext({
-  "aws:ResourceAccount": "999999999999",
-  "aws:ResourceOrgID": "o-adversary000",
-  "aws:ResourceOrgPaths": ["o-adversary000/r-zzzz/ou-zzzz-zzzzzzzz/"],
+  "aws:ResourceAccount": ADVERSARY.account,
+  "aws:ResourceOrgID": ADVERSARY.organizationId,
+  "aws:ResourceOrgPaths": [`${ADVERSARY.organizationId}/r-zzzz/ou-zzzz-zzzzzzzz/`],
 });
 const ATTACH_ADMIN_REQUEST = normalizeContext({
   "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
@@ -129,6 +144,8 @@ export const AWS_READ_ONLY_POLICIES = ["ReadOnlyAccess", "SecurityAudit", "job-f
 /** Their Allow action patterns by service prefix (`*` for patterns with a wildcard in the prefix). */
 let readOnlyPatterns: Map<string, string[]> | undefined;
 
+const grantedAsRead = new Map<string, boolean>();
+
 /** True when an action (or an action pattern, read literally) is granted by AWS's read-only policies. */
 export function awsGrantsAsRead(action: string): boolean {
   if (readOnlyPatterns === undefined) {
@@ -140,15 +157,22 @@ export function awsGrantsAsRead(action: string): boolean {
         for (const p of st.actions) {
           const prefix = p.split(":")[0].toLowerCase();
           const key = /[*?]/.test(prefix) ? "*" : prefix;
-          readOnlyPatterns.set(key, [...(readOnlyPatterns.get(key) ?? []), p]);
+          const list = readOnlyPatterns.get(key);
+          if (list === undefined) readOnlyPatterns.set(key, [p]);
+          else list.push(p);
         }
       }
     }
   }
+  const known = grantedAsRead.get(action);
+  if (known !== undefined) return known;
   const prefix = action.split(":")[0].toLowerCase();
-  return [...(readOnlyPatterns.get(prefix) ?? []), ...(readOnlyPatterns.get("*") ?? [])].some((p) =>
-    actionPatternMatches(p, action),
-  );
+  const matches = (patterns: readonly string[] | undefined) =>
+    patterns !== undefined && patterns.some((p) => actionPatternMatches(p, action));
+  const out = matches(readOnlyPatterns.get(prefix)) || matches(readOnlyPatterns.get("*"));
+  if (grantedAsRead.size >= 65536) grantedAsRead.clear();
+  grantedAsRead.set(action, out);
+  return out;
 }
 
 function restrictingConditionsPass(s: Statement, keys: readonly string[], ctx: NormalizedContext): boolean {
@@ -184,6 +208,48 @@ function grantedActions(s: Statement): { actions: readonly ActionInfo[]; unknown
   const actions = expandActions(all ? ["*"] : s.actions);
   const unknown = all ? [] : s.actions.filter((p) => expandActions([p]).length === 0);
   return { actions, unknown, all };
+}
+
+/** Services whose actions the verdicts above read one by one. */
+const SENSITIVE_SERVICES = ["iam", "organizations", "sts"];
+
+/** How many actions of each access level the whole reference has (read once). */
+let levelTotals: Map<AccessLevel, number> | undefined;
+
+/**
+ * A NotAction grant without reading every action one by one: what it leaves of the sensitive
+ * services, how many actions it leaves, and which access levels remain.
+ */
+function notActionGrant(s: Statement): {
+  actions: readonly ActionInfo[];
+  unknown: string[];
+  all: boolean;
+  count: number;
+  levels: Set<AccessLevel>;
+} {
+  const excludedList = expandActions(s.notActions);
+  const excluded = new Set(excludedList.map((a) => a.action));
+  if (levelTotals === undefined) {
+    levelTotals = new Map();
+    for (const a of allActions())
+      for (const l of a.accessLevels) levelTotals.set(l, (levelTotals.get(l) ?? 0) + 1);
+  }
+  const excludedLevels = new Map<AccessLevel, number>();
+  for (const a of excludedList)
+    for (const l of a.accessLevels) excludedLevels.set(l, (excludedLevels.get(l) ?? 0) + 1);
+  const levels = new Set(
+    ACCESS_LEVELS.filter((l) => (levelTotals!.get(l) ?? 0) > (excludedLevels.get(l) ?? 0)),
+  );
+  const actions = SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc)).filter(
+    (a) => !excluded.has(a.action),
+  );
+  return {
+    actions,
+    unknown: [],
+    all: s.notActions.length === 0,
+    count: allActions().length - excluded.size,
+    levels,
+  };
 }
 
 /** A Deny that takes actions away whatever the request: no condition, every resource. */
@@ -234,36 +300,74 @@ function classifyStatement(
       : s.effect === ""
         ? " (it has no Effect, which IAM refuses, and it is read as a grant)"
         : ` (its Effect ${JSON.stringify(s.effect)} is not "Allow" or "Deny": IAM refuses it, and it is read as a grant)`;
-  const reason = (verdict: Verdict, names: readonly string[], why: string) =>
-    reasons.push({ verdict, statement: label, actions: names, message: `${label} ${why}` });
+  const reason = (verdict: Verdict, kind: ReasonKind, names: readonly string[], why: string) =>
+    reasons.push({ verdict, kind, statement: label, actions: names, message: `${label} ${why}` });
   const admin = () =>
     reason(
       "admin-equivalent",
+      "all-actions",
       ["*"],
       `allows every action (${actionText(s)}) on ${resourceText(s)}${effectNote}: full administrator access.`,
     );
+  /** Passing any role and assuming any role: reported even next to full access, for the rules that ask. */
+  const escalations = (granted: readonly ActionInfo[]) => {
+    const names = (pred: (a: ActionInfo) => boolean) => granted.filter(pred).map((a) => a.action);
+    if (
+      names((a) => a.action === "iam:PassRole").length > 0 &&
+      statementCoversResource(s, ANY_ROLE) &&
+      restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
+    ) {
+      reason(
+        "privilege-escalating",
+        "pass-role",
+        ["iam:PassRole"],
+        `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
+      );
+    }
+    const assume = names((a) => a.action === "sts:AssumeRole");
+    if (
+      assume.length > 0 &&
+      statementCoversResource(s, ANY_ROLE) &&
+      restrictingConditionsPass(s, RESTRICTING_KEYS.assumerole, ASSUME_ANY_ROLE_REQUEST)
+    ) {
+      reason(
+        "privilege-escalating",
+        "assume-any-role",
+        assume,
+        `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
+      );
+    }
+  };
   const everyResource = statementCoversResource(s, ANY_ROLE);
   if (!s.hasNotAction && s.actions.some(isAllPattern) && denies.length === 0 && everyResource) {
     // Every action: nothing to expand (and no need to read the whole reference for it).
     admin();
+    escalations(SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc)));
     for (const l of ACCESS_LEVELS) levels.add(l);
     return { reasons, levels, unknown: [] };
   }
-  const granted = grantedActions(s);
+  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
+  const fast = s.hasNotAction && denies.length === 0 ? notActionGrant(s) : undefined;
+  const granted = fast ?? grantedActions(s);
   const actions =
     denies.length === 0 ? granted.actions : granted.actions.filter((a) => !deniedByBlanket(denies, a.action));
-  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
-  for (const a of actions) for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
-  const everything = (granted.all || s.hasNotAction) && actions.length === expandActions(["*"]).length;
+  const count = fast?.count ?? actions.length;
+  if (fast !== undefined) for (const l of fast.levels) levels.add(l);
+  else
+    for (const a of actions)
+      for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
+  const everything = (granted.all || s.hasNotAction) && count === allActions().length;
   if (everything && everyResource) {
     admin();
+    escalations(actions);
     return { reasons, levels, unknown: granted.unknown };
   }
-  if (s.hasNotAction && actions.length > 0) {
+  if (s.hasNotAction && count > 0) {
     reason(
       "write",
+      "not-action",
       s.notActions,
-      `allows every action except ${JSON.stringify(s.notActions)} (NotAction) on ${resourceText(s)}${effectNote}: ${actions.length} actions, including any AWS adds later.`,
+      `allows every action except ${JSON.stringify(s.notActions)} (NotAction) on ${resourceText(s)}${effectNote}: ${count} actions, including any AWS adds later.`,
     );
   }
 
@@ -276,6 +380,7 @@ function classifyStatement(
   ) {
     reason(
       "admin-equivalent",
+      "self-grant",
       selfGrant,
       `allows ${list(selfGrant)} on ${resourceText(s)}${effectNote}: IAM permissions management on any role, user, group or policy lets the holder grant itself any permission, AdministratorAccess included.`,
     );
@@ -293,36 +398,16 @@ function classifyStatement(
   if (privilegedAll.length > 0) {
     reason(
       "privilege-escalating",
+      "permissions-management",
       privilegedAll,
       `allows ${list(privilegedAll)} on ${resourceText(s)}${effectNote}: permissions management on IAM, Organizations or STS changes what principals may do.`,
     );
   }
-  if (
-    names((a) => a.action === "iam:PassRole").length > 0 &&
-    statementCoversResource(s, ANY_ROLE) &&
-    restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
-  ) {
-    reason(
-      "privilege-escalating",
-      ["iam:PassRole"],
-      `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
-    );
-  }
-  const assume = names((a) => a.action === "sts:AssumeRole");
-  if (
-    assume.length > 0 &&
-    statementCoversResource(s, ANY_ROLE) &&
-    restrictingConditionsPass(s, RESTRICTING_KEYS.assumerole, ASSUME_ANY_ROLE_REQUEST)
-  ) {
-    reason(
-      "privilege-escalating",
-      assume,
-      `allows sts:AssumeRole on ${resourceText(s)}${effectNote}: any role of any account that trusts the holder, now or later, including roles outside the organization (no exact aws:ResourceOrgID or aws:ResourceAccount).`,
-    );
-  }
+  escalations(actions);
   const writes = names((a) => !isReadLevel(a.accessLevel) && !readByAws(a));
   if (writes.length > 0 && !s.hasNotAction) {
     reason(
+      "write",
       "write",
       writes,
       `allows ${list(writes)} (${actionText(s)})${effectNote}: access beyond List and Read.`,
@@ -332,6 +417,7 @@ function classifyStatement(
   if (unknown.length > 0) {
     reason(
       "write",
+      "unknown-action",
       unknown,
       `allows ${list(unknown.map((u) => JSON.stringify(u)))}${effectNote}, which match no action of the AWS service reference, so their access level cannot be read.`,
     );

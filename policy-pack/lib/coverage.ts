@@ -1,4 +1,5 @@
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { ADVERSARY } from "./adversary";
 import { ACCOUNT_ID, providerAccount } from "./accounts";
 import { unresolvedOf } from "./cloudformation";
 import { PackConfig } from "./config";
@@ -61,7 +62,14 @@ function standIn(path: readonly string[], mode: Mode, s: Stand, original: unknow
   if (last === "effect") return mode === "harmless" ? "Deny" : "Allow";
   const at = lower.lastIndexOf("condition");
   const key = at >= 0 ? lower[at + 2] : last;
-  if (mode === "hostile") return "*";
+  if (mode === "hostile") {
+    // The value an adversary's request carries (a wildcard where that is all a value can admit),
+    // or, under a negated operator, a value the adversary's request never matches.
+    if (at >= 0 && (lower[at + 1] ?? "").includes("not")) return "unresolved-hostile";
+    if (key === "aws:principalorgid") return ADVERSARY.organizationId;
+    if (key !== undefined && ACCOUNT_KEYS.has(key)) return ADVERSARY.account;
+    return "*";
+  }
   if (key === "aws:principalorgid") return s.orgId;
   if (key !== undefined && ACCOUNT_KEYS.has(key)) return s.ownDigits;
   return at >= 0 ? "unresolved" : original;

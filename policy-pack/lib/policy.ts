@@ -121,3 +121,13 @@ export function stringProp(props: Record<string, unknown>, name: string): string
   const v = props[name];
   return typeof v === "string" ? v : undefined;
 }
+
+/** A string prop, or undefined when it is missing, not a string or unknown during preview. */
+export function knownString(props: Record<string, unknown>, name: string): string | undefined {
+  try {
+    return stringProp(props, name);
+  } catch (e) {
+    if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
+    throw e;
+  }
+}

@@ -1,16 +1,26 @@
-import { ACCOUNT_ID, accountOf, isAccountRoot } from "./accounts";
+import { accountOf, isAccountRoot } from "./accounts";
 import { Membership, PackConfig, membershipOf } from "./config";
 import {
-  ConditionEntry,
   PolicyDocument,
   PrincipalRef,
   Statement,
   conditionsOn,
-  hasWildcard,
   isAllow,
-  isExactCondition,
   nonWhitespaceLength,
+  statementCoversAction,
+  hasWildcard,
 } from "./document";
+import { Classification, ClassificationReason, classifyManagedPolicy, classifyPolicy } from "./classify";
+import { oidcFix, oidcHost, oidcProblems } from "./oidc";
+import {
+  ADVERSARY,
+  adversaryRoleArn,
+  describeValue,
+  instantiate,
+  instantiateArn,
+  keysAdmit,
+  testsKey,
+} from "./requests";
 
 /**
  * The trust-policy checks, as pure functions of a parsed document and what is known about the role.
@@ -152,16 +162,83 @@ export function isSanctionedOrgAccess(subject: TrustSubject, ap: AccountPrincipa
   );
 }
 
+const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalAccount", "aws:PrincipalOrgPaths"];
+
+/** An organization path an adversary's account sits under, for an organization ID. */
+function pathUnder(orgId: string): string {
+  return `${orgId}/r-zzzz/ou-zzzz-zzzzzzzz/`;
+}
+
+/**
+ * The first request from outside the organization that the statement's organization tests
+ * (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalOrgPaths, its other conditions set aside)
+ * let in, described; undefined when they keep every one out. The adversary comes from no
+ * organization, from another one, from any organization the statement names that is not ours, and
+ * always from an account the statement does not pin.
+ */
+export function outsiderAdmitted(s: Statement, cfg: PackConfig): string | undefined {
+  const ours = (orgId: string) =>
+    cfg.organizationId !== undefined ? orgId === cfg.organizationId : ORG_ID.test(orgId);
+  const named = s.conditions
+    .filter((c) => c.keyLower === "aws:principalorgid")
+    .flatMap((c) => c.values.map((v) => instantiate(v)));
+  const paths = s.conditions
+    .filter((c) => c.keyLower === "aws:principalorgpaths")
+    .flatMap((c) => c.values.map((v) => instantiate(v, "zz-adversary/")));
+  const requests: { orgId?: string; paths?: string[]; why: string }[] = [
+    { why: "a principal in no organization" },
+    {
+      orgId: ADVERSARY.organizationId,
+      paths: [pathUnder(ADVERSARY.organizationId)],
+      why: "another organization",
+    },
+    ...named
+      .filter((o) => !ours(o))
+      .map((o) => ({ orgId: o, paths: [pathUnder(o)], why: `organization ${o}, not ours` })),
+    ...paths
+      .filter((p) => !ours(p.split("/")[0]))
+      .map((p) => ({ orgId: p.split("/")[0], paths: [p], why: `organization path ${p}, outside ours` })),
+  ];
+  for (const r of requests) {
+    const context = {
+      "aws:PrincipalAccount": ADVERSARY.account,
+      ...(r.orgId === undefined ? {} : { "aws:PrincipalOrgID": r.orgId }),
+      ...(r.paths === undefined ? {} : { "aws:PrincipalOrgPaths": r.paths }),
+    };
+    if (keysAdmit(s, ORG_KEYS, context))
+      return `${describeValue("aws:PrincipalOrgID", r.orgId)} and aws:PrincipalAccount "${ADVERSARY.account}" (${r.why})`;
+  }
+  return undefined;
+}
+
 export function hasOrgCondition(s: Statement, cfg: PackConfig): boolean {
-  const orgId = (v: string) => (cfg.organizationId !== undefined ? v === cfg.organizationId : ORG_ID.test(v));
-  return (
-    conditionsOn(s, "aws:PrincipalOrgID").some((c) => isExactCondition(c, orgId)) ||
-    conditionsOn(s, "aws:PrincipalAccount").some((c) => isExactCondition(c, (v) => ACCOUNT_ID.test(v)))
-  );
+  return outsiderAdmitted(s, cfg) === undefined;
+}
+
+/**
+ * The first sts:ExternalId a caller who does not know the secret can send and get past the
+ * statement's ExternalId tests: none at all, a guess, or what a wildcard in the policy leaves open.
+ * Values of two characters or fewer and all-wildcard values are guesses, not secrets.
+ */
+export function externalIdAdmitted(s: Statement): string | undefined {
+  const key = "sts:externalid";
+  const secrets = s.conditions
+    .filter((c) => c.keyLower === key && !c.base.includes("not") && c.base !== "null")
+    .flatMap((c) => c.values)
+    .filter((v) => v.length >= 2 && !/[*?]/.test(v));
+  const guesses = [
+    "adversary-guess",
+    "*",
+    "",
+    ...s.conditions.filter((c) => c.keyLower === key).flatMap((c) => c.values.map((v) => instantiate(v))),
+  ];
+  if (keysAdmit(s, [key], {})) return "a caller without sts:ExternalId";
+  const guess = guesses.find((g) => !secrets.includes(g) && keysAdmit(s, [key], { [key]: g }));
+  return guess === undefined ? undefined : `a caller with sts:ExternalId ${JSON.stringify(guess)}`;
 }
 
 export function hasExternalIdCondition(s: Statement): boolean {
-  return conditionsOn(s, "sts:ExternalId").some((c) => isExactCondition(c, (v) => v.length >= 2));
+  return testsKey(s, ["sts:ExternalId"]) && externalIdAdmitted(s) === undefined;
 }
 
 function orgConditionHint(cfg: PackConfig): string {
@@ -181,6 +258,16 @@ export const checkNoWildcardPrincipal: TrustCheck = (subject) => {
   return out;
 };
 
+/** What a trust policy can grant: `*`, `sts:*` and `sts:*Role*`-like patterns cover them all. */
+const TRUST_SESSION_ACTIONS = [
+  "sts:AssumeRole",
+  "sts:AssumeRoleWithWebIdentity",
+  "sts:AssumeRoleWithSAML",
+  "sts:TagSession",
+  "sts:SetSourceIdentity",
+  "sts:SetContext",
+];
+
 export const checkStatementShape: TrustCheck = (subject) => {
   const out = subject.doc.problems.map(
     (p) => `The trust policy cannot be checked: ${p}. Give the role a policy document with a Statement list.`,
@@ -196,9 +283,14 @@ export const checkStatementShape: TrustCheck = (subject) => {
         `${s.label} allows NotAction: every action except the listed ones is granted to the principal, including the ones nobody reviewed. Allow "sts:AssumeRole" (or the one session action needed) explicitly.`,
       );
     }
-    if (s.actions.some((a) => a.trim() === "*")) {
+    if (s.effect !== "Allow" && s.effect !== "Deny") {
       out.push(
-        `${s.label} has Action "*": the principal gets every session action (tagging, identity propagation, web identity) rather than the one it needs. Name the action, usually "sts:AssumeRole".`,
+        `${s.label} ${s.effect === "" ? "has no Effect" : `has Effect ${JSON.stringify(s.effect)}`}: IAM accepts only "Allow" or "Deny" (case-sensitive) and refuses the policy, and the pack cannot tell whether it was meant to grant or deny. Write "Effect": "Allow" or "Effect": "Deny".`,
+      );
+    }
+    if (isAllow(s) && !s.hasNotAction && TRUST_SESSION_ACTIONS.every((a) => statementCoversAction(s, a))) {
+      out.push(
+        `${s.label} has Action ${s.actions.map((a) => JSON.stringify(a)).join(", ")}, which covers every session action (${TRUST_SESSION_ACTIONS.join(", ")}): the principal gets tagging, source identity and web identity sessions rather than the one it needs. Name the action, usually "sts:AssumeRole".`,
       );
     }
   }
@@ -216,13 +308,14 @@ export const checkCrossAccountOrgCondition: TrustCheck = (subject, cfg) => {
       ap.account === undefined ? "an account that cannot be read from it" : `account ${ap.account}`;
     const rootNote = ap.root ? " (the account root: every principal that account allows)" : "";
     if (ap.membership === "organization") {
-      if (hasOrgCondition(s, cfg)) continue;
+      const outsider = outsiderAdmitted(s, cfg);
+      if (outsider === undefined) continue;
       const oaarNote =
         ap.root && ap.account === cfg.managementAccountId
           ? ` Only a role named ${JSON.stringify(cfg.organizationAccessRoleName)} may trust the management account root without it.`
           : "";
       out.push(
-        `${s.label} trusts ${who} in ${where} of the organization${rootNote} without an exact aws:PrincipalOrgID or aws:PrincipalAccount condition, so a copy of that principal outside the organization, or a change of its account, is still trusted; ${orgConditionHint(cfg)}.${oaarNote}`,
+        `${s.label} trusts ${who} in ${where} of the organization${rootNote} without an exact aws:PrincipalOrgID or aws:PrincipalAccount condition: a request from it with ${outsider} gets in, so a copy of that principal outside the organization, or a change of its account, is still trusted; ${orgConditionHint(cfg)}.${oaarNote}`,
       );
     } else {
       if (hasOrgCondition(s, cfg) || hasExternalIdCondition(s)) continue;
@@ -239,7 +332,8 @@ export const checkExternalIdRequired: TrustCheck = (subject, cfg) => {
   for (const ap of otherAccountPrincipals(subject, cfg)) {
     if (ap.membership !== "external") continue;
     const s = ap.statement;
-    if (hasExternalIdCondition(s)) continue;
+    const caller = externalIdAdmitted(s);
+    if (caller === undefined) continue;
     const near = conditionsOn(s, "sts:ExternalId");
     const why =
       near.length > 0
@@ -248,59 +342,13 @@ export const checkExternalIdRequired: TrustCheck = (subject, cfg) => {
     const where =
       ap.account === undefined ? "an account that cannot be read from it" : `account ${ap.account}`;
     out.push(
-      `${s.label} trusts ${describeAdmitted(ap)} in ${where}, outside the organization, without an exact sts:ExternalId condition${why}: a third party serving many customers can be tricked into using its access to this role (confused deputy). Add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the vendor>"}}.`,
+      `${s.label} trusts ${describeAdmitted(ap)} in ${where}, outside the organization, without an exact sts:ExternalId condition${why}: ${caller} gets in, so a third party serving many customers can be tricked into using its access to this role (confused deputy). Add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the vendor>"}}.`,
     );
   }
   return out;
 };
 
-const BUILTIN_WEB_IDENTITY = [
-  "accounts.google.com",
-  "graph.facebook.com",
-  "www.amazon.com",
-  "cognito-identity.amazonaws.com",
-];
-
-/** The issuer host an OIDC federated principal stands for, or undefined (SAML and others). */
-export function oidcHost(federated: string): string | undefined {
-  const m = /^arn:aws[\w-]*:iam::[^:]*:oidc-provider\/(.+)$/.exec(federated.trim());
-  if (m) return m[1];
-  const v = federated.trim().toLowerCase();
-  return BUILTIN_WEB_IDENTITY.includes(v) ? v : undefined;
-}
-
-function isGithubHost(host: string): boolean {
-  return host.toLowerCase().split("/")[0] === "token.actions.githubusercontent.com";
-}
-
-/** Why a GitHub `sub` value is not scoped to a repository, or undefined when it is. */
-export function githubSubjectProblem(value: string, cfg: PackConfig): string | undefined {
-  const m = /^repo:([^/]*)\/(.*)$/.exec(value);
-  if (!m) return `${JSON.stringify(value)} is not scoped to a repository (expected repo:ORG/REPO:...)`;
-  const owner = m[1];
-  if (owner === "" || hasWildcard(owner))
-    return `${JSON.stringify(value)} leaves the GitHub organization open`;
-  const repo = m[2].split(":")[0];
-  if (repo === "*") {
-    const allowed = cfg.allowOrgWideGithubSubjects;
-    const ownerName = owner.split("@")[0].toLowerCase();
-    const ok =
-      allowed === true || (Array.isArray(allowed) && allowed.some((o) => o.toLowerCase() === ownerName));
-    return ok
-      ? undefined
-      : `${JSON.stringify(value)} trusts every repository of ${owner} (organization-wide subjects are off; allowOrgWideGithubSubjects lists the organizations allowed)`;
-  }
-  if (repo === "" || hasWildcard(repo)) {
-    return `${JSON.stringify(value)} has a wildcard in the repository name, so other repositories match it`;
-  }
-  return undefined;
-}
-
-function loose(c: ConditionEntry): string | undefined {
-  if (c.ifExists) return `${c.operator} lets a token without the claim through`;
-  if (c.qualifier === "forallvalues") return `${c.operator} is true when the claim is missing`;
-  return undefined;
-}
+export { oidcHost };
 
 export const checkOidcScoped: TrustCheck = (subject, cfg) => {
   const out: string[] = [];
@@ -310,44 +358,78 @@ export const checkOidcScoped: TrustCheck = (subject, cfg) => {
       if (p.kind !== "Federated" || !p.literal) continue;
       const host = oidcHost(p.value);
       if (host === undefined) continue;
-      const problems: string[] = [];
-      const aud = conditionsOn(s, `${host}:aud`);
-      const sub = conditionsOn(s, `${host}:sub`);
-      if (aud.length === 0) problems.push(`no ${host}:aud condition (the token's audience)`);
-      if (sub.length === 0) problems.push(`no ${host}:sub condition (which workload the token is for)`);
-      for (const c of [...aud, ...sub]) {
-        const l = loose(c);
-        if (l) problems.push(`${c.key}: ${l}`);
-        if (!c.allLiteral) problems.push(`${c.key} has a value that is not a plain string`);
-      }
-      for (const c of aud) {
-        for (const v of c.values)
-          if (/^[*?]*$/.test(v)) problems.push(`${c.key} value ${JSON.stringify(v)} matches any audience`);
-      }
-      for (const c of sub) {
-        for (const v of c.values) {
-          if (isGithubHost(host)) {
-            const problem = githubSubjectProblem(v, cfg);
-            if (problem) problems.push(`${c.key} ${problem}`);
-          } else if (/^[*?]*$/.test(v)) {
-            problems.push(`${c.key} value ${JSON.stringify(v)} matches any subject`);
-          }
-        }
-      }
+      const problems = oidcProblems(s, host, cfg);
       if (problems.length === 0) continue;
       out.push(
-        `${s.label} trusts the OIDC provider ${host} with ${problems.join("; ")}: any workload that can get a token from that issuer could assume the role. Require ${host}:aud (StringEquals "sts.amazonaws.com" for GitHub) and ${host}:sub scoped to one repository and branch or environment, e.g. "repo:ORG/REPO:environment:prod"; IAM checks every value of a list, so each one must be scoped.`,
+        `${s.label} trusts the OIDC provider ${host} with ${problems.join("; ")}: any workload that can get such a token from that issuer could assume the role. ${oidcFix(host)}.`,
       );
     }
   }
   return out;
 };
 
-function principalArnProblem(value: string): boolean {
-  if (!hasWildcard(value)) return false;
-  const parts = value.split(":");
-  // A wildcard in the role path of a fixed account is a scoped pattern; in the account or prefix it is not.
-  return parts.length < 6 || parts.slice(0, 5).some(hasWildcard);
+const ACCOUNT_KEYS = ["aws:principalaccount", "aws:sourceaccount"];
+
+/** What a value of a single-valued identity key stands for: an account for ARNs, the value itself otherwise. */
+function scopeOf(key: string, value: string): string {
+  if (key === "aws:principalarn") return accountOf(value) ?? value;
+  return value;
+}
+
+/** Fills a wildcard the way a value of that key would: twelve digits for accounts, an account in ARNs. */
+function fillFor(key: string, value: string): string {
+  if (key === "aws:principalarn") return instantiateArn(value);
+  if (ACCOUNT_KEYS.includes(key)) {
+    const fixed = value.replace(/[*?]/g, "").length;
+    return value.replace(/\?/g, "9").replace(/\*/g, "9".repeat(Math.max(1, 12 - fixed)));
+  }
+  return instantiate(value);
+}
+
+const STAND_IN: Record<string, string> = {
+  "aws:principalorgid": ADVERSARY.organizationId,
+  "aws:principalaccount": ADVERSARY.account,
+  "aws:principalarn": adversaryRoleArn(),
+  "sts:externalid": "adversary-guess",
+  "aws:sourceaccount": ADVERSARY.account,
+};
+
+/**
+ * For one single-valued identity key an Allow statement tests: the request its tests of that key
+ * alone let through although it is not one of the values the statement names exactly (for
+ * aws:PrincipalArn: not in an account it names exactly), described; undefined when none gets through.
+ */
+function identityKeyBypass(s: Statement, key: string): string | undefined {
+  const entries = s.conditions.filter((c) => c.keyLower === key);
+  const intended = new Set(
+    entries
+      .filter((c) => !c.base.includes("not") && c.base !== "null" && c.allLiteral)
+      .flatMap((c) =>
+        c.values.filter(
+          (v) => !(key === "aws:principalarn" ? /[*?]/.test(v.split(":")[4] ?? "*") : /[*?]/.test(v)),
+        ),
+      )
+      .map((v) => scopeOf(key, v)),
+  );
+  const operators = (pred: (c: (typeof entries)[number]) => boolean) =>
+    entries.filter(pred).map((c) => c.operator);
+  if (keysAdmit(s, [key], {})) {
+    const all = operators((c) => c.qualifier === "forallvalues");
+    const ifExists = operators((c) => c.ifExists);
+    if (all.length > 0)
+      return "ForAllValues on a single-valued key is true when the key is absent from the request";
+    if (ifExists.length > 0) return "IfExists lets a request without the key through";
+    return `a negated operator (${operators((c) => c.base.includes("not")).join(", ")}) lets a request without the key through`;
+  }
+  const candidates = [STAND_IN[key], ...entries.flatMap((c) => c.values.map((v) => fillFor(key, v)))];
+  const bypass = candidates.find((v) => !intended.has(scopeOf(key, v)) && keysAdmit(s, [key], { [key]: v }));
+  if (bypass === undefined) return undefined;
+  const wild = entries.flatMap((c) => c.values).filter((v) => /[*?]/.test(v));
+  const wildNote =
+    wild.length > 0
+      ? `the wildcard value ${wild.map((v) => JSON.stringify(v)).join(", ")} matches more than one identity: `
+      : "";
+  return `${wildNote}a request with ${key === "aws:principalarn" ? "aws:PrincipalArn" : entries[0].key} ${JSON.stringify(bypass)} passes it`;
 }
 
 export const checkConditionOperators: TrustCheck = (subject) => {
@@ -355,25 +437,13 @@ export const checkConditionOperators: TrustCheck = (subject) => {
   const keys = SINGLE_VALUED_IDENTITY_KEYS.map((k) => k.toLowerCase());
   for (const s of subject.doc.statements) {
     if (!isAllow(s)) continue;
-    for (const c of s.conditions) {
-      if (!keys.includes(c.keyLower) || c.base === "null") continue;
-      const reasons: string[] = [];
-      if (c.qualifier === "forallvalues") {
-        reasons.push(`ForAllValues on a single-valued key is true when the key is absent from the request`);
-      }
-      if (c.ifExists) reasons.push(`IfExists lets a request without the key through`);
-      const like = c.base.endsWith("like");
-      const wildValues = c.values.filter((v) =>
-        c.keyLower === "aws:principalarn" ? like && principalArnProblem(v) : like && hasWildcard(v),
-      );
-      if (wildValues.length > 0) {
-        reasons.push(
-          `the wildcard value ${wildValues.map((v) => JSON.stringify(v)).join(", ")} matches more than one identity`,
-        );
-      }
-      if (reasons.length === 0) continue;
+    for (const key of keys) {
+      const entries = s.conditions.filter((c) => c.keyLower === key);
+      if (entries.length === 0 || entries.every((c) => c.base === "null")) continue;
+      const why = identityKeyBypass(s, key);
+      if (why === undefined) continue;
       out.push(
-        `${s.label} tests ${c.key} with ${c.operator}: ${reasons.join("; ")}. Use plain StringEquals (ArnEquals for aws:PrincipalArn) with the exact value.`,
+        `${s.label} tests ${entries[0].key} with ${entries.map((c) => c.operator).join(", ")}: ${why}. Use plain StringEquals (ArnEquals for aws:PrincipalArn) with the exact value.`,
       );
     }
   }
@@ -388,24 +458,42 @@ export const checkTrustPolicySize: TrustCheck = (subject, cfg) => {
   ];
 };
 
-/** Administrator rights: AWS's managed AdministratorAccess, or an inline `*` on `*` statement. */
+/**
+ * What counts as administrator rights on a role another account can assume: anything
+ * admin-equivalent, and the escalations that reach every role (passing any role to a service,
+ * assuming any role of any account). Permissions management limited to some roles is left to review.
+ */
+function isAdminRight(r: ClassificationReason): boolean {
+  return r.verdict === "admin-equivalent" || r.kind === "pass-role" || r.kind === "assume-any-role";
+}
+
+function grantText(what: string, c: Classification): string | undefined {
+  const reason = c.reasons.find(isAdminRight);
+  if (reason === undefined) return undefined;
+  return `${what} (${reason.verdict}: ${reason.message.replace(/\.$/, "")})`;
+}
+
+/**
+ * Administrator rights by meaning: every managed policy (AWS managed from the data package, customer
+ * managed when `customerPolicies` has its document) and inline document classified, and those that
+ * are admin-equivalent or privilege-escalating described with the statement that makes them so.
+ * A customer managed policy whose document is not known is not judged here.
+ */
 export function adminGrants(
   managedPolicyArns: readonly string[],
   inlineDocs: readonly PolicyDocument[],
+  customerPolicies: ReadonlyMap<string, PolicyDocument> = new Map(),
 ): string[] {
   const out: string[] = [];
   for (const arn of managedPolicyArns) {
-    if (/^arn:aws[\w-]*:iam::aws:policy\/AdministratorAccess$/.test(arn.trim()))
-      out.push(`managed policy ${arn}`);
+    const known = customerPolicies.get(arn.trim());
+    const c = known !== undefined ? classifyPolicy(known) : classifyManagedPolicy(arn.trim());
+    const text = c === undefined ? undefined : grantText(`managed policy ${arn}`, c);
+    if (text !== undefined) out.push(text);
   }
   inlineDocs.forEach((d, i) => {
-    for (const s of d.statements) {
-      if (!isAllow(s) || s.hasNotAction) continue;
-      const allActions = s.actions.some((a) => a.trim() === "*" || a.trim() === "*:*");
-      if (allActions && s.resources.some((r) => r.trim() === "*")) {
-        out.push(`inline policy #${i} ${s.label} (Action "*" on Resource "*")`);
-      }
-    }
+    const text = grantText(`inline policy #${i}`, classifyPolicy(d, `inline policy #${i}`));
+    if (text !== undefined) out.push(text);
   });
   return out;
 }
@@ -449,20 +537,40 @@ export const checkServiceConfusedDeputy: TrustCheck = (subject, cfg) => {
   return out;
 };
 
+/** Callers without MFA: a session from long-term access keys (no key at all) and one without MFA. */
+const WITHOUT_MFA = [
+  { context: {}, who: "a caller with long-term access keys (no aws:MultiFactorAuthPresent in the request)" },
+  {
+    context: { "aws:MultiFactorAuthPresent": "false" },
+    who: 'a session without MFA (aws:MultiFactorAuthPresent "false")',
+  },
+];
+const MFA_KEYS = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+
+/**
+ * MFA tests judged by the callers without MFA: an Allow that tests MFA must keep them out, a Deny that
+ * tests MFA must catch them all. Statements that do not test MFA are not this rule's business.
+ */
 export const checkMfaPattern: TrustCheck = (subject) => {
   const out: string[] = [];
   for (const s of subject.doc.statements) {
-    for (const c of conditionsOn(s, "aws:MultiFactorAuthPresent")) {
-      if (c.base !== "bool" || !c.values.some((v) => v.toLowerCase() === "false")) continue;
-      if (isAllow(s)) {
-        out.push(
-          `${s.label} allows when ${c.key} is "false" (${c.operator}): it grants exactly the sessions without MFA. Require "Bool": {"aws:MultiFactorAuthPresent": "true"} in the Allow, or deny with "BoolIfExists" ... "false".`,
-        );
-      } else if (!c.ifExists) {
-        out.push(
-          `${s.label} denies on ${c.operator} ${c.key} "false": long-term access keys carry no such key, so the Deny does not apply to them. Use "BoolIfExists" to deny them too.`,
-        );
-      }
+    const entries = s.conditions.filter((c) => c.keyLower === "aws:multifactorauthpresent");
+    if (entries.length === 0) continue;
+    const ops = entries
+      .map((c) => `${c.operator} ${c.key} ${JSON.stringify(c.values.length === 1 ? c.values[0] : c.values)}`)
+      .join(", ");
+    if (s.effect === "Deny") {
+      const escaped = WITHOUT_MFA.find((a) => !keysAdmit(s, MFA_KEYS, a.context));
+      if (escaped === undefined) continue;
+      out.push(
+        `${s.label} denies on ${ops}, yet ${escaped.who} is not denied: long-term access keys carry no such key, so the Deny does not apply to them. Use "BoolIfExists" ... "false" to deny them too.`,
+      );
+    } else {
+      const admitted = WITHOUT_MFA.find((a) => keysAdmit(s, MFA_KEYS, a.context));
+      if (admitted === undefined) continue;
+      out.push(
+        `${s.label} allows when ${ops}, and ${admitted.who} gets in: the statement is meant to require MFA but does not. Require "Bool": {"aws:MultiFactorAuthPresent": "true"} in the Allow, or deny with "BoolIfExists" ... "false".`,
+      );
     }
   }
   return out;

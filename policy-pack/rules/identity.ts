@@ -1,14 +1,15 @@
-import { parsePolicyDocument } from "../lib/document";
-import { checkAssumeRoleScoped } from "../lib/identity";
-import { TYPES, resourcePolicy } from "../lib/policy";
+import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { parsePolicyDocument, PolicyDocument } from "../lib/document";
+import { escalationsByAssumeOrPass } from "../lib/identity";
+import { TYPES, knownString, resourcePolicy, stackPolicy } from "../lib/policy";
 import { roleOwnPolicies, roleSubject } from "../lib/role";
 import { checkMfaPattern } from "../lib/trust";
-import { ResourceValidationArgs } from "@pulumi/policy";
-import { PolicyDocument } from "../lib/document";
+import { roleAttachments } from "../lib/attachments";
 
 /** Identity-policy rules: inline and managed policies of roles, users and groups. */
 
-const IDENTITY_POLICY_TYPES = [TYPES.rolePolicy, TYPES.policy, TYPES.userPolicy, TYPES.groupPolicy];
+const INLINE_POLICY_TYPES = [TYPES.rolePolicy, TYPES.userPolicy, TYPES.groupPolicy];
+const IDENTITY_POLICY_TYPES = [...INLINE_POLICY_TYPES, TYPES.policy];
 
 /** Identity documents of a resource: its `policy`, or a role's legacy `inlinePolicies`. */
 function identityDocuments(args: ResourceValidationArgs): { prefix: string; doc: PolicyDocument }[] {
@@ -21,12 +22,61 @@ function identityDocuments(args: ResourceValidationArgs): { prefix: string; doc:
 export const identityAssumeRoleScoped = resourcePolicy({
   name: "identity-assume-role-scoped",
   description:
-    'Identity policies do not allow sts:AssumeRole on Resource "*", nor iam:PassRole on "*" without an iam:PassedToService condition.',
+    "Inline identity policies (role, user, group) do not allow sts:AssumeRole on any role of any account, nor iam:PassRole on any role without an iam:PassedToService that names the services, however the action, resource or condition is spelt.",
   enforcementLevel: "mandatory",
   config: [],
-  types: [...IDENTITY_POLICY_TYPES, TYPES.role],
+  types: [...INLINE_POLICY_TYPES, TYPES.role],
   check: (args) =>
-    identityDocuments(args).flatMap(({ prefix, doc }) => checkAssumeRoleScoped(doc).map((m) => prefix + m)),
+    identityDocuments(args).flatMap(({ prefix, doc }) =>
+      escalationsByAssumeOrPass(doc).map((m) => prefix + m),
+    ),
+});
+
+/** ARNs (and names) that roles and users of the stack use as their permissions boundary. */
+function boundaryReferences(resources: readonly PolicyResource[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== TYPES.role && r.type !== TYPES.user) continue;
+    const boundary = knownString(r.props, "permissionsBoundary");
+    if (boundary !== undefined) out.add(boundary);
+  }
+  return out;
+}
+
+export const identityManagedPolicyScoped = stackPolicy({
+  name: "identity-managed-policy-scoped",
+  description:
+    "Customer managed policies (aws.iam.Policy) do not allow sts:AssumeRole on any role of any account, nor iam:PassRole on any role without an iam:PassedToService that names the services; a policy the stack uses only as a permissions boundary (never attached) is exempt, since a boundary grants nothing by itself.",
+  enforcementLevel: "mandatory",
+  config: [],
+  types: [
+    TYPES.policy,
+    TYPES.role,
+    TYPES.user,
+    TYPES.rolePolicyAttachment,
+    TYPES.userPolicyAttachment,
+    TYPES.groupPolicyAttachment,
+  ],
+  check: (resources) => {
+    const boundaries = boundaryReferences(resources);
+    const attached = new Set(roleAttachments(resources).map((a) => a.policyArn));
+    for (const r of resources) {
+      if (r.type === TYPES.userPolicyAttachment || r.type === TYPES.groupPolicyAttachment) {
+        const arn = knownString(r.props, "policyArn");
+        if (arn !== undefined) attached.add(arn);
+      }
+    }
+    return resources
+      .filter((r) => r.type === TYPES.policy)
+      .flatMap((p) => {
+        const arn = knownString(p.props, "arn");
+        if (arn !== undefined && boundaries.has(arn) && !attached.has(arn)) return [];
+        return escalationsByAssumeOrPass(parsePolicyDocument(p.props.policy)).map((m) => ({
+          urn: p.urn,
+          message: `Policy ${JSON.stringify(p.name)}: ${m}`,
+        }));
+      });
+  },
 });
 
 export const mfaConditionPattern = resourcePolicy({
@@ -43,4 +93,4 @@ export const mfaConditionPattern = resourcePolicy({
   },
 });
 
-export const identityPolicies = [identityAssumeRoleScoped, mfaConditionPattern];
+export const identityPolicies = [identityAssumeRoleScoped, identityManagedPolicyScoped, mfaConditionPattern];

@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { isAccountRoot, isDefaultProvider, providerAccount } from "../lib/accounts";
 import { ORG_FACTS } from "../lib/config";
-import { asList, parsePolicyDocument, PolicyDocument } from "../lib/document";
+import { asList, parsePolicyDocument } from "../lib/document";
+import { customerPolicyDocuments, roleAttachments } from "../lib/attachments";
 import { StackViolation, TYPES, stackPolicy, stringProp } from "../lib/policy";
 import { roleSubject } from "../lib/role";
 import { readStackTemplate } from "../lib/templates";
@@ -56,37 +57,28 @@ function roleFinder(roles: PolicyResource[]): (ref: unknown) => PolicyResource |
 export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
   name: "no-admin-on-cross-account-role-attachment",
   description:
-    "No RolePolicyAttachment or RolePolicy gives administrator rights to a role of the stack that trusts another account (the organization access role and allow-listed roles excepted).",
+    "No attachment (RolePolicyAttachment, PolicyAttachment, RolePolicyAttachmentsExclusive) or RolePolicy gives a role of the stack that trusts another account admin-equivalent or privilege-escalating rights, judged by what the policy grants (the organization access role and allow-listed roles excepted).",
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS, "organizationAccessRoleName", "allowedAdminRoleNames"],
   types: [TYPES.role, TYPES.policy, TYPES.rolePolicyAttachment, TYPES.rolePolicy],
   check: (resources, cfg) => {
     const findRole = roleFinder(resources.filter((r) => r.type === TYPES.role));
-    const adminPolicyArns = new Map<string, PolicyDocument>();
-    for (const p of resources.filter((r) => r.type === TYPES.policy)) {
-      const arn = stringProp(p.props, "arn");
-      if (arn !== undefined) adminPolicyArns.set(arn, parsePolicyDocument(p.props.policy));
-    }
+    const customerPolicies = customerPolicyDocuments(resources);
     const grants = new Map<PolicyResource, string[]>();
     const add = (role: PolicyResource | undefined, what: string[]) => {
       if (!role || what.length === 0) return;
       grants.set(role, [...(grants.get(role) ?? []), ...what]);
     };
-    for (const a of resources.filter((r) => r.type === TYPES.rolePolicyAttachment)) {
-      const arn = stringProp(a.props, "policyArn");
-      if (arn === undefined) continue;
-      const doc = adminPolicyArns.get(arn);
-      const what = doc
-        ? adminGrants([], [doc]).map((g) => `policy ${arn} ${g.replace(/^inline policy #0 /, "")}`)
-        : adminGrants([arn], []);
+    for (const a of roleAttachments(resources)) {
+      const what = adminGrants([a.policyArn], [], customerPolicies);
       add(
-        findRole(a.props.role),
-        what.map((w) => `${w} (attachment ${JSON.stringify(a.name)})`),
+        findRole(a.role),
+        what.map((w) => `${w} (${a.via} ${JSON.stringify(a.resource.name)})`),
       );
     }
     for (const rp of resources.filter((r) => r.type === TYPES.rolePolicy)) {
       const what = adminGrants([], [parsePolicyDocument(rp.props.policy)]).map((g) =>
-        g.replace(/^inline policy #0/, `role policy ${JSON.stringify(rp.name)}`),
+        g.replace(/inline policy #0/g, `role policy ${JSON.stringify(rp.name)}`),
       );
       add(findRole(rp.props.role), what);
     }

@@ -25,7 +25,8 @@ describe("classic delegation with MFA in the example organization", () => {
   let run: ProgramRun;
   let automation: ProgramRun;
   before(async () => {
-    run = await runExample("management");
+    // The example leaves the source identity off; this run turns it on.
+    run = await runExample("management", { delegation: [{ ...example(), requireSourceIdentity: true }] });
     automation = await runExample("management", {
       delegation: [
         {
@@ -54,7 +55,10 @@ describe("classic delegation with MFA in the example organization", () => {
     );
   });
 
-  it("trusts exactly the named users of the identity account, with the organization, MFA, MFA age and source network", () => {
+  // The example requires the source identity: IAM user guide, "Monitor and control actions taken
+  // with assumed roles": the trust allows sts:SetSourceIdentity, sts:SourceIdentity = ${aws:username},
+  // and the caller's policy grants sts:SetSourceIdentity too.
+  it("trusts exactly the named users of the identity account, with the organization, MFA, MFA age, source network and their user name as source identity", () => {
     for (const account of ["prod", "staging"] as const) {
       const r = roleIn(run, "it-admin-access", ID[account]);
       assert.deepStrictEqual(trustOf(r), {
@@ -66,8 +70,11 @@ describe("classic delegation with MFA in the example organization", () => {
             Principal: {
               AWS: [`arn:aws:iam::${ID.security}:user/alice`, `arn:aws:iam::${ID.security}:user/bob`],
             },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID }, ...CONDITIONS },
+            Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+            Condition: {
+              StringEquals: { "aws:PrincipalOrgID": ORG_ID, "sts:SourceIdentity": "${aws:username}" },
+              ...CONDITIONS,
+            },
           },
         ],
       });
@@ -115,6 +122,13 @@ describe("classic delegation with MFA in the example organization", () => {
           Action: "sts:AssumeRole",
           Resource: [role("prod"), role("staging")],
           Condition: CONDITIONS,
+        },
+        {
+          Sid: "AllowAssumeItAdminsSetSourceIdentity",
+          Effect: "Allow",
+          Action: "sts:SetSourceIdentity",
+          Resource: [role("prod"), role("staging")],
+          Condition: { ...CONDITIONS, StringEquals: { "sts:SourceIdentity": "${aws:username}" } },
         },
       ],
     });
@@ -183,6 +197,19 @@ describe("classic delegation with MFA in the example organization", () => {
 });
 
 describe("delegation config errors", () => {
+  it("refuses a required source identity for role principals, which have no user name to match", () => {
+    assert.deepStrictEqual(
+      issuesOf({
+        delegation: [
+          { ...example(), principals: ["alice", "role/nightly", `arn:aws:iam::${ID.security}:role/ops`] },
+        ],
+      }),
+      [
+        `org-access:delegation[0].requireSourceIdentity: the source identity must equal the caller's IAM user name (\${aws:username}), which a role never has; "role/nightly", "arn:aws:iam::${ID.security}:role/ops" could never assume the role: list users only, or remove requireSourceIdentity`,
+      ],
+    );
+  });
+
   it("refuses users without MFA, a reason-less exception, wide networks, administrator rights and foreign principals", () => {
     assert.deepStrictEqual(
       issuesOf({
@@ -202,6 +229,7 @@ describe("delegation config errors", () => {
             principals: ["role/nightly", "arn:aws:iam::666666666666:user/mallory"],
             requireMfa: false,
             maxMfaAgeSeconds: undefined,
+            requireSourceIdentity: false,
           },
         ],
       }),
@@ -217,7 +245,13 @@ describe("delegation config errors", () => {
     assert.deepStrictEqual(
       issuesOf({
         delegation: [
-          { ...example(), principals: ["role/nightly"], requireMfa: false, maxMfaAgeSeconds: undefined },
+          {
+            ...example(),
+            principals: ["role/nightly"],
+            requireMfa: false,
+            maxMfaAgeSeconds: undefined,
+            requireSourceIdentity: false,
+          },
         ],
       }),
       [

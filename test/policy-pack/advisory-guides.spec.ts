@@ -92,7 +92,7 @@ describe("policy pack: advisory rules and the guides' prescribed shapes", () => 
       );
       assert.match(
         messages(role(doc, { account: PROD }), policy)[0],
-        /^assumeRolePolicy Statement "NoMfa" allows when aws:multifactorauthpresent is "false"/,
+        /^assumeRolePolicy Statement "NoMfa" allows when Bool aws:multifactorauthpresent "false", and a session without MFA \(aws:MultiFactorAuthPresent "false"\) gets in/,
       );
       const deny = JSON.stringify({
         Statement: [
@@ -107,7 +107,7 @@ describe("policy pack: advisory rules and the guides' prescribed shapes", () => 
       });
       assert.match(
         messages(resource("aws:iam/policy:Policy", "p", { policy: deny }), policy)[0],
-        /^Statement "DenyNoMfa" denies on Bool/,
+        /^Statement "DenyNoMfa" denies on Bool aws:MultiFactorAuthPresent "false", yet a caller with long-term access keys \(no aws:MultiFactorAuthPresent in the request\) is not denied/,
       );
       const good = JSON.stringify({
         Statement: [

@@ -213,7 +213,7 @@ describe("policy pack: CloudFormation templates and stack-level rules", () => {
       assert.strictEqual(f[0].resource, "deployment-role-prod");
       assert.match(
         f[0].message,
-        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(attachment "attach-deployment-role-prod"\)/,
+        /^Role "deployment-role-prod": The role trusts .* \(Statement "Ci"\) in another account and has administrator rights through managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(admin-equivalent: AWS managed policy AdministratorAccess Statement\[0\] allows every action \(Action "\*"\) on Resource "\*": full administrator access\) \(attachment "attach-deployment-role-prod"\)/,
       );
       const auto = findings(
         [role(ci, { resourceName: "deploy", account: PROD }), attach("deploy-a1b2c3d")],

@@ -111,9 +111,9 @@ Resources:
 `;
     it("runs each rule on the template resources it judges in Pulumi form, naming the template resource", () => {
       assert.deepStrictEqual(mandatory([stack(TEMPLATE)]), [
+        // sts:AssumeRole on any role is an administrator right on a role another account assumes.
+        ["no-admin-on-cross-account-role", 'Template role "Admin" (deploy)'],
         ["identity-assume-role-scoped", 'Template role "Admin" (deploy)'],
-        ["identity-assume-role-scoped", 'Template managed policy "AllPolicy"'],
-        ["identity-assume-role-scoped", 'Template managed policy "AllPolicy"'],
         ["identity-assume-role-scoped", 'Template policy "Inline" (pass)'],
         ["no-long-lived-credentials", 'Template user "User" (bob)'],
         ["no-long-lived-credentials", 'Template user "User" (bob)'],
@@ -127,7 +127,10 @@ Resources:
         ["resource-policy-no-open-access", 'Template ECR repository "Repo"'],
         ["resource-policy-no-open-access", 'Template Lambda permission "Anyone"'],
         ["resource-policy-no-open-access", 'Template Lambda permission "AnyBucket"'],
-        // The managed policy attached by Roles gives the cross-account role * on *.
+        // The managed policy attached by Roles: sts:AssumeRole and iam:PassRole on any role (judged
+        // where it is attached), and * on * for the cross-account role.
+        ["identity-managed-policy-scoped", 'Template of "s"'],
+        ["identity-managed-policy-scoped", 'Template of "s"'],
         ["no-admin-on-cross-account-role-attachment", 'Template of "s"'],
       ]);
       const admin = all([stack(TEMPLATE)]).find(
@@ -135,7 +138,7 @@ Resources:
       );
       assert.match(
         admin?.message ?? "",
-        /^Template of "s": Role "Admin": The role trusts AWS: "arn:aws:iam::333333333333:role\/ci" \(Statement\[0\]\) in another account and has administrator rights through policy arn:aws:iam::444444444444:policy\/AllPolicy Statement\[0\] \(Action "\*" on Resource "\*"\) \(attachment "AllPolicy-role-0"\)/,
+        /^Template of "s": Role "Admin": The role trusts AWS: "arn:aws:iam::333333333333:role\/ci" \(Statement\[0\]\) in another account and has administrator rights through managed policy arn:aws:iam::444444444444:policy\/AllPolicy \(admin-equivalent: Statement\[0\] allows every action \(Action "\*"\) on Resource "\*": full administrator access\) \(attachment "AllPolicy-role-0"\)/,
       );
       const credential = all([stack(TEMPLATE)]).find((f) =>
         f.message.startsWith('Template service-specific credential "Cred"'),
@@ -571,7 +574,7 @@ Resources:
       assert.deepStrictEqual(mandatory([perm({ principal: "*" })]), [
         [
           "resource-policy-no-open-access",
-          'Statement "Permission" of the Lambda permission allows "*" (anyone) with no condition limiting who',
+          'Statement "Permission" of the Lambda permission allows "*" (anyone) with no condition that keeps them out',
         ],
       ]);
       assert.deepStrictEqual(mandatory([perm({ principal: "s3.amazonaws.com" })]), [
@@ -613,7 +616,7 @@ Resources:
       assert.deepStrictEqual(mandatory([grant(`arn:aws:iam::${VENDOR}:root`)]), [
         [
           "resource-policy-no-open-access",
-          'Statement "Grant" of the KMS grant allows "arn:aws:iam::999999999999:root" (every principal of account 999999999999) with no condition limiting who',
+          'Statement "Grant" of the KMS grant allows "arn:aws:iam::999999999999:root" (every principal of account 999999999999) with no condition that keeps them out',
         ],
       ]);
       assert.deepStrictEqual(mandatory([grant(`arn:aws:iam::${PROD}:role/app`)]), []);

@@ -42,17 +42,18 @@ describe("policy pack: identity, credential and resource-policy rules", () => {
       };
       assert.deepStrictEqual(messages(rp(doc(scoped)), policy), []);
     });
-    it("blocks iam:PassRole on * without iam:PassedToService, passes it with one (any key case)", () => {
+    it("blocks iam:PassRole on * without iam:PassedToService in a managed policy, passes it with one (any key case)", () => {
+      const managed = "identity-managed-policy-scoped";
       const bare = messages(
         resource("aws:iam/policy:Policy", "deploy", {
           policy: doc({ Effect: "Allow", Action: ["ecs:UpdateService", "iam:PassRole"], Resource: "*" }),
         }),
-        policy,
+        managed,
       );
       assert.strictEqual(bare.length, 1);
       assert.match(
         bare[0],
-        /^Statement\[0\] allows iam:PassRole on Resource "\*" without an iam:PassedToService condition/,
+        /^Policy "deploy": Statement\[0\] allows iam:PassRole on Resource "\*" without an iam:PassedToService condition/,
       );
       const scoped = {
         Effect: "Allow",
@@ -61,15 +62,35 @@ describe("policy pack: identity, credential and resource-policy rules", () => {
         Condition: { StringEquals: { "IAM:PassedToService": "ecs-tasks.amazonaws.com" } },
       };
       assert.deepStrictEqual(
-        messages(resource("aws:iam/policy:Policy", "deploy", { policy: doc(scoped) }), policy),
+        messages(resource("aws:iam/policy:Policy", "deploy", { policy: doc(scoped) }), managed),
         [],
       );
+      // Passing a role always carries iam:PassedToService, so IfExists tests it like StringEquals;
+      // a wildcard or a negated operator still lets every service in.
       const ifExists = {
         ...scoped,
         Condition: { StringEqualsIfExists: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
       };
+      assert.deepStrictEqual(
+        messages(resource("aws:iam/policy:Policy", "deploy", { policy: doc(ifExists) }), managed),
+        [],
+      );
+      for (const Condition of [
+        { StringLike: { "iam:PassedToService": "*.amazonaws.com" } },
+        { StringNotEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+      ]) {
+        assert.strictEqual(
+          messages(
+            resource("aws:iam/policy:Policy", "deploy", { policy: doc({ ...scoped, Condition }) }),
+            managed,
+          ).length,
+          1,
+          JSON.stringify(Condition),
+        );
+      }
+      // The inline form of the same grant is judged by identity-assume-role-scoped.
       assert.strictEqual(
-        messages(resource("aws:iam/policy:Policy", "deploy", { policy: doc(ifExists) }), policy).length,
+        messages(rp(doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" })), policy).length,
         1,
       );
     });
@@ -154,7 +175,7 @@ describe("policy pack: identity, credential and resource-policy rules", () => {
       assert.strictEqual(f.length, 2);
       assert.match(
         f[0].message,
-        /^Statement "Public" of the bucket policy allows "\*" \(anyone\) with no condition limiting who/,
+        /^Statement "Public" of the bucket policy allows "\*" \(anyone\) with no condition that keeps them out: a request from a role of account 000000000000, in no organization, gets in/,
       );
       assert.ok(
         f[1].message.startsWith(

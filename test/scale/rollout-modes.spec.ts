@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { loadConfig } from "../../components/config";
 import { checkResources } from "../../policy-pack/lib/engine";
 import { OrgFacts } from "../../tools/plan/model";
-import { orgFactsOf, packResources } from "../../tools/plan/policy";
+import { orgFactsOf, packConfigOf, packResources } from "../../tools/plan/policy";
 import { expandStackSets } from "../../tools/plan/stacksets";
 import {
   exampleConfig,
@@ -130,7 +130,7 @@ function stackSetFindings(
     run.resources.filter((r) => r.type.startsWith("aws:cloudformation/")).map((r) => r.urn),
   );
   assert.ok(stackSets.size > 0);
-  return checkResources(packResources(run), { org: orgFactsOf(config) })
+  return checkResources(packResources(run), { org: orgFactsOf(config), config: packConfigOf(config) })
     .filter((f) => stackSets.has(f.resource))
     .map((f) => `${f.policy} ${f.resource}: ${f.message}`);
 }

@@ -1,5 +1,5 @@
 import { checkResources } from "../../policy-pack/lib/engine";
-import type { OrgFacts } from "../../policy-pack/lib/pack-config";
+import type { OrgFacts, PolicyPackConfigFile } from "../../policy-pack/lib/pack-config";
 import { HarnessResource, startPack } from "../analyzer-harness";
 
 /**
@@ -12,6 +12,8 @@ import { HarnessResource, startPack } from "../analyzer-harness";
 export interface PackDump {
   readonly stack: string;
   readonly org: OrgFacts;
+  /** The pack config the plan gives the stack (its justified exceptions). */
+  readonly config?: PolicyPackConfigFile;
   readonly resources: HarnessResource[];
 }
 
@@ -38,11 +40,16 @@ const secondsSince = (start: bigint) => Number(process.hrtime.bigint() - start) 
 
 export async function measurePack(dump: PackDump): Promise<PackMeasurement> {
   let start = process.hrtime.bigint();
-  const findings = checkResources(dump.resources, { org: dump.org });
+  const findings = checkResources(dump.resources, { org: dump.org, config: dump.config });
   const packSeconds = secondsSince(start);
 
   start = process.hrtime.bigint();
-  const pack = await startPack({ org: dump.org, stack: dump.stack, project: "org-access" });
+  const pack = await startPack({
+    org: dump.org,
+    config: dump.config,
+    stack: dump.stack,
+    project: "org-access",
+  });
   const protocolStartSeconds = secondsSince(start);
   try {
     start = process.hrtime.bigint();

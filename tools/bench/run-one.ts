@@ -15,7 +15,7 @@ import "@pulumi/pulumi";
 import { loadConfig } from "../../components/config";
 import { ProgramRun, runProgram, StackConfig } from "../mock-runtime";
 import { buildModel } from "../plan/model";
-import { orgFactsOf, packResources } from "../plan/policy";
+import { orgFactsOf, packConfigOf, packResources } from "../plan/policy";
 import { analyzeAccess, orgFactsFor, plan } from "../plan/run";
 import { floorDumpOf } from "./dump";
 import { measurePack, PackDump, packDumpPath } from "./pack";
@@ -25,7 +25,13 @@ const awsResources = (run: ProgramRun) =>
   run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
 
 function packDumpOf(run: ProgramRun, config: StackConfig): PackDump {
-  return { stack: run.stack, org: orgFactsOf(loadConfig(config).config), resources: packResources(run) };
+  const loaded = loadConfig(config).config;
+  return {
+    stack: run.stack,
+    org: orgFactsOf(loaded),
+    config: packConfigOf(loaded),
+    resources: packResources(run),
+  };
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { OrgAccessConfig } from "../../components/config";
 import { HarnessResource, startPack } from "../analyzer-harness";
 import { ProgramRun } from "../mock-runtime";
+import type { PolicyPackConfigFile } from "../../policy-pack/lib/pack-config";
 import { Finding } from "./types";
 
 /**
@@ -52,8 +53,29 @@ export function orgFactsOf(config: OrgAccessConfig) {
   };
 }
 
+/**
+ * Pack config the stack's own design calls for: the pipeline's deploy roles trust the tooling
+ * account's pipeline role and manage IAM roles and policies (they deploy this program), which the
+ * pack rightly reads as admin-equivalent; they are this program's justified exceptions.
+ */
+export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
+  const names = config.pipeline?.roleNames;
+  if (names === undefined) return {};
+  const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
+  return {
+    "no-admin-on-cross-account-role": { allowedAdminRoleNames },
+    "no-admin-on-cross-account-role-attachment": { allowedAdminRoleNames },
+    "cloudformation-template-trust": { allowedAdminRoleNames },
+  };
+}
+
 export async function runPolicyPack(run: ProgramRun, config: OrgAccessConfig): Promise<PolicyOutcome> {
-  const pack = await startPack({ org: orgFactsOf(config), stack: run.stack, project: "org-access" });
+  const pack = await startPack({
+    org: orgFactsOf(config),
+    config: packConfigOf(config),
+    stack: run.stack,
+    project: "org-access",
+  });
   try {
     const { resources, stack } = await pack.analyzeAll(packResources(run));
     const findings = [...resources, ...stack].map((d) => ({

@@ -97,6 +97,11 @@ const delegationSchema = z
       )
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
+    /**
+     * Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every
+     * call of the session and of any role chained from it (CloudTrail `sourceIdentity`).
+     */
+    requireSourceIdentity: z.boolean({ error: "expected true or false" }).default(false),
     /** Longest session of the role. */
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
@@ -143,6 +148,16 @@ const delegationSchema = z
         path: ["withoutMfaJustification"],
         message: "only used with requireMfa: false; remove it",
       });
+    }
+    if (d.requireSourceIdentity) {
+      const roles = d.principals.filter((p) => p.startsWith("role/") || /:role\//.test(p));
+      if (roles.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["requireSourceIdentity"],
+          message: `the source identity must equal the caller's IAM user name (\${aws:username}), which a role never has; ${roles.map((r) => JSON.stringify(r)).join(", ")} could never assume the role: list users only, or remove requireSourceIdentity`,
+        });
+      }
     }
     if (d.maxMfaAgeSeconds !== undefined && !d.requireMfa) {
       ctx.addIssue({
