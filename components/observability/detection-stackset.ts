@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  BOUNDARY_PARAMETER,
   boundaryParameterSections,
   CfnResource,
   CfnTemplate,
   PARAMETERISED_BOUNDARY,
+  parameterDefaults,
   renderTemplate,
 } from "../cloudformation/template";
 import { serviceManagedStackSet, StackSetRollout } from "../cloudformation/service-managed-stackset";
@@ -113,9 +113,8 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
       (t) => t.permissionsBoundaryPolicyName !== undefined,
     );
     for (const region of args.regions) {
-      const templateBody = renderTemplate(
-        detectionTemplate({ ...args, region, boundaryFromParameter: bounded }),
-      );
+      const template = detectionTemplate({ ...args, region, boundaryFromParameter: bounded });
+      const templateBody = renderTemplate(template);
       this.templates[region] = templateBody;
       serviceManagedStackSet(
         `${name}-${region}`,
@@ -131,7 +130,8 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
           autoDeployment: args.autoDeployment,
           operationPreferences: args.operationPreferences,
           templateBody,
-          parameters: bounded ? [BOUNDARY_PARAMETER] : [],
+          // Every template parameter, set explicitly (a default left unset is a diff on every refresh).
+          parameters: parameterDefaults(template),
         },
         this,
       );
