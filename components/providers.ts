@@ -68,9 +68,12 @@ export class AccountProviders {
    * Makes an account's provider wait for the resources that create the role it assumes (the StackSet
    * instance and its propagation wait). Besides depending on them, the provider takes its role ARN
    * from their IDs, so the ARN is unknown until they exist. The engine configures a provider during a
-   * preview only when all its inputs are known, and pulumi-aws validates the assumed role while
-   * configuring: with a known ARN, the first `pulumi up` would fail in its preview, before the
-   * StackSet has created the role. Once the resources exist (every later preview), their IDs come
+   * preview only when all its inputs are known (pulumi/pulumi
+   * sdk/go/common/resource/plugin/provider_plugin.go `Configure`), and pulumi-aws validates the
+   * assumed role while configuring (pulumi/pulumi-aws provider/config.go `preConfigureCallback` ->
+   * `validateCredentials`, which calls aws-sdk-go-base `GetAwsConfig` with `assumeRoles` unless
+   * `skipCredentialsValidation`; commit 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15): with a known ARN,
+   * the first `pulumi up` would fail in its preview, before the StackSet has created the role. Once the resources exist (every later preview), their IDs come
    * from the state and the provider is configured as usual. Must be called before the provider is
    * first used.
    */

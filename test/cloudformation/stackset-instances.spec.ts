@@ -54,13 +54,20 @@ describe("StackSets and their instances", function () {
         if (declared.length > 0) seen.push(String(stackSet.inputs.name));
       }
     }
-    // The parameterised templates: the roles whose OUs may carry a boundary, in both variants.
+    // The parameterised templates: the roles whose OUs may carry a boundary, and their assumption
+    // alerts (whose forwarder role carries it too), in both variants.
     assert.deepStrictEqual([...new Set(seen)].sort(), [
       "org-access-AuditReadRole",
+      "org-access-AuditReadRole-alerts-us-east-1",
+      "org-access-AuditReadRole-alerts-us-east-1-bounded",
       "org-access-AuditReadRole-bounded",
       "org-access-ComplianceAccessRole",
+      "org-access-ComplianceAccessRole-alerts-us-east-1",
+      "org-access-ComplianceAccessRole-alerts-us-east-1-bounded",
       "org-access-ComplianceAccessRole-bounded",
       "org-access-SecurityAccessRole",
+      "org-access-SecurityAccessRole-alerts-us-east-1",
+      "org-access-SecurityAccessRole-alerts-us-east-1-bounded",
       "org-access-SecurityAccessRole-bounded",
     ]);
   });
@@ -95,7 +102,9 @@ describe("StackSets and their instances", function () {
         assert.strictEqual(instance.protect, true, instance.name);
       }
     }
-    assert.strictEqual(count, 1 + 1 + 8 + 1 + 1 + 3 + 2, "instances checked");
+    // Role instances, then the assumption alerts' instance for each: management 2 + 2, security
+    // 8 + 8, management with every StackSet 7 + 5 (the boundary policies have no alerts).
+    assert.strictEqual(count, 2 + 2 + (8 + 8) + (7 + 5), "instances checked");
   });
 
   it("passes a workload OU's boundary through its own StackSet's parameter, so renaming the boundary updates the StackSet only", async () => {
@@ -132,7 +141,12 @@ describe("StackSets and their instances", function () {
         changed,
         stack === "management"
           ? [
-              // The boundary StackSet's template names the policy; the audit role's bounded StackSet passes it.
+              // The boundary StackSet's template names the policy; the audit role's bounded StackSet
+              // and its alerts' bounded StackSet pass it.
+              [
+                "org-access-AuditReadRole-alerts-us-east-1-bounded",
+                { PermissionsBoundaryPolicyName: "org-access-boundary-v2" },
+              ],
               ["org-access-permissions-boundary", undefined],
               [
                 "org-access-AuditReadRole-bounded",
@@ -140,6 +154,14 @@ describe("StackSets and their instances", function () {
               ],
             ]
           : [
+              [
+                "org-access-SecurityAccessRole-alerts-us-east-1-bounded",
+                { PermissionsBoundaryPolicyName: "org-access-boundary-v2" },
+              ],
+              [
+                "org-access-ComplianceAccessRole-alerts-us-east-1-bounded",
+                { PermissionsBoundaryPolicyName: "org-access-boundary-v2" },
+              ],
               [
                 "org-access-SecurityAccessRole-bounded",
                 { PermissionsBoundaryPolicyName: "org-access-boundary-v2" },

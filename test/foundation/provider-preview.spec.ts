@@ -17,10 +17,13 @@ const assumeRoles = (account: string, id: string) =>
   ]);
 
 /**
- * The engine configures a provider during a preview only when all its inputs are known, and the AWS
- * provider validates its credentials while configuring, assuming the role (pulumi/pulumi
+ * The engine configures a provider during a preview only when all its inputs are known (pulumi/pulumi
  * sdk/go/common/resource/plugin/provider_plugin.go `Configure`: "If any are unknown, do not configure
- * the underlying plugin", commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8). A member account's
+ * the underlying plugin", commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8), and the AWS provider
+ * validates its credentials while configuring, assuming the role (pulumi/pulumi-aws provider/config.go
+ * `preConfigureCallback` -> `validateCredentials` -> aws-sdk-go-base `GetAwsConfig` with the
+ * `assumeRoles`, skipped only with `skipCredentialsValidation`; commit
+ * 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15). A member account's
  * provider whose role the StackSet creates in this run takes its role ARN from the StackSet instance's
  * and the propagation wait's IDs: unknown while they are still to be created, read from the state
  * once they exist.

@@ -11,14 +11,18 @@ import type { DeployFinding, DeployPrerequisite, DeployReport, DeployRule, Deplo
  * - IAM refuses a trust policy naming a role, user or identity provider that does not exist yet
  *   ("Invalid principal in policy"; terraform-provider-aws retries it for about two minutes, then
  *   fails: internal/service/iam/role.go, `retryCreateRole` and the `UpdateAssumeRolePolicy` retry on
- *   that message), and a role whose permissions boundary or attached policy does not exist.
+ *   that message; IAM resolves a role principal to its unique ID when the policy is saved:
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html), and
+ *   a role whose permissions boundary or attached policy does not exist.
  * - A StackSet stack creates its roles when its instance is created: the same rules apply to the
  *   template's roles, in every account the instance reaches.
  * - The engine configures a provider during a preview when all its inputs are known, and pulumi-aws
  *   assumes the provider's role while configuring (pulumi/pulumi
  *   sdk/go/common/resource/plugin/provider_plugin.go `Configure`: unknown inputs leave the plugin
- *   unconfigured; commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8). A provider whose role is created
- *   in the same run must therefore take an input from the resources that create it.
+ *   unconfigured; commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8; pulumi/pulumi-aws provider/config.go
+ *   `preConfigureCallback` -> `validateCredentials`, commit 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15).
+ *   A provider whose role is created in the same run must therefore take an input from the resources
+ *   that create it.
  * - A StackSet created with `callAs: DELEGATED_ADMIN` needs the account's registration as the
  *   StackSets delegated administrator.
  *
