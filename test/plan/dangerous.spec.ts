@@ -107,6 +107,13 @@ describe("dangerous changes since a baseline", function () {
     );
     assert.strictEqual(outcome.exitCode, 1);
     assert.deepStrictEqual(brief(outcome), [
+      // The role's assumption alerts follow its targets: their instance is replaced the same way.
+      [
+        "replace",
+        "observability-org-access-OrganizationAccountAccessRole-us-east-1-ou-workloads",
+        ["StackSet instance", "protected"],
+        ["deploymentTargets"],
+      ],
       [
         "replace",
         "organization-access-member-role-roles-ou-workloads",
@@ -114,7 +121,9 @@ describe("dangerous changes since a baseline", function () {
         ["deploymentTargets"],
       ],
     ]);
-    const change = outcome.report?.dangerousChanges?.[0];
+    const change = outcome.report?.dangerousChanges?.find(
+      (d) => d.name === "organization-access-member-role-roles-ou-workloads",
+    );
     assert.strictEqual(
       change?.removes,
       "its delete removes the stacks of StackSet org-access-OrganizationAccountAccessRole (OrganizationAccountAccessRole) in prod (666666666666), staging (777777777777)",
@@ -161,6 +170,21 @@ describe("dangerous changes since a baseline", function () {
     assert.deepStrictEqual(
       brief(outcome).sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
       [
+        // The roles' assumption alerts follow their targets.
+        ...["ComplianceAccessRole", "SecurityAccessRole"].flatMap((role) => [
+          [
+            "delete",
+            `observability-org-access-${role}-us-east-1-bounded-ou-sandbox`,
+            ["StackSet instance", "protected"],
+            [],
+          ],
+          [
+            "replace",
+            `observability-org-access-${role}-us-east-1-bounded-ou-workloads`,
+            ["StackSet instance", "protected"],
+            ["deploymentTargets"],
+          ],
+        ]),
         [
           "delete",
           "security-access-compliance-targets-roles-bounded-ou-sandbox",
