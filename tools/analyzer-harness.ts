@@ -192,7 +192,7 @@ export async function startPack(options: StartPackOptions = {}): Promise<Running
 
   let client: Any;
   try {
-    const port = await waitForPort(child, options.startTimeoutMs ?? 60000, () => stderr);
+    const port = await waitForPort(child, options.startTimeoutMs ?? 120000, () => stderr);
     client = new p.analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, p.grpc.credentials.createInsecure());
   } catch (e) {
     await stopAll();

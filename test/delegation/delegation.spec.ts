@@ -201,7 +201,11 @@ describe("delegation config errors", () => {
     assert.deepStrictEqual(
       issuesOf({
         delegation: [
-          { ...example(), principals: ["alice", "role/nightly", `arn:aws:iam::${ID.security}:role/ops`] },
+          {
+            ...example(),
+            requireSourceIdentity: true,
+            principals: ["alice", "role/nightly", `arn:aws:iam::${ID.security}:role/ops`],
+          },
         ],
       }),
       [

@@ -269,6 +269,8 @@ describe("Identity Center config errors", () => {
         'org-access:identityCenter.assignments[0].group: unknown group "testers"; add it to org-access:identityCenter.groups with its identity-store ID (known: developers)',
         'org-access:identityCenter.assignments[0].permissionSet: unknown permission set "PowerUser"; use a name from org-access:identityCenter.permissionSets (Emergency, Empty, ReadOnly)',
         'org-access:identityCenter.assignments[0].accounts[0]: unknown account "qa"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
+        // The example's expectations still name the group this config dropped: reported with the rest.
+        'org-access:expectations.access[14].principal.identityCenterGroup: unknown Identity Center group "break-glass-responders"; use a name from org-access:identityCenter.groups (developers)',
       ],
     );
   });

@@ -331,7 +331,12 @@ describe("pipeline roles", () => {
         .map((r) => r.inputs.name)
         .filter((n) => String(n).startsWith("org-access-"))
         .sort(),
-      ["org-access-deploy-management", "org-access-pipeline"],
+      [
+        // The example's observability forwards AssumeRole events from each account a provider reaches.
+        ...Array<string>(8).fill("org-access-assume-role-alerts-forwarder"),
+        "org-access-deploy-management",
+        "org-access-pipeline",
+      ],
     );
     // Without preview roles there is no member preview role either.
     assert.deepStrictEqual(

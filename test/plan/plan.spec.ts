@@ -396,7 +396,7 @@ describe("offline plan", function () {
       assert.match(json, /\\"sts:ExternalId\\":\\"\[secret\]\\"/);
       assert.match(
         fs.readFileSync(path.join(tmp, "vendor", "plan-management.md"), "utf8"),
-        /\| ➕ added \| arn:aws:iam::123456789012:root \| arn:aws:iam::666666666666:role\/vendor-monitoring \| allowed \|/,
+        /\| ➕ edge \| 123456789012 account \| arn:aws:iam::666666666666:role\/vendor-monitoring \| allowed \|\n\| ➕ edge \| 123456789012 account \(without ExternalId\) \| arn:aws:iam::666666666666:role\/vendor-monitoring \| denied \|/,
       );
     });
 

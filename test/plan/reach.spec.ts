@@ -171,7 +171,7 @@ async function analyze(resources: RecordedResource[], maxDepth = 2, admins: stri
 }
 
 describe("offline plan: chains and privilege escalation", function () {
-  this.timeout(120000);
+  this.timeout(180000);
 
   it("follows every entry point through role assumptions, with the depth and path of each chain", async () => {
     const { reach } = await analyze(chainResources());

@@ -68,7 +68,7 @@ const stackResources: HarnessResource[] = [
 ];
 
 describe("policy pack over the analyzer protocol (run-policy-pack, as the Pulumi CLI starts it)", function () {
-  this.timeout(60000);
+  this.timeout(180000);
   let pack: RunningPack;
   before(async () => {
     pack = await startPack({ config: configFile });

@@ -296,7 +296,7 @@ describe("policy pack: npm run policy:check", () => {
   });
 
   it("runs as a real process through npm run policy:check", function () {
-    this.timeout(60000);
+    this.timeout(180000);
     const r = spawnSync("npm", ["run", "--silent", "policy:check", "--", "--json", fx("open-trust.json")], {
       cwd: ROOT,
       encoding: "utf8",

@@ -62,7 +62,7 @@ function mandatoryMessages(resources: Parameters<typeof checkResources>[0], conf
 }
 
 describe("policy pack: CloudFormation wrappings get the verdict of the plain role (fast-check)", function () {
-  this.timeout(120000);
+  this.timeout(180000);
   it("every wrapping, every generated trust policy: the same mandatory findings", () => {
     fc.assert(
       fc.property(roleUnderTest, wrapping, (r, w) => {

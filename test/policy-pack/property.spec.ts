@@ -254,7 +254,7 @@ function resourcesFor(
 }
 
 describe("policy pack: property-based robustness (fast-check)", function () {
-  this.timeout(60000);
+  this.timeout(180000);
   it("no rule throws on random, malformed and deeply nested documents", () => {
     let runs = 0;
     fc.assert(

@@ -49,7 +49,13 @@ describe("security access from the management stack", () => {
     assert.deepStrictEqual(
       // No SecurityAccessRole StackSet here: that one is the security stack's.
       ofType(stackset, "aws:cloudformation/stackSet:StackSet").map((s) => s.inputs.name),
-      ["org-access-OrganizationAccountAccessRole", "org-access-preview-member"],
+      [
+        // Each role StackSet gets its AssumeRole detection StackSet (observability), per region.
+        "org-access-preview-member-alerts-us-east-1",
+        "org-access-OrganizationAccountAccessRole-alerts-us-east-1",
+        "org-access-OrganizationAccountAccessRole",
+        "org-access-preview-member",
+      ],
     );
   });
 
@@ -116,7 +122,13 @@ describe("security access from the management stack", () => {
     }
     assert.deepStrictEqual(
       ofType(providers, "aws:cloudformation/stackSet:StackSet").map((s) => s.inputs.name),
-      ["org-access-OrganizationAccountAccessRole", "org-access-preview-member"],
+      [
+        // Each role StackSet gets its AssumeRole detection StackSet (observability), per region.
+        "org-access-preview-member-alerts-us-east-1",
+        "org-access-OrganizationAccountAccessRole-alerts-us-east-1",
+        "org-access-OrganizationAccountAccessRole",
+        "org-access-preview-member",
+      ],
     );
   });
 
