@@ -21,7 +21,9 @@ const RULES_DIR = path.join(__dirname, "..", "..", "policy-pack", "rules");
  * objects `policy-pack/rules/index.ts` hands to `new PolicyPack`, and the rule file exporting each.
  */
 export function ruleRows(): RuleRow[] {
-  const fileOf = new Map<Policy, string>();
+  // By name, not by object: a program run under the mocked runtime drops the pack's modules from the
+  // require cache, so a file required now exports new objects with the same names.
+  const fileOf = new Map<string, string>();
   for (const file of fs
     .readdirSync(RULES_DIR)
     .filter((f) => f.endsWith(".ts") && f !== "index.ts")
@@ -29,11 +31,11 @@ export function ruleRows(): RuleRow[] {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exports = require(path.join(RULES_DIR, file)) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
-      if (isPolicy(value) && !fileOf.has(value)) fileOf.set(value, `policy-pack/rules/${file}`);
+      if (isPolicy(value) && !fileOf.has(value.name)) fileOf.set(value.name, `policy-pack/rules/${file}`);
     }
   }
   return allPolicies.map((policy) => {
-    const file = fileOf.get(policy);
+    const file = fileOf.get(policy.name);
     if (file === undefined)
       throw new Error(`policy ${policy.name} is not exported by any file of policy-pack/rules`);
     const properties = (policy.configSchema?.properties ?? {}) as Record<string, unknown>;
