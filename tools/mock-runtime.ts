@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { parseStackFile } from "../components/config/stack-file";
 
 /**
  * Runs the org-access program under Pulumi's mocked runtime and records what it registers. The
@@ -75,6 +75,8 @@ export interface StackConfig {
   readonly values: Record<string, string>;
   /** Namespaced keys whose value is (or contains) a secret. */
   readonly secretKeys: string[];
+  /** Which values were `secure:` in the stack file (`vendors[1].externalId`); unknown when absent. */
+  readonly encryptedPaths?: string[];
 }
 
 /** Placeholder a secret takes under the offline tools, which cannot decrypt stack secrets. */
@@ -84,35 +86,11 @@ export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
  * Reads a `Pulumi.<stack>.yaml` as the CLI does: keys without a namespace belong to the project,
  * scalars become strings, objects and lists become JSON, and a `secure:` value (at any depth) makes
  * its top-level key secret. Offline there is no secrets provider, so secure values are replaced by a
- * placeholder and reported as `[secret]`.
+ * placeholder and reported as `[secret]`; `encryptedPaths` says which values they were. A file of
+ * the wrong shape (empty, binary, not YAML, no `config:`) throws one line saying so.
  */
 export function readStackFile(file: string): StackConfig {
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-    let secret = false;
-    const plain = replaceSecure(value, () => {
-      secret = true;
-    });
-    values[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
-    if (secret) secretKeys.push(fullKey);
-  }
-  return { values, secretKeys };
-}
-
-function replaceSecure(value: unknown, onSecret: () => void): unknown {
-  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, onSecret));
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && entries[0][0] === "secure") {
-      onSecret();
-      return SECRET_PLACEHOLDER;
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, onSecret)]));
-  }
-  return value;
+  return parseStackFile(fs.readFileSync(file), { project: PROJECT, secureValue: SECRET_PLACEHOLDER });
 }
 
 /** The stack file of a named stack of this project. */
@@ -280,6 +258,11 @@ export async function runProgram(args: {
     ).promise(true)) as Record<string, unknown>;
     await settle();
     return { stack: args.stack, resources, providers, outputs };
+  } catch (err) {
+    // What the program registered before it failed: a config error must leave this empty.
+    await settle();
+    if (err !== null && typeof err === "object") Object.assign(err, { registered: [...resources] });
+    throw err;
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
   }

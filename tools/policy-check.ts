@@ -14,15 +14,18 @@ import {
   checkResources,
   isMandatory,
 } from "../policy-pack/lib/engine";
-import { ORG_FACTS } from "../policy-pack/lib/config";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
 import { allPolicies } from "../policy-pack/rules";
+import { stackFilePath } from "./mock-runtime";
+import type { OrgAccessConfig } from "../components/config";
+import { packConfigWithOrg, stackConfigOf, stackPackConfig } from "./pack-config";
 
 /**
- * `npm run --silent policy:check -- [--org org.json] [--config pack-config.json] [--account ID]
- * [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi. A file is an IAM
- * policy document (checked as a role trust policy), a resource `{ type, name?, props, provider? }`
- * or an array of them (also checked with the stack-level rules), or a CloudFormation template.
+ * `npm run --silent policy:check -- [--org org.json | --stack NAME] [--config pack-config.json]
+ * [--account ID] [--role-name NAME] [--json] FILE...`: the policy pack over files, without Pulumi.
+ * `--emit-pack-config --stack NAME` prints the `--policy-pack-config` file every run of the pack
+ * uses. A file is an IAM policy document (checked as a role trust policy), a resource
+ * `{ type, name?, props, provider? }` or an array of them (also checked with the stack-level rules), or a CloudFormation template.
  * Exit 0: nothing mandatory; 1: a mandatory violation; 2: unreadable input or bad usage. Each file is
  * read on its own: a file that cannot be checked (missing, not JSON/YAML, a document with no statement,
  * a trust or resource policy statement without a principal) gets its reason and makes the exit code 2,
@@ -322,24 +325,19 @@ function format(f: Finding, file: string): string {
   return `${mark} ${f.enforcementLevel} ${f.policy} (${where}): ${f.message}`;
 }
 
-/**
- * The Pulumi CLI sends config per policy, so org facts must sit in each policy's entry of a
- * `--policy-pack-config` file; this writes them there (the file's own values win).
- */
-export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
-  const out: PolicyPackConfigFile = { ...file };
-  const facts0 = org as Record<string, unknown>;
-  for (const p of allPolicies) {
-    const schema = p.configSchema?.properties ?? {};
-    const facts = Object.fromEntries(
-      ORG_FACTS.filter((k) => k in schema && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
-    );
-    if (Object.keys(facts).length === 0) continue;
-    const entry = out[p.name];
-    out[p.name] =
-      typeof entry === "string" ? { enforcementLevel: entry, ...facts } : { ...facts, ...(entry ?? {}) };
+export { packConfigWithOrg };
+
+/** `Pulumi.<stack>.yaml` of this repository, validated as the program validates it. */
+function stackConfig(stack: string): OrgAccessConfig {
+  if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`--stack: invalid stack name ${JSON.stringify(stack)}`);
+  if (!fs.existsSync(stackFilePath(stack))) {
+    throw new UsageError(`--stack: no stack file ${stackFilePath(stack)}`);
   }
-  return out;
+  try {
+    return stackConfigOf(stack);
+  } catch (e) {
+    throw new UsageError(`--stack ${stack}: ${(e as Error).message}`);
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. */
@@ -351,6 +349,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     )
     .argument("[files...]", "policy documents, resources (or arrays of them), CloudFormation templates")
     .option("--org <file>", "org facts: { organizationId, managementAccountId, organizationAccountIds }")
+    .option(
+      "--stack <name>",
+      "org facts from this repository's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
+    )
     .option("--config <file>", "policy pack config, as given to pulumi preview --policy-pack-config")
     .option(
       "--account <id>",
@@ -372,6 +374,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const opts = program.opts<{
     org?: string;
+    stack?: string;
     config?: string;
     account?: string;
     roleName?: string;
@@ -382,13 +385,20 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (opts.account !== undefined && !ACCOUNT_ID.test(opts.account)) {
       throw new UsageError(`--account: ${JSON.stringify(opts.account)} is not a 12-digit account ID`);
     }
-    const check: CheckOptions = {
-      org: opts.org === undefined ? undefined : readOrg(opts.org),
-      config:
-        opts.config === undefined
-          ? undefined
-          : (readJsonObject(opts.config, "--config") as PolicyPackConfigFile),
-    };
+    if (opts.org !== undefined && opts.stack !== undefined) {
+      throw new UsageError("give the org facts once: --org or --stack, not both");
+    }
+    const fileConfig =
+      opts.config === undefined
+        ? undefined
+        : (readJsonObject(opts.config, "--config") as PolicyPackConfigFile);
+    // With --stack, the pack config is the one every run of the pack gets: the stack's org facts and
+    // the exceptions its design calls for, under the --config file's own entries.
+    const fromStack = opts.stack === undefined ? undefined : stackConfig(opts.stack);
+    const check: CheckOptions =
+      fromStack !== undefined
+        ? { config: stackPackConfig(fromStack, fileConfig) }
+        : { org: opts.org === undefined ? undefined : readOrg(opts.org), config: fileConfig };
     if (opts.emitPackConfig) {
       io.out(JSON.stringify(packConfigWithOrg(check.config ?? {}, check.org ?? {}), null, 2));
       return 0;

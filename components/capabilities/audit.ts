@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuditAutomationRole } from "../audit/automation-role";
 import { AuditReadRole } from "../audit/audit-read-role";
 import { AuditReadStackSet } from "../audit/audit-read-stackset";
-import { stackTargets } from "../audit/targets";
 import { AuditConfig } from "../config/sections/audit";
 import { Capability, StackContext } from "../context";
 import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/documents";
@@ -25,7 +24,7 @@ export const audit: Capability = {
     if (config === undefined) return undefined;
     const automationAccount = ctx.accounts.get(config.automationAccount);
     const automationRoleArn = roleArn(automationAccount.id, config.automationRoleName);
-    const targets = ctx.accounts.resolve(config.targets);
+    const targets = ctx.accounts.reach(config.targets);
     const common = {
       rolloutMode: config.rollout.mode,
       automationAccount: automationAccount.name,
@@ -60,7 +59,7 @@ export const audit: Capability = {
         ? deployStackSet(ctx, config, automationRoleArn, readPolicy, roles)
         : { covered: new Set<string>(), stackSetName: undefined };
     const individually = targets.filter((a) => !viaStackSet.covered.has(a.name));
-    for (const account of stackTargets(ctx, individually)) {
+    for (const account of ctx.accounts.forStack(individually)) {
       const role = new AuditReadRole(
         `audit-read-${account.name}`,
         {
@@ -99,7 +98,9 @@ function deployStackSet(
   roles: Record<string, pulumi.Output<string>>,
 ): { covered: Set<string>; stackSetName?: pulumi.Output<string> } {
   const ous = config.targets.organizationalUnits;
-  const covered = ctx.accounts.inOrganizationalUnits(ous).filter((a) => !a.isManagement);
+  const excluded = new Set(config.targets.excludeAccounts);
+  const members = ctx.accounts.inOrganizationalUnits(ous).filter((a) => !a.isManagement);
+  const covered = members.filter((a) => !excluded.has(a.name));
   const names = new Set(covered.map((a) => a.name));
   if (!ctx.organizationWide) return { covered: names };
   const stackSet = new AuditReadStackSet(
@@ -115,6 +116,7 @@ function deployStackSet(
       organizationalUnits: ous.map((ou) => ({
         name: ou,
         id: ctx.accounts.organizationalUnitId(ou),
+        excludeAccountIds: members.filter((a) => a.ou === ou && excluded.has(a.name)).map((a) => a.id),
         ...ctx.boundaries.forStackSetTarget(
           `ou:${ou}`,
           covered.filter((a) => a.ou === ou).map((a) => a.name),

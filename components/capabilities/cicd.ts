@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CicdConfig, DeploymentPreset } from "../config/sections/cicd";
-import { stackTargets } from "../audit/targets";
 import { Capability, StackContext } from "../context";
 import { CiRole } from "../cicd/ci-role";
 import { cicdLayout, DeploymentRoleLayout } from "../cicd/layout";
@@ -95,7 +94,7 @@ function deployEnvironment(
   const statements = override?.statements ?? defaults.statements ?? [];
   const managedPolicies = override?.managedPolicies ?? defaults.managedPolicies ?? [];
   const arns: Record<string, pulumi.Input<string>> = {};
-  for (const account of stackTargets(ctx, env.accounts)) {
+  for (const account of ctx.accounts.forStack(env.accounts)) {
     const role = new DeploymentRole(
       `cicd-deployment-${env.environment}-${account.name}`,
       {

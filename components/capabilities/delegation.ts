@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DelegationConfig, principalArn } from "../config/sections/delegation";
-import { stackTargets } from "../audit/targets";
 import { Capability } from "../context";
 import { delegationGroupPolicyDocument, DelegationGroupPolicy } from "../delegation/group-policy";
 import { DelegatedRole } from "../delegation/delegated-role";
@@ -39,7 +38,7 @@ export const delegation: Capability = {
       const identity = ctx.accounts.get(d.identityAccount);
       const principals = d.principals.map((p) => principalArn(identity.id, p));
       const conditions = mfaAndNetworkConditions(d);
-      const targets = ctx.accounts.resolve(d).filter((a) => a.name !== identity.name);
+      const targets = ctx.accounts.reach(d).filter((a) => a.name !== identity.name);
       // The job's statements carry the trust's conditions too, as the guide's inline policy does.
       const inlinePolicy =
         d.inlinePolicy === undefined
@@ -59,7 +58,7 @@ export const delegation: Capability = {
         principals,
         roles: {},
       };
-      for (const account of stackTargets(ctx, targets)) {
+      for (const account of ctx.accounts.forStack(targets)) {
         const role = new DelegatedRole(
           `delegation-${d.name}-${account.name}`,
           {

@@ -6,7 +6,13 @@ import { AssumeRoleDetection, WatchedRole } from "../observability/detection";
 import { AssumeRoleDetectionStackSet } from "../observability/detection-stackset";
 import { managedRoles } from "../observability/registry";
 
-/** The event bus's ARN, derived from config so every stack can target it before it exists. */
+/**
+ * The event bus's ARN, derived from config so every stack can target it before it exists: the
+ * management stack deploys before the security stack that creates the bus, and EventBridge does not
+ * look a target up when it is put (`put-targets` with targets in an account that does not exist fails
+ * only on the per-rule limit: aws-cloudformation/cfn-lint#306; rules keep deleted targets:
+ * cloud-custodian/cloud-custodian#6199); deliveries start once the bus exists.
+ */
 export function alertBusArn(region: string, securityAccountId: string, busName: string): string {
   return `arn:aws:events:${region}:${securityAccountId}:event-bus/${busName}`;
 }
@@ -87,7 +93,7 @@ export const observability: Capability = {
       new AssumeRoleDetectionStackSet(
         `observability-${rollout.stackSetName}`,
         {
-          stackSetNamePrefix: `${rollout.stackSetName}-alerts`,
+          roleStackSetName: rollout.stackSetName,
           // Same targets as the roles, with their boundaries (the forwarder is a custom role too).
           organizationalUnits: rollout.organizationalUnits,
           accounts: rollout.accounts,

@@ -21,14 +21,15 @@ export function boundaryOrganizationalUnits(ctx: StackContext): string[] {
 export function allBoundaryAccounts(ctx: StackContext): Account[] {
   const config = ctx.config.guardrails?.permissionsBoundary;
   if (config === undefined || !config.enabled) return [];
-  return ctx.accounts
-    .resolve({ organizationalUnits: boundaryOrganizationalUnits(ctx), accounts: config.accounts })
-    .filter((a) => !a.isManagement);
+  return ctx.accounts.reach({
+    organizationalUnits: boundaryOrganizationalUnits(ctx),
+    accounts: config.accounts,
+  });
 }
 
 /** The accounts whose custom roles get the boundary: the workload OUs (or the configured ones) plus listed accounts, in scope. */
 export function boundaryAccounts(ctx: StackContext): Account[] {
-  return ctx.accounts.scoped(allBoundaryAccounts(ctx));
+  return ctx.accounts.forStack(allBoundaryAccounts(ctx));
 }
 
 /**
@@ -44,7 +45,7 @@ export const permissionsBoundaries: Capability = {
   deploy: (ctx) => {
     const config = ctx.config.guardrails?.permissionsBoundary;
     if (config === undefined || !config.enabled) return undefined;
-    ctx.boundaries.exemptRoles(config.exemptRoles);
+    ctx.boundaries.exemptRoles(config.exemptRoles.map((e) => e.role));
     for (const account of allBoundaryAccounts(ctx)) ctx.boundaries.declare(account.name, config.policyName);
     if (ctx.kind !== "management") return declareOnly(ctx, config);
 
@@ -71,7 +72,7 @@ export const permissionsBoundaries: Capability = {
     }
     return {
       policyName: config.policyName,
-      exemptRoles: [...config.exemptRoles],
+      exemptRoles: config.exemptRoles.map((e) => e.role),
       rolloutMode: config.rollout.mode,
       accounts: Object.fromEntries(Object.entries(arns).sort(([a], [b]) => order(ctx, a) - order(ctx, b))),
     };
@@ -118,7 +119,7 @@ function deployStackSet(
     readiness = stackSet.readiness;
   }
   const existing = new Set(ctx.providers.created().map((p) => p.account.name));
-  for (const account of ctx.accounts.scoped(covered)) {
+  for (const account of ctx.accounts.forStack(covered)) {
     const arn = pulumi.output(policyArn(account.id, config.policyName));
     // Other shards find the policy already there: the organization-wide shard deploys first.
     const ready = readiness[`ou:${account.ou}`] ?? [];
@@ -146,7 +147,7 @@ function declareOnly(ctx: StackContext, config: PermissionsBoundaryConfig) {
   }
   return {
     policyName: config.policyName,
-    exemptRoles: [...config.exemptRoles],
+    exemptRoles: config.exemptRoles.map((e) => e.role),
     createdBy: "management stack",
     accounts: arns,
   };

@@ -13,7 +13,10 @@ import {
 } from "../pipeline/permissions";
 import { MemberPreviewRoles } from "../pipeline/member-preview";
 import { PipelineIdentity } from "../pipeline/pipeline-identity";
+import { expandAssignments } from "../identity-center/assignments";
 import { PipelineStackRoles } from "../pipeline/stack-roles";
+import { detectionStackSetNames } from "../observability/detection-stackset";
+import { delegatedAdminStackSetNames } from "./securityAccess";
 
 /**
  * The `pipeline` capability: the roles this project's own pipeline runs as. The management stack
@@ -80,10 +83,19 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
     memberProviderRoleName: c.providers.roleName,
     memberPreviewRoleName: config.preview ? names.previewMember : undefined,
     managedRoleArns,
-    stackSets: c.organizationAccess?.memberRole !== undefined || config.preview,
+    // Every StackSet this stack creates lives in the management account.
+    stackSets:
+      c.organizationAccess?.memberRole !== undefined ||
+      config.preview ||
+      c.audit?.rollout.mode === "stackset" ||
+      (c.guardrails?.permissionsBoundary?.enabled === true &&
+        c.guardrails.permissionsBoundary.rollout.mode === "stackset"),
     organizationPolicies: (c.guardrails?.scps.length ?? 0) > 0 || c.delegatedAdministrators !== undefined,
     delegatedAdministrators: c.delegatedAdministrators !== undefined,
     identityCenter: c.identityCenter !== undefined,
+    identityCenterInManagementAccount:
+      c.identityCenter !== undefined &&
+      expandAssignments(c.identityCenter, ctx.accounts).some((a) => a.account.isManagement),
   };
   const roles = new PipelineStackRoles(
     "pipeline-management",
@@ -159,6 +171,16 @@ function deployMemberPreviewRoles(
   return members;
 }
 
+/**
+ * The StackSets the security stack creates as delegated administrator: the security-access role
+ * StackSets and, with `observability`, the detection StackSets it adds beside each (same `callAs`).
+ */
+function securityStackSetNames(ctx: StackContext): string[] {
+  const roleStackSets = delegatedAdminStackSetNames(ctx.config.securityAccess);
+  const regions = ctx.config.observability?.regions ?? [];
+  return [...roleStackSets, ...roleStackSets.flatMap((name) => detectionStackSetNames(name, regions))];
+}
+
 function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {
   const names = config.roleNames;
   const home = ctx.accounts.home;
@@ -167,7 +189,8 @@ function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: 
   const permissions: SecurityPermissionsArgs = {
     accountId: home.id,
     managedRoleArns: Object.values(ctx.inventory.toOutput()[home.name]?.roles ?? {}).sort(),
-    stackSets: ctx.config.securityAccess?.rollout.mode === "stackset",
+    managementAccountId: ctx.accounts.management.id,
+    stackSetNames: securityStackSetNames(ctx),
   };
   const roles = new PipelineStackRoles(
     "pipeline-security",

@@ -9,6 +9,17 @@ import { SourceRole } from "../security-access/source-role";
 import { TargetRole } from "../security-access/target-role";
 import { TargetStackSet } from "../security-access/target-stackset";
 
+/** Name of a team's target StackSet (security stack, `stackset` mode), in the management account. */
+export function targetStackSetName(team: SecurityAccessTeamConfig): string {
+  return `org-access-${team.targetRoleName}`;
+}
+
+/** The StackSets the security stack creates as delegated administrator. */
+export function delegatedAdminStackSetNames(config: SecurityAccessConfig | undefined): string[] {
+  if (config?.rollout.mode !== "stackset" || config.rollout.organizationalUnits.length === 0) return [];
+  return config.teams.map(targetStackSetName);
+}
+
 /** The caller policy's name for a team: `AllowAssume<TargetRoleName>`. */
 export function callerPolicyName(team: SecurityAccessTeamConfig): string {
   return callerPolicySid([team.targetRoleName]);
@@ -49,8 +60,10 @@ export const securityAccess: Capability = {
         targetAccounts: [],
       };
     }
-    if (ctx.kind === "security") deploySecurityStack(ctx, config, admin, teams);
-    else deployManagementStack(ctx, config, admin, teams);
+    // The source roles and StackSets live in the home account: the shard that owns it deploys them.
+    if (ctx.kind === "security") {
+      if (ctx.organizationWide) deploySecurityStack(ctx, config, admin, teams);
+    } else deployManagementStack(ctx, config, admin, teams);
     return { delegatedAdminAccount: admin.name, rolloutMode: config.rollout.mode, teams };
   },
 };
@@ -64,7 +77,8 @@ function deploySecurityStack(
   const organizationId = ctx.config.organization.id;
   const provider = ctx.providers.home;
   const { rollout } = config;
-  const individually = new Set(rollout.accounts);
+  // Exceptional accounts are deployed one by one by the management stack; excluded ones not at all.
+  const individually = new Set([...rollout.accounts, ...rollout.excludeAccounts]);
   for (const team of config.teams) {
     const out = teams[team.name];
     const source = new SourceRole(
@@ -92,13 +106,12 @@ function deploySecurityStack(
         sourceRoleArns: [roleArn(admin.id, team.sourceRoleName)],
         organizationId,
         managedPolicies: team.managedPolicies,
-        stackSetName: `org-access-${team.targetRoleName}`,
+        stackSetName: targetStackSetName(team),
         organizationalUnits: rollout.organizationalUnits.map((ou) => {
           const members = ctx.accounts.inOrganizationalUnits([ou]).filter((a) => !a.isManagement);
           return {
             name: ou,
             id: ctx.accounts.organizationalUnitId(ou),
-            // Exceptional accounts are deployed one by one by the management stack.
             excludeAccountIds: members.filter((a) => individually.has(a.name)).map((a) => a.id),
             // The OU's accounts carry the boundary a provider-created copy would carry.
             ...ctx.boundaries.forStackSetTarget(
@@ -135,17 +148,13 @@ function deployManagementStack(
   const { rollout } = config;
   const { accounts } = ctx;
   // The StackSet covers the OUs in stackset mode; this stack deploys what it cannot reach.
-  const members = accounts
-    .resolve({
-      accounts: rollout.accounts,
-      organizationalUnits: rollout.mode === "providers" ? rollout.organizationalUnits : [],
-    })
-    .filter((a) => !a.isManagement);
-  const targets = accounts.scoped([
-    // The payer copy is organization-wide: only the shard that owns those deploys it.
-    ...(rollout.includeManagementAccount && ctx.organizationWide ? [accounts.management] : []),
-    ...members,
-  ]);
+  // The payer copy is organization-wide: only the shard that owns those deploys it.
+  const targets = accounts.targets({
+    accounts: rollout.accounts,
+    organizationalUnits: rollout.mode === "providers" ? rollout.organizationalUnits : [],
+    excludeAccounts: rollout.excludeAccounts,
+    includeManagementAccount: rollout.includeManagementAccount,
+  });
 
   for (const team of config.teams) {
     const out = teams[team.name];

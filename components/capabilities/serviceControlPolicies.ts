@@ -24,7 +24,7 @@ export function deployingPrincipalArns(ctx: StackContext, scp: ScpConfig): strin
       ...(ctx.config.deployment.roleArn === undefined ? [] : [ctx.config.deployment.roleArn]),
       // The pipeline's deploy roles are the only writers besides the roles above.
       ...pipelineDeployRoleArns(ctx.config, ctx.accounts),
-      ...scp.exemptPrincipalArns,
+      ...scp.exemptions.map((e) => e.principal),
     ]),
   ];
 }
@@ -59,7 +59,7 @@ export const serviceControlPolicies: Capability = {
         {
           allowedRegions: scp.allowedRegions,
           // With role protection, the exemptions name the deployers; other presets use them as given.
-          exemptPrincipalArns: scp.exemptPrincipalArns,
+          exemptPrincipalArns: scp.exemptions.map((e) => e.principal),
           protectedRoleNames: [...managedRoles, ...scp.protectedRoleNames],
           deployingPrincipalArns: usesExemptionsForDeployers ? deployingPrincipalArns(ctx, scp) : [],
         },

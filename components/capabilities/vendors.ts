@@ -25,10 +25,7 @@ export const vendors: Capability = {
     for (const vendor of config) {
       const roleName = vendorRoleName(vendor);
       const entry: VendorOutput = { roleName, vendorAccountId: vendor.accountId, roles: {} };
-      const targets = ctx.accounts.scoped(
-        ctx.accounts.resolve({ accounts: vendor.accounts, organizationalUnits: vendor.organizationalUnits }),
-      );
-      for (const account of targets) {
+      for (const account of ctx.accounts.targets(vendor)) {
         const role = new VendorRole(
           `vendor-${vendor.name}-${account.name}`,
           {

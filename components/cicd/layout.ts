@@ -40,7 +40,8 @@ export function cicdLayout(config: CicdConfig, accounts: AccountInventory): Cicd
     deploymentRoles.push({
       environment,
       roleName: name,
-      accounts: accounts.withEnvironment(environment),
+      // Never the management account: config refuses an environment there that a pipeline serves.
+      accounts: accounts.reach({ accounts: accounts.withEnvironment(environment).map((a) => a.name) }),
       ciRoleArns: config.pipelines
         .filter((p) => p.environments.includes(environment))
         .map((p) => roleArn(tooling.id, ciRoleName(config, p.name))),

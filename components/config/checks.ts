@@ -1,6 +1,23 @@
 import { z } from "zod";
 import type { OrgAccessConfig } from "./schema";
 
+export const CONFIG_NAMESPACE = "org-access";
+
+/** `org-access:vendors[1].externalId` from `["vendors", 1, "externalId"]`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = CONFIG_NAMESPACE;
+  path.forEach((segment, index) => {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += index === 0 ? `:${String(segment)}` : `.${String(segment)}`;
+  });
+  return out;
+}
+
+/** Whether a written config path (`vendors[0].externalId`) is the key `name` or a value inside it. */
+export function isWithin(path: string, name: string): boolean {
+  return path === name || (path.startsWith(name) && /^[[.]/.test(path.slice(name.length)));
+}
+
 /** A config path below `org-access:`, as the schema library reports it: `["vendors", 1, "externalId"]`. */
 export type ConfigPath = readonly (string | number)[];
 
@@ -171,9 +188,14 @@ export class CheckContext {
     );
   }
 
-  /** Accounts of the inventory in an OU. */
-  accountsIn(ou: string): InventoryAccount[] {
-    return this.accounts.filter((a) => a.ou === ou);
+  /** Whether the account list parsed, so "no account in this OU" can be told. */
+  get knowsAccounts(): boolean {
+    return this.accountsKnown;
+  }
+
+  /** Accounts of the inventory in an OU; undefined when the account list did not parse. */
+  accountsIn(ou: string): InventoryAccount[] | undefined {
+    return this.accountsKnown ? this.accounts.filter((a) => a.ou === ou) : undefined;
   }
 
   /** Reports the section when this stack is of another kind than the one that deploys it. */
@@ -257,7 +279,7 @@ export function checkStackSetOrganizationalUnits(
       return;
     }
     ctx.organizationalUnit(value, at);
-    if (options.requireAccounts && ctx.hasOrganizationalUnit(value) && ctx.accountsIn(value).length === 0) {
+    if (options.requireAccounts && ctx.hasOrganizationalUnit(value) && ctx.accountsIn(value)?.length === 0) {
       ctx.issue(
         at,
         `organizational unit ${JSON.stringify(value)} has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts to the inventory or remove it from the targets`,

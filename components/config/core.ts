@@ -5,6 +5,7 @@ import {
   name,
   organizationId,
   ouId,
+  region,
   roleName,
   rootId,
   SESSION_NAME_PATTERN,
@@ -75,10 +76,7 @@ export const providersSchema = z
       .string()
       .regex(SESSION_NAME_PATTERN, "a session name is 2 to 64 letters, digits and + = , . @ _ -")
       .optional(),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "expected an AWS region such as us-east-1")
-      .default("us-east-1"),
+    region: region.default("us-east-1"),
     /**
      * Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or
      * `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on

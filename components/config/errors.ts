@@ -22,6 +22,11 @@ export class ConfigValidationError extends Error {
 
 /** `path: message (found: value)`, the value only when the message does not quote it already. */
 export function issueLine(issue: ConfigIssue): string {
-  const shown = issue.value !== undefined && !issue.message.includes(issue.value);
-  return `${issue.path}: ${issue.message}${shown ? ` (found: ${issue.value})` : ""}`;
+  const value = issue.value;
+  // A message names the value either quoted, or bare as its subject (`IAMFullAccess is ...`).
+  const bare = value !== undefined && /^".*"$/.test(value) ? value.slice(1, -1) : value;
+  const named =
+    value !== undefined &&
+    (issue.message.includes(value) || (bare !== undefined && issue.message.startsWith(`${bare} `)));
+  return `${issue.path}: ${issue.message}${value !== undefined && !named ? ` (found: ${value})` : ""}`;
 }

@@ -1,11 +1,16 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigIssue, ConfigValidationError } from "./errors";
-import { ConfigPath, ConfigSourceFacts } from "./checks";
+import { ConfigPath, ConfigSourceFacts, CONFIG_NAMESPACE, formatPath, isWithin } from "./checks";
 import { closest, configErrorMap, showValue } from "./messages";
 import { configKeys, configSchema, OrgAccessConfig } from "./schema";
+import { withDefaultBoundary } from "./sections/guardrails";
+import { isSecretField } from "./secrets";
+import { parseStackFile } from "./stack-file";
 
-export const CONFIG_NAMESPACE = "org-access";
+export { CONFIG_NAMESPACE, formatPath };
 
 /** Where config comes from: the Pulumi runtime, or a plain map in tools and tests. */
 export interface ConfigSource {
@@ -28,13 +33,71 @@ export interface LoadedConfig {
   readonly secretKeys: ReadonlySet<string>;
 }
 
-/** Reads config the way the running Pulumi program sees it. */
-export function runtimeConfigSource(): ConfigSource {
+/**
+ * Reads config the way the running Pulumi program sees it. The runtime tells only which keys hold a
+ * secret; which of their values are `secure:` comes from the stack file `Pulumi.<stack>.yaml` in the
+ * project directory, when it is the file these values came from.
+ */
+export function runtimeConfigSource(stackName = pulumi.getStack(), projectDir = process.cwd()): ConfigSource {
   const values = pulumi.runtime.allConfig();
   // `isConfigSecret` is exported by the runtime but missing from its type definitions.
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
   const secretKeys = new Set(Object.keys(values).filter((k) => runtime.isConfigSecret?.(k) === true));
-  return { values, secretKeys };
+  const file = path.join(projectDir, `Pulumi.${stackName}.yaml`);
+  return { values, secretKeys, encryptedPaths: encryptedPathsOf(file, values, secretKeys) };
+}
+
+/**
+ * The encrypted paths of the secret keys, from a stack file whose plain values are the program's
+ * (so it is the file the config came from); undefined when there is no such file.
+ */
+export function encryptedPathsOf(
+  file: string,
+  values: Readonly<Record<string, string>>,
+  secretKeys: ReadonlySet<string>,
+): string[] | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let stackFile;
+  try {
+    stackFile = parseStackFile(fs.readFileSync(file), { secureValue: SECURE_MARK });
+  } catch {
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const key of secretKeys) {
+    if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    const written = stackFile.values[key];
+    if (written === undefined || !samePlainValues(parseValue(written), parseValue(values[key] ?? ""))) {
+      return undefined;
+    }
+    const name = key.slice(CONFIG_NAMESPACE.length + 1);
+    out.push(...stackFile.encryptedPaths.filter((p) => isWithin(p, name)));
+  }
+  return out;
+}
+
+const SECURE_MARK = "\u0000secure";
+
+/** Whether two values agree everywhere the stack file holds a plain value (`secure:` ones are skipped). */
+function samePlainValues(written: unknown, actual: unknown): boolean {
+  if (written === SECURE_MARK) return true;
+  if (Array.isArray(written)) {
+    return (
+      Array.isArray(actual) &&
+      written.length === actual.length &&
+      written.every((w, i) => samePlainValues(w, actual[i]))
+    );
+  }
+  if (written !== null && typeof written === "object") {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
+    const a = actual as Record<string, unknown>;
+    const w = written as Record<string, unknown>;
+    return (
+      Object.keys(w).length === Object.keys(a).length &&
+      Object.keys(w).every((k) => samePlainValues(w[k], a[k]))
+    );
+  }
+  return written === actual || String(written) === String(actual);
 }
 
 /**
@@ -67,7 +130,19 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
     raw[key] = parseValue(text);
   }
 
-  const parsed = configSchema(sourceFacts(raw, secretKeys, source.encryptedPaths)).safeParse(raw, {
+  if (Object.keys(raw).length === 0 && issues.length === 0) {
+    // One line instead of every required key: the stack has no config of this program at all.
+    throw new ConfigValidationError([
+      {
+        path: `${prefix}*`,
+        message:
+          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see Pulumi.management.yaml and the README's config reference)",
+      },
+    ]);
+  }
+
+  const facts = sourceFacts(raw, secretKeys, source.encryptedPaths);
+  const parsed = configSchema(facts).safeParse(raw, {
     error: configErrorMap,
     reportInput: true,
   });
@@ -77,7 +152,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
       issues.push({
         path: formatPath(path),
         message: describe(issue, raw),
-        value: shownValue(raw, path, secretKeys),
+        value: shownValue(raw, path, facts),
       });
     }
   }
@@ -85,7 +160,8 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
   if (issues.length > 0 || !parsed.success) {
     throw new ConfigValidationError(dedupe(issues));
   }
-  return { config: parsed.data, secretKeys };
+  // Defaults that depend on other keys; every other default is on the schema.
+  return { config: withDefaultBoundary(parsed.data), secretKeys };
 }
 
 /** How each value is written: set or not (from the raw values), encrypted or not (from the secrets). */
@@ -122,23 +198,13 @@ function parseValue(text: string): unknown {
   return text;
 }
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = CONFIG_NAMESPACE;
-  path.forEach((segment, index) => {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += index === 0 ? `:${String(segment)}` : `.${String(segment)}`;
-  });
-  return out;
-}
-
-/** The raw value at a path, as the error shows it; never a secret's value. */
+/** The raw value at a path, as the error shows it; nothing for a secret (or possibly secret) value. */
 function shownValue(
   raw: Record<string, unknown>,
-  path: readonly (string | number)[],
-  secretKeys: ReadonlySet<string>,
+  path: ConfigPath,
+  facts: ConfigSourceFacts,
 ): string | undefined {
-  if (path.length === 0) return undefined;
-  if (secretKeys.has(String(path[0]))) return "[secret]";
+  if (path.length === 0 || isSecretField(path) || facts.encrypted(path) !== false) return undefined;
   const value = rawValueAt(raw, path);
   // Scalars only: a list or a map says nothing next to the message, which names what is wrong in it.
   if (value === undefined || (value !== null && typeof value === "object")) return undefined;
@@ -157,6 +223,14 @@ function rawValueAt(raw: Record<string, unknown>, path: ConfigPath): unknown {
 function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
   if (issue.code === "invalid_type" && issue.path.length === 1 && raw[String(issue.path[0])] === undefined) {
     return `is required; set it in the stack file (see the README's config reference)`;
+  }
+  // A missing key: say so, then what it takes (a schema's own message says only the latter).
+  if (
+    issue.code === "invalid_type" &&
+    issue.input === undefined &&
+    !issue.message.startsWith("is required")
+  ) {
+    return `is required; ${issue.message}`;
   }
   return issue.message;
 }

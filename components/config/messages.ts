@@ -86,8 +86,20 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** Keys that changed shape, with what to write instead. */
+const RENAMED: Readonly<Record<string, { readonly key: string; readonly write: string }>> = {
+  exemptPrincipalArns: {
+    key: "exemptions",
+    write: "exemptions: [{ principal: <exact role or user ARN>, reason: <why> }]",
+  },
+};
+
 /** `unknown key "regoin"; did you mean "region"? (keys here: …)`. */
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const renamed = RENAMED[key];
+  if (renamed !== undefined && known.includes(renamed.key)) {
+    return `${JSON.stringify(key)} is now ${JSON.stringify(renamed.key)}, with a reason for each entry; write ${renamed.write}`;
+  }
   const suggestion = closest(key, known);
   return suggestion !== undefined
     ? `unknown key ${JSON.stringify(key)}; did you mean ${JSON.stringify(suggestion)}?`

@@ -1,4 +1,6 @@
+import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
+import { closest } from "./messages";
 
 /** Shapes of AWS identifiers, as AWS documents them (see FACTS.md). */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -56,6 +58,24 @@ export const ouId = z.string({ error: "expected the OU ID as a string" }).regex(
 export const rootId = z.string({ error: "expected the root ID as a string" }).regex(ROOT_ID_PATTERN, {
   error: (issue) => `${show(issue.input)} is not an organization root ID; it looks like r-ab12`,
 });
+
+/**
+ * Every AWS region, from `@pulumi/aws`'s `Region` enum (generated from the AWS provider with each
+ * release), so a new region arrives with a dependency update and a typo never passes.
+ */
+export const AWS_REGIONS: readonly string[] = Object.values(Region);
+
+/** An AWS region by its code. */
+export const region = z
+  .string({ error: "expected an AWS region such as us-east-1" })
+  .refine((value) => AWS_REGIONS.includes(value), {
+    error: (issue) => {
+      const input = String(issue.input);
+      const suggestion = closest(input, AWS_REGIONS);
+      return `${show(issue.input)} is not an AWS region; ${suggestion === undefined ? "" : `did you mean ${suggestion}? `}use a region code such as us-east-1 or eu-west-1 (the regions @pulumi/aws knows)`;
+    },
+  })
+  .describe("an AWS region code (us-east-1, eu-west-1, ...): one of the regions @pulumi/aws knows");
 
 /** Tags as a flat string map. */
 export const tags = z.record(z.string(), z.string()).optional();

@@ -20,7 +20,7 @@ export function expandAssignments(
   const seen = new Set<string>();
   const out: ExpandedAssignment[] = [];
   for (const assignment of config.assignments) {
-    for (const account of accounts.resolve(assignment)) {
+    for (const account of accounts.reach(assignment)) {
       const key = JSON.stringify([assignment.group, assignment.permissionSet, account.name]);
       if (seen.has(key)) continue;
       seen.add(key);

@@ -24,8 +24,17 @@ export interface AssumeRoleDetectionStackSetArgs
       | "autoDeployment"
       | "operationPreferences"
     > {
-  /** StackSet name prefix; one StackSet per watched region (`<prefix>-<region>`). */
-  readonly stackSetNamePrefix: string;
+  /** The watched roles' StackSet; one detection StackSet per watched region is named after it. */
+  readonly roleStackSetName: string;
+}
+
+/**
+ * Names of the detection StackSets for the roles of StackSet `roleStackSetName`: one per watched
+ * region, created with the role StackSet's own `callAs`, so a delegated administrator's live in the
+ * management account beside it.
+ */
+export function detectionStackSetNames(roleStackSetName: string, regions: readonly string[]): string[] {
+  return regions.map((region) => `${roleStackSetName}-alerts-${region}`);
 }
 
 /** The longest form a role ARN takes in a target account, to measure a pattern before deployment. */
@@ -112,7 +121,8 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
     const bounded = [...(args.organizationalUnits ?? []), ...(args.accounts ?? [])].some(
       (t) => t.permissionsBoundaryPolicyName !== undefined,
     );
-    for (const region of args.regions) {
+    const names = detectionStackSetNames(args.roleStackSetName, args.regions);
+    args.regions.forEach((region, i) => {
       const template = detectionTemplate({ ...args, region, boundaryFromParameter: bounded });
       const templateBody = renderTemplate(template);
       this.templates[region] = templateBody;
@@ -120,7 +130,7 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
         `${name}-${region}`,
         "AssumeRoleDetectionStackSet",
         {
-          stackSetName: `${args.stackSetNamePrefix}-${region}`,
+          stackSetName: names[i],
           description: "org-access: alerts on role assumptions the trust policies do not allow",
           organizationalUnits: args.organizationalUnits,
           accounts: args.accounts,
@@ -135,7 +145,7 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
         },
         this,
       );
-    }
+    });
     this.registerOutputs({ regions: [...args.regions] });
   }
 }

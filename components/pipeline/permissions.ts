@@ -79,9 +79,9 @@ const STACKSET_READ = [
   "cloudformation:ListStackSetOperations",
 ];
 
+/** Writes on an existing StackSet (creating one takes no resource: see `stackSetGroups`). */
 const STACKSET_WRITE = [
   "cloudformation:CreateStackInstances",
-  "cloudformation:CreateStackSet",
   "cloudformation:DeleteStackInstances",
   "cloudformation:DeleteStackSet",
   "cloudformation:TagResource",
@@ -138,15 +138,39 @@ function iamGroups(accountId: string, managedRoleArns: readonly string[]): Permi
   ];
 }
 
-function stackSetGroups(accountId: string): PermissionGroup[] {
+/** The StackSets a stack manages: in which account they live, and which of them. */
+export interface StackSetScope {
+  /**
+   * The account that owns them. Service-managed StackSets live in the management account, those a
+   * delegated administrator creates with `callAs: DELEGATED_ADMIN` included (CloudFormation API
+   * Reference, CreateStackSet `CallAs`).
+   */
+  readonly ownerAccountId: string;
+  /** Their names; every StackSet of the owner account when absent. */
+  readonly names?: readonly string[];
+  /** Whether the stack may activate StackSets trusted access (only the management account can). */
+  readonly activateOrganizationsAccess: boolean;
+}
+
+/**
+ * StackSet permissions. Resource ARNs as the Service Authorization Reference defines them:
+ * `stackset/<name>:<id>`, `stackset-target/<name>:<id>/<target>`, `type/resource/<type>` (public types
+ * have no account); `CreateStackSet`, `ListStackSets` and the organizations-access calls take no
+ * resource, so they are allowed on `*`.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+ */
+function stackSetGroups(scope: StackSetScope): PermissionGroup[] {
+  const sets = scope.names === undefined ? ["*"] : [...scope.names].sort().map((name) => `${name}:*`);
+  const arn = (kind: string, set: string) =>
+    `arn:aws:cloudformation:*:${scope.ownerAccountId}:${kind}/${set}`;
   return [
     {
       sid: "ManageStackSets",
       read: STACKSET_READ,
       write: STACKSET_WRITE,
       resources: [
-        `arn:aws:cloudformation:*:${accountId}:stackset/*`,
-        `arn:aws:cloudformation:*:${accountId}:stackset-target/*`,
+        ...sets.map((set) => arn("stackset", set)),
+        ...sets.map((set) => arn("stackset-target", set)),
         "arn:aws:cloudformation:*::type/resource/*",
       ],
     },
@@ -154,7 +178,10 @@ function stackSetGroups(accountId: string): PermissionGroup[] {
       // These calls take no resource ARN.
       sid: "StackSetsWithOrganizations",
       read: ["cloudformation:DescribeOrganizationsAccess", "cloudformation:ListStackSets"],
-      write: ["cloudformation:ActivateOrganizationsAccess"],
+      write: [
+        "cloudformation:CreateStackSet",
+        ...(scope.activateOrganizationsAccess ? ["cloudformation:ActivateOrganizationsAccess"] : []),
+      ],
       resources: ["*"],
     },
   ];
@@ -174,6 +201,57 @@ export interface ManagementPermissionsArgs {
   readonly organizationPolicies: boolean;
   readonly delegatedAdministrators: boolean;
   readonly identityCenter: boolean;
+  /** Whether Identity Center assigns a permission set in the management account itself. */
+  readonly identityCenterInManagementAccount?: boolean;
+}
+
+/**
+ * Provisioning a permission set into the management account: Identity Center's service-linked role
+ * creates and changes the `AWSReservedSSO_*` roles and the `AWSSSO_*` SAML provider in member accounts
+ * only (AWSSSOServiceRolePolicy allows those writes on condition `StringNotEquals
+ * aws:PrincipalOrgMasterAccountId: ${aws:PrincipalAccount}`), so in the management account IAM
+ * Identity Center makes those calls with the caller's own permissions; AWS documents assigning access
+ * to the management account as a privileged action needing IAM permissions beyond
+ * AWSSSOMasterAccountAdministrator. The deploy role gets exactly those calls, on exactly those names,
+ * in the management account only.
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/howtodelegatessoaccess.html
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSSOServiceRolePolicy.html
+ */
+function identityCenterManagementAccountGroups(accountId: string): PermissionGroup[] {
+  return [
+    {
+      sid: "ProvisionIdentityCenterRolesInManagementAccount",
+      read: [],
+      write: [
+        "iam:AttachRolePolicy",
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:DeleteRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:GetRole",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListRolePolicies",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+      ],
+      resources: [`arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*`],
+    },
+    {
+      sid: "ProvisionIdentityCenterSamlProviderInManagementAccount",
+      read: [],
+      write: [
+        "iam:CreateSAMLProvider",
+        "iam:DeleteSAMLProvider",
+        "iam:GetSAMLProvider",
+        "iam:UpdateSAMLProvider",
+      ],
+      resources: [`arn:aws:iam::${accountId}:saml-provider/AWSSSO_*`],
+    },
+  ];
 }
 
 function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
@@ -200,7 +278,8 @@ function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
       previewOnly: true,
     });
   }
-  if (args.stackSets) groups.push(...stackSetGroups(args.accountId));
+  if (args.stackSets)
+    groups.push(...stackSetGroups({ ownerAccountId: args.accountId, activateOrganizationsAccess: true }));
   if (args.organizationPolicies) {
     groups.push({
       sid: "ManageOrganizationPolicies",
@@ -305,6 +384,9 @@ function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
       ],
       resources: ["*"],
     });
+    // Identity Center provisions with these calls; a preview provisions nothing.
+    if (args.identityCenterInManagementAccount === true)
+      groups.push(...identityCenterManagementAccountGroups(args.accountId));
   }
   return groups;
 }
@@ -314,7 +396,10 @@ export interface SecurityPermissionsArgs {
   readonly accountId: string;
   /** Roles this stack manages in the security account (including the pipeline's own). */
   readonly managedRoleArns: readonly string[];
-  readonly stackSets: boolean;
+  /** The management account, where the stack's DELEGATED_ADMIN StackSets live. */
+  readonly managementAccountId: string;
+  /** Names of the StackSets this stack creates as delegated administrator; none without. */
+  readonly stackSetNames: readonly string[];
 }
 
 function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
@@ -331,7 +416,13 @@ function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
       resources: ["*"],
     },
     ...iamGroups(args.accountId, args.managedRoleArns),
-    ...(args.stackSets ? stackSetGroups(args.accountId) : []),
+    ...(args.stackSetNames.length === 0
+      ? []
+      : stackSetGroups({
+          ownerAccountId: args.managementAccountId,
+          names: args.stackSetNames,
+          activateOrganizationsAccess: false,
+        })),
   ];
 }
 

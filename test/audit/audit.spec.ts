@@ -201,12 +201,12 @@ describe("audit config errors", () => {
         },
       }),
       [
-        "org-access:audit.managedPolicies[1]: AdministratorAccess writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy",
-        'org-access:audit.inlinePolicy[0].Action: allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
         'org-access:audit.rollout.mode: "providers" (the management stack creates each copy through per-account providers) or "stackset" (one service-managed StackSet over targets.organizationalUnits)',
         'org-access:audit.automationAccount: unknown account "secops"; use a name from org-access:accounts',
         'org-access:audit.targets.accounts[0]: unknown account "qa"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
         'org-access:audit.targets.organizationalUnits[0]: unknown organizational unit "workload"; use a name from org-access:organizationalUnits (infrastructure, sandbox, security, workloads)',
+        `org-access:audit.managedPolicies[1]: AdministratorAccess is admin-equivalent, not read-only (Statement[0] allows every action on Resource "*": full administrator access); the audit read role takes List and Read access only: use SecurityAudit, job-function/ViewOnlyAccess or ReadOnlyAccess, or inline statements of List and Read actions (Describe*, Get*, List*)`,
+        `org-access:audit.inlinePolicy[0]: this statement is admin-equivalent, not read-only (Statement[0] allows every action on Resource "*": full administrator access); the audit read role takes List and Read access only: use SecurityAudit, job-function/ViewOnlyAccess or ReadOnlyAccess, or inline statements of List and Read actions (Describe*, Get*, List*)`,
       ],
     );
   });

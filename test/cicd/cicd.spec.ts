@@ -339,7 +339,7 @@ describe("CI/CD config errors", () => {
         },
       }),
       [
-        "org-access:cicd.deploymentRoles.environments.prod.administratorAccess.justification: write at least 40 characters: who decided, why scoped permissions do not work, and until when",
+        "org-access:cicd.deploymentRoles.environments.prod.administratorAccess.justification: write at least 40 characters: who decided, why less access does not work, and until when",
         'org-access:cicd.deploymentRoles.environments.qa: no pipeline deploys to environment "qa", so it has no deployment role; add it to a pipeline\'s environments or remove this entry',
         "org-access:cicd.deploymentRoles.managedPolicies[0]: a deployment role never gets AdministratorAccess as a plain policy; use the scoped-ecs preset or statements, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification",
         'org-access:cicd.deploymentRoles.statements[0].Action: allowing "*" is administrator access; list the deployment\'s actions, or for one environment set deploymentRoles.environments.<env>.administratorAccess.justification',

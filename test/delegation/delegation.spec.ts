@@ -274,6 +274,7 @@ describe("delegation config errors", () => {
       [
         "org-access:delegation[0].principals[0]: expected a user name (alice), user/<name>, role/<name> or an IAM user or role ARN; no wildcards",
         "org-access:delegation[0].identityAccount: users in the management account would start next to the organization's administration; keep them in a dedicated identity (e.g. security) account",
+        'org-access:delegation[0].accounts[0]: "management" is the management account, which a pattern reaches only through an explicit includeManagementAccount: true next to accounts; remove it from accounts and set that key if it must',
         'org-access:delegation[0].accounts[1]: unknown account "qa"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
         "org-access:delegation[0].accounts[0]: the identity account is where the users are; delegation grants access to other accounts, so remove it",
       ],

@@ -31,7 +31,12 @@ describe("permissions boundaries in the example organization", () => {
   let exempted: ProgramRun;
   before(async () => {
     run = await runExample("management");
-    exempted = await runExample("management", withBoundary({ exemptRoles: ["vendor-observability"] }));
+    exempted = await runExample(
+      "management",
+      withBoundary({
+        exemptRoles: [{ role: "vendor-observability", reason: "the vendor documents its own policy" }],
+      }),
+    );
   });
 
   it("creates the boundary policy in each workload account through its own provider, and nowhere else", () => {

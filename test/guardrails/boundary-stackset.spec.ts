@@ -249,7 +249,10 @@ describe("permissions boundary StackSet config errors", () => {
     accepts({
       ...withBoundary({
         accounts: ["tooling"],
-        exemptRoles: ["AuditReadRole", "SecurityAccessRole", "ComplianceAccessRole"],
+        exemptRoles: ["AuditReadRole", "SecurityAccessRole", "ComplianceAccessRole"].map((role) => ({
+          role,
+          reason: "read-only roles rolled out by StackSet",
+        })),
       }),
       audit: { ...audit, rollout: { mode: "stackset" } },
     });

@@ -45,7 +45,9 @@ describe("service control policies of the example organization", () => {
         {
           name: "workload-extras",
           presets: ["deny-iam-users", "protect-managed-roles"],
-          exemptPrincipalArns: ["arn:aws:iam::*:role/break-glass"],
+          exemptions: [
+            { principal: "arn:aws:iam::666666666666:role/break-glass", reason: "the emergency role of prod" },
+          ],
           protectedRoleNames: ["deployment-role-legacy"],
           statements: [
             {
@@ -168,12 +170,12 @@ describe("service control policies of the example organization", () => {
       Effect: "Deny",
       Action: ["iam:CreateUser", "iam:CreateAccessKey"],
       Resource: "*",
-      Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/break-glass" } },
+      Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::666666666666:role/break-glass" } },
     });
     const protect = content.Statement[1];
     assert.ok((protect.Resource as string[]).includes("arn:aws:iam::*:role/deployment-role-legacy"));
     assert.deepStrictEqual(protect.Condition, {
-      ArnNotLike: { "aws:PrincipalArn": [...DEPLOYERS, "arn:aws:iam::*:role/break-glass"] },
+      ArnNotLike: { "aws:PrincipalArn": [...DEPLOYERS, "arn:aws:iam::666666666666:role/break-glass"] },
     });
     assert.deepStrictEqual(content.Statement[2], {
       Sid: "DenyPublicS3Acls",

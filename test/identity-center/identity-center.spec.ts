@@ -48,6 +48,8 @@ describe("Identity Center human access in the example organization", () => {
             managedPolicies: ["PowerUserAccess"],
             customerManagedPolicies: ["team-extras", { name: "ecs-deploy", path: "/platform/" }],
             permissionsBoundary: { customerManagedPolicy: { name: "org-access-boundary" } },
+            justification:
+              "Platform lead: developers build inside the workload boundary, reviewed quarterly.",
           },
           {
             name: "Viewer",
@@ -266,6 +268,7 @@ describe("Identity Center config errors", () => {
         'org-access:identityCenter.permissionSets[3].sessionDuration: "4 hours" is not a duration; write ISO 8601 such as PT1H or PT1H30M, or a whole number of minutes',
         "org-access:identityCenter.assignments[1]: list the accounts or organizationalUnits this assignment applies to",
         "org-access:identityCenter.permissionSets[3].name: duplicate permission set, already org-access:identityCenter.permissionSets[0]",
+        'org-access:identityCenter.breakGlassGroups[0]: unknown group "break-glass-responders"; add it to org-access:identityCenter.groups with its identity-store ID (known: developers)',
         'org-access:identityCenter.assignments[0].group: unknown group "testers"; add it to org-access:identityCenter.groups with its identity-store ID (known: developers)',
         'org-access:identityCenter.assignments[0].permissionSet: unknown permission set "PowerUser"; use a name from org-access:identityCenter.permissionSets (Emergency, Empty, ReadOnly)',
         'org-access:identityCenter.assignments[0].accounts[0]: unknown account "qa"; use a name from org-access:accounts (dev, infra-ops, log-archive, management, prod, sandbox, security, staging, tooling)',
@@ -278,7 +281,7 @@ describe("Identity Center config errors", () => {
   it("lives in the stack of the account that administers Identity Center, which cannot assign the management account when delegated", () => {
     assert.deepStrictEqual(issuesOf({ identityCenter: { ...example(), account: "security" } }), [
       'org-access:identityCenter.account: permission sets live in "security", and this stack deploys from "management"; move org-access:identityCenter to the stack of that account, or set account: management if Identity Center is delegated there',
-      "org-access:identityCenter.assignments[3].accounts: a delegated Identity Center administrator (security) cannot assign access to the management account; assign it from the management stack, or remove management here",
+      "org-access:identityCenter.assignments[3].includeManagementAccount: a delegated Identity Center administrator (security) cannot assign access to the management account; assign it from the management stack, or remove includeManagementAccount here",
     ]);
     assert.deepStrictEqual(issuesOf({ identityCenter: example() }, "security"), [
       'org-access:identityCenter.account: permission sets live in "management", and this stack deploys from "security"; move org-access:identityCenter to the stack of that account, or set account: security if Identity Center is delegated there',

@@ -238,7 +238,7 @@ describe("organization access: member-role config errors", () => {
     assert.match(message, /memberRole\.accounts\[1\]: unknown account "nope"/);
     assert.match(
       message,
-      /memberRole\.excludeAccounts\[0\]: account "tooling" is in organizational unit "infrastructure", which memberRole\.organizationalUnits does not target/,
+      /memberRole\.excludeAccounts\[0\]: account "tooling" is in organizational unit "infrastructure", which org-access:organizationAccess\.memberRole\.organizationalUnits does not target/,
     );
     const empty = configErrorOf("management", member({}));
     assert.match(

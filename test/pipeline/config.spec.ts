@@ -54,6 +54,8 @@ describe("pipeline config", () => {
   it("requires the repository", () => {
     const { repository: _omitted, ...rest } = base();
     const issues = configIssuesOf("management", { pipeline: rest });
-    assert.deepStrictEqual(issues, ["org-access:pipeline.repository: expected the repository as ORG/REPO"]);
+    assert.deepStrictEqual(issues, [
+      "org-access:pipeline.repository: is required; expected the repository as ORG/REPO",
+    ]);
   });
 });

@@ -211,6 +211,8 @@ describe("pipeline roles", () => {
         "DelegateAdministration",
         "CreateServiceLinkedRolesForDelegation",
         "ManageIdentityCenter",
+        "ProvisionIdentityCenterRolesInManagementAccount",
+        "ProvisionIdentityCenterSamlProviderInManagementAccount",
       ],
     );
     const bySid = Object.fromEntries(document.Statement.map((s) => [s.Sid, s]));

@@ -171,7 +171,7 @@ describe("security access config errors", () => {
       }),
       [
         "org-access:securityAccess.delegatedAdminAccount: the delegated admin must be a member account: the point of delegated security access is to keep the management account out of daily work; name the security account",
-        "org-access:securityAccess.rollout.accounts[0]: the management (payer) account's copy is controlled by rollout.includeManagementAccount; remove it from accounts",
+        'org-access:securityAccess.rollout.accounts[0]: "management" is the management account, which a pattern reaches only through an explicit includeManagementAccount: true next to accounts; remove it from accounts and set that key if it must',
       ],
     );
   });
@@ -195,13 +195,18 @@ describe("security access config errors", () => {
         'org-access:securityAccess.teams[0].trustedPrincipals[0]: "arn:aws:iam::333333333333:role/Other" is in account 333333333333, not the delegated-admin account 222222222222; the source role trusts principals of its own account only',
         "org-access:securityAccess.teams[0].trustedPrincipals[1]: wildcards are not allowed; name each role exactly",
         'org-access:securityAccess.teams[1].targetRoleName: role name "SecurityAccessRole" is already used by org-access:securityAccess.teams[0].targetRoleName; each team has its own source and target role, so its caller policy grants only that team\'s role (set targetRoleName)',
-        "org-access:securityAccess.teams[1].managedPolicies[0]: AdministratorAccess is not read-only; a security access role audits, it does not administer (use SecurityAudit or ViewOnlyAccess)",
+        `org-access:securityAccess.teams[1].managedPolicies[0]: AdministratorAccess is admin-equivalent, not read-only (Statement[0] allows every action on Resource "*": full administrator access); a security team's target role takes List and Read access only: use SecurityAudit, job-function/ViewOnlyAccess or ReadOnlyAccess, or inline statements of List and Read actions (Describe*, Get*, List*)`,
       ],
     );
   });
 
   it("refuses a wildcard target role name, so the caller policy can never grant `*`", () => {
-    const issues = configIssuesOf("security", { securityAccess: { teams: [team({ targetRoleName: "*" })] } });
+    const issues = configIssuesOf("security", {
+      securityAccess: {
+        teams: [team({ targetRoleName: "*" })],
+        rollout: { organizationalUnits: ["workloads"] },
+      },
+    });
     assert.deepStrictEqual(issues, [
       'org-access:securityAccess.teams[0].targetRoleName: "*" is not a valid IAM role name; use 1 to 64 letters, digits and the characters + = , . @ _ -',
     ]);
@@ -210,7 +215,11 @@ describe("security access config errors", () => {
   it("refuses a security stack that deploys from another account than the delegated admin", () => {
     assert.deepStrictEqual(
       configIssuesOf("security", {
-        securityAccess: { delegatedAdminAccount: "log-archive", teams: [team({})] },
+        securityAccess: {
+          delegatedAdminAccount: "log-archive",
+          teams: [team({})],
+          rollout: { organizationalUnits: ["workloads"] },
+        },
       }),
       [
         'org-access:securityAccess.delegatedAdminAccount: the security stack deploys from "security" (org-access:deployment.account), but the source roles belong in "log-archive"; make them the same account',

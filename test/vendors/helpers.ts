@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ConfigValidationError, loadConfig } from "../../components/config";
-import { exampleConfig, RecordedResource } from "../harness";
+import { exampleConfig, isWithin, RecordedResource } from "../harness";
 
 /** A recorded input that must be a secret: fails when it is plain, returns its (unwrapped) value. */
 export function secretInput<T = unknown>(resource: RecordedResource, key: string): T {
@@ -18,7 +18,11 @@ export function issuesOf(overrides: Record<string, unknown>, plainKeys: string[]
   const base = exampleConfig("management", overrides);
   const plain = new Set(plainKeys.map((k) => `org-access:${k}`));
   try {
-    loadConfig({ values: base.values, secretKeys: base.secretKeys.filter((k) => !plain.has(k)) });
+    loadConfig({
+      values: base.values,
+      secretKeys: base.secretKeys.filter((k) => !plain.has(k)),
+      encryptedPaths: base.encryptedPaths?.filter((p) => !plainKeys.some((k) => isWithin(p, k))),
+    });
   } catch (err) {
     assert.ok(err instanceof ConfigValidationError, String(err));
     return err.issues.map((i) => `${i.path}: ${i.message}`);

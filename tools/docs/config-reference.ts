@@ -1,6 +1,7 @@
 import * as YAML from "yaml";
 import { CONFIG_NAMESPACE } from "../../components/config";
 import { JsonSchema, STACK_SCHEMA_PATH } from "./config-schema";
+import { cell, code, prose } from "./markdown";
 
 /** One documented key: its full path, what it takes, its default and what the schema says about it. */
 export interface KeyRow {
@@ -40,7 +41,7 @@ function visit(path: string, node: JsonSchema, required: boolean, rows: KeyRow[]
   if (!bareItem || first !== undefined)
     rows.push({
       path,
-      type: typeOf(node),
+      type: shapesOf(node) ?? typeOf(node),
       required,
       default: node.default,
       description: typeof node.description === "string" ? node.description : undefined,
@@ -65,16 +66,26 @@ function children(path: string, node: JsonSchema): [JsonSchema, string, boolean]
     }
   }
   const items = asObject(node.items);
-  if (items !== undefined && holdsKeys(items)) out.push([items, `${path}[]`, true]);
+  if (items !== undefined && holdsKeys(items)) out.push([items, `${path}[]`, false]);
   const values = asObject(node.additionalProperties);
   if (values !== undefined && holdsKeys(values)) out.push([values, `${path}.<name>`, false]);
   const options = alternatives(node);
   if (options.some(holdsKeys)) {
     options.forEach((option, i) => {
-      if (holdsKeys(option)) out.push([option, `${path} (shape ${i + 1})`, true]);
+      // The choice itself is required or not; a shape is one way to write it.
+      if (holdsKeys(option)) out.push([option, `${path} (shape ${i + 1})`, false]);
     });
   }
   return out;
+}
+
+/** For a choice between shapes of maps: which shapes (documented as `(shape n)` rows below it). */
+function shapesOf(node: JsonSchema): string | undefined {
+  const options = alternatives(node);
+  const maps = options.filter(holdsKeys).length;
+  if (maps === 0) return undefined;
+  if (maps > 2 && maps === options.length) return `one of ${maps} shapes of map, below`;
+  return options.map((o, i) => (holdsKeys(o) ? `map (shape ${i + 1})` : typeOf(o))).join(" or ");
 }
 
 /** Whether a node has keys of its own to document (a map with properties, a list or map of such). */
@@ -112,6 +123,7 @@ export function typeOf(node: JsonSchema): string {
   if ("const" in node) return `exactly ${code(node.const)}`;
   const options = alternatives(node);
   if (options.length > 0) return options.map((o) => typeOf(o)).join(" or ");
+  if (Array.isArray(node.type)) return node.type.map((type) => typeOf({ ...node, type })).join(" or ");
   switch (node.type) {
     case "string":
       return withLimits(
@@ -169,17 +181,6 @@ function withLimits(text: string, node: JsonSchema, unit: string, minKey: string
   return text;
 }
 
-function code(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  const ticks = text.includes("`") ? "``" : "`";
-  return `${ticks}${text}${ticks}`;
-}
-
-/** A table cell: pipes escaped, line breaks folded. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
-}
-
 function shownDefault(row: KeyRow): string {
   if (row.default !== undefined) return code(row.default);
   return row.required ? "required" : "";
@@ -188,11 +189,31 @@ function shownDefault(row: KeyRow): string {
 function shownDescription(row: KeyRow): string {
   const parts: string[] = [];
   if (row.sameAs !== undefined) parts.push(`Same keys as ${code(row.sameAs)}.`);
-  if (row.description !== undefined) parts.push(row.description);
+  if (row.description !== undefined) parts.push(prose(row.description));
   if (row.examples !== undefined && row.examples.length > 0) {
     parts.push(`Example: ${row.examples.map((e) => code(e)).join(", ")}.`);
   }
   return parts.join(" ");
+}
+
+/** Each top-level key with the rows of every key below it; a repeated shape is documented once. */
+export function referenceSections(values: JsonSchema) {
+  const properties = asObject(values.properties) ?? {};
+  const required = new Set(Array.isArray(values.required) ? (values.required as string[]) : []);
+  const seen = new Map<string, string>();
+  return Object.entries(properties).map(([key, node]) => ({
+    key,
+    node: node as JsonSchema,
+    rows: keyRows(key, node as JsonSchema, required.has(key), seen),
+  }));
+}
+
+/** Per top-level key, how many of its keys the schema describes (what `npm run docs` reports). */
+export function descriptionCoverage(values: JsonSchema): { key: string; described: number; total: number }[] {
+  return referenceSections(values).map(({ key, rows }) => {
+    const own = rows.filter((r) => r.sameAs === undefined);
+    return { key, described: own.filter((r) => r.description !== undefined).length, total: own.length };
+  });
 }
 
 /**
@@ -200,14 +221,8 @@ function shownDescription(row: KeyRow): string {
  * description and examples from the schema), and the stack files of `examples/` that set it.
  */
 export function renderConfigReference(values: JsonSchema, examples: readonly ExampleStack[]): string {
-  const properties = asObject(values.properties) ?? {};
   const required = new Set(Array.isArray(values.required) ? (values.required as string[]) : []);
-  const seen = new Map<string, string>();
-  const sections = Object.entries(properties).map(([key, node]) => ({
-    key,
-    node: node as JsonSchema,
-    rows: keyRows(key, node as JsonSchema, required.has(key), seen),
-  }));
+  const sections = referenceSections(values);
   const all = sections.flatMap((s) => s.rows).filter((r) => r.sameAs === undefined);
   const described = all.filter((r) => r.description !== undefined).length;
 
@@ -243,7 +258,7 @@ export function renderConfigReference(values: JsonSchema, examples: readonly Exa
 
   for (const { key, node, rows } of sections) {
     out.push(`## ${CONFIG_NAMESPACE}:${key}`, "");
-    if (typeof node.description === "string") out.push(node.description, "");
+    if (typeof node.description === "string") out.push(prose(node.description), "");
     out.push("| Key | Type | Default | Description |", "| --- | --- | --- | --- |");
     for (const row of rows) {
       out.push(
@@ -251,17 +266,19 @@ export function renderConfigReference(values: JsonSchema, examples: readonly Exa
       );
     }
     out.push("");
+    const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+    // Stacks that set a key to the same value (the shards' shared inventory) are quoted once.
+    const quotes = new Map<string, string[]>();
     for (const example of examples) {
-      const fullKey = `${CONFIG_NAMESPACE}:${key}`;
       if (!(fullKey in example.config)) continue;
-      out.push(
-        `In [\`${example.file}\`](../${example.file}):`,
-        "",
-        "```yaml",
-        YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd(),
-        "```",
-        "",
-      );
+      const yaml = YAML.stringify({ [fullKey]: example.config[fullKey] }, { lineWidth: 0 }).trimEnd();
+      quotes.set(yaml, [...(quotes.get(yaml) ?? []), example.file]);
+    }
+    for (const [yaml, files] of quotes) {
+      const links = files.map((file) => `[\`${file}\`](../${file})`);
+      const where =
+        links.length === 1 ? links[0] : `${links.slice(0, -1).join(", ")} and ${links[links.length - 1]}`;
+      out.push(`In ${where}:`, "", "```yaml", yaml, "```", "");
     }
   }
   return out.join("\n");

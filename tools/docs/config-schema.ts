@@ -113,7 +113,9 @@ function allowSecretLeaves(node: JsonSchema): JsonSchema {
     const options = node[combinator];
     if (Array.isArray(options)) out[combinator] = options.map((o) => allowSecretLeaves(o as JsonSchema));
   }
-  if (typeof node.type === "string" && SCALAR_TYPES.has(node.type)) return orSecret(out);
+  const types: unknown[] = Array.isArray(node.type) ? node.type : [node.type];
+  if (types.length > 0 && types.every((t) => typeof t === "string" && SCALAR_TYPES.has(t)))
+    return orSecret(out);
   return out;
 }
 

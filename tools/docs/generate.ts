@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as prettier from "prettier";
 import * as YAML from "yaml";
-import { ExampleStack, renderConfigReference } from "./config-reference";
+import { descriptionCoverage, ExampleStack, renderConfigReference } from "./config-reference";
 import { configValueSchema, STACK_SCHEMA_PATH, stackFileSchema } from "./config-schema";
 import { renderPolicyRules } from "./policy-rules";
 
@@ -87,6 +87,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const changed = !fs.existsSync(target) || fs.readFileSync(target, "utf8") !== file.content;
     if (changed) fs.writeFileSync(target, file.content);
     process.stdout.write(`${changed ? "wrote" : "unchanged"} ${file.path}\n`);
+  }
+  const missing = descriptionCoverage(configValueSchema()).filter((c) => c.described < c.total);
+  if (missing.length > 0) {
+    process.stdout.write(
+      `keys without a description on the schema (.describe() or .meta({ description })): ${missing
+        .map((c) => `org-access:${c.key} ${c.total - c.described}/${c.total}`)
+        .join(", ")}\n`,
+    );
   }
   return 0;
 }

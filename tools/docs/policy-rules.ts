@@ -3,6 +3,7 @@ import * as path from "path";
 import type { Policy } from "@pulumi/policy";
 import { CONFIG_PROPERTIES } from "../../policy-pack/lib/config";
 import { allPolicies } from "../../policy-pack/rules";
+import { cell, prose } from "./markdown";
 
 /** One rule of the pack as its definition declares it, and the file that declares it. */
 export interface RuleRow {
@@ -21,8 +22,8 @@ const RULES_DIR = path.join(__dirname, "..", "..", "policy-pack", "rules");
  * objects `policy-pack/rules/index.ts` hands to `new PolicyPack`, and the rule file exporting each.
  */
 export function ruleRows(): RuleRow[] {
-  // By name, not by object: a program run under the mocked runtime drops the pack's modules from the
-  // require cache, so a file required now exports new objects with the same names.
+  // Keyed by name, not by object: the test runtime reloads rule modules between program runs, so the
+  // objects in `allPolicies` need not be the ones a fresh require of a rule file returns.
   const fileOf = new Map<string, string>();
   for (const file of fs
     .readdirSync(RULES_DIR)
@@ -60,10 +61,6 @@ function isPolicy(value: unknown): value is Policy {
   );
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
-}
-
 /** The pack's rule table and the config properties its rules read. */
 export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string {
   const used = new Set(rows.flatMap((r) => r.config));
@@ -85,7 +82,7 @@ export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string
     "| --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.judges} | ${cell(r.description)} | ${r.config.map((c) => `\`${c}\``).join(", ")} | [\`${r.file}\`](../${r.file}) |`,
+        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.judges} | ${cell(prose(r.description))} | ${r.config.map((c) => `\`${c}\``).join(", ")} | [\`${r.file}\`](../${r.file}) |`,
     ),
     "",
     "## Config",
@@ -98,7 +95,7 @@ export function renderPolicyRules(rows: readonly RuleRow[] = ruleRows()): string
     "| --- | --- | --- | --- |",
     ...properties.map(
       ([name, p]) =>
-        `| \`${name}\` | ${cell(schemaType(p))} | ${p.default === undefined ? "" : `\`${JSON.stringify(p.default)}\``} | ${cell(String(p.description ?? ""))} |`,
+        `| \`${name}\` | ${cell(schemaType(p))} | ${p.default === undefined ? "" : `\`${JSON.stringify(p.default)}\``} | ${cell(prose(String(p.description ?? "")))} |`,
     ),
     "",
   ].join("\n");

@@ -180,6 +180,11 @@ function summary(report: PlanReport): string[] {
   }
   if (report.dangerousChanges !== undefined)
     out.push(`| Dangerous changes | ${report.dangerousChanges.length} |`);
+  if (report.uncheckedSecrets !== undefined) {
+    out.push(
+      `| Encrypted config | ${report.uncheckedSecrets.length} value${report.uncheckedSecrets.length === 1 ? "" : "s"} not checked: the offline plan cannot decrypt ${report.uncheckedSecrets.map((p) => `\`${p}\``).join(", ")}; \`pulumi preview\` checks them |`,
+    );
+  }
   out.push("");
   if (report.providerLoad.warning !== undefined) out.push(`> ⚠️ ${report.providerLoad.warning}`, "");
   return out;

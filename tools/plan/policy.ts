@@ -1,7 +1,7 @@
 import type { OrgAccessConfig } from "../../components/config";
 import { HarnessResource, startPack } from "../analyzer-harness";
 import { ProgramRun } from "../mock-runtime";
-import type { PolicyPackConfigFile } from "../../policy-pack/lib/pack-config";
+import { orgFactsOf, packConfigOf, stackPackConfig } from "../pack-config";
 import { Finding } from "./types";
 
 /**
@@ -44,38 +44,14 @@ export function packResources(run: ProgramRun): HarnessResource[] {
     });
 }
 
-/** Org facts from the stack config: every rule that needs them gets them, as pack config would. */
-export function orgFactsOf(config: OrgAccessConfig) {
-  return {
-    organizationId: config.organization.id,
-    managementAccountId: config.organization.managementAccountId,
-    organizationAccountIds: config.accounts.map((a) => a.id),
-  };
-}
+export { orgFactsOf, packConfigOf };
 
 /**
- * Pack config the stack's own design calls for: the pipeline's deploy roles trust the tooling
- * account's pipeline role and manage IAM roles and policies (they deploy this program), which the
- * pack rightly reads as admin-equivalent; they are this program's justified exceptions.
+ * The pack with the `--policy-pack-config` file the workflows generate from the stack config
+ * (`npm run --silent policy:check -- --emit-pack-config --stack <stack>`), nothing else.
  */
-export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
-  const names = config.pipeline?.roleNames;
-  if (names === undefined) return {};
-  const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
-  return {
-    "no-admin-on-cross-account-role": { allowedAdminRoleNames },
-    "no-admin-on-cross-account-role-attachment": { allowedAdminRoleNames },
-    "cloudformation-template-trust": { allowedAdminRoleNames },
-  };
-}
-
 export async function runPolicyPack(run: ProgramRun, config: OrgAccessConfig): Promise<PolicyOutcome> {
-  const pack = await startPack({
-    org: orgFactsOf(config),
-    config: packConfigOf(config),
-    stack: run.stack,
-    project: "org-access",
-  });
+  const pack = await startPack({ config: stackPackConfig(config), stack: run.stack, project: "org-access" });
   try {
     const { resources, stack } = await pack.analyzeAll(packResources(run));
     const findings = [...resources, ...stack].map((d) => ({

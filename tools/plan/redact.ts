@@ -1,21 +1,32 @@
-import { SECRET_PLACEHOLDER, StackConfig } from "../mock-runtime";
+import { secretFieldValues } from "../../components/config/secrets";
+import { PROJECT, SECRET_PLACEHOLDER, StackConfig } from "../mock-runtime";
 
 /** Shown wherever a secret would be: offline there is nothing to decrypt, and reports get shared. */
 export const SECRET_MARK = "[secret]";
 
 /**
- * Replaces secrets in recorded inputs: the placeholder the offline runtime gives `secure:` values, and
- * any plain string leaf of a key the config marks secret (a config passed in by a test, say).
+ * Replaces secrets in recorded inputs: the placeholder the offline runtime gives `secure:` values,
+ * every value of a secret field (a vendor's ExternalId) whether the stack file encrypts it or not,
+ * and any plain string leaf of a key the config marks secret (a config passed in by a test, say).
  */
 export function secretRedactor(config: StackConfig): (value: unknown) => unknown {
   const secrets = new Set<string>([SECRET_PLACEHOLDER]);
+  const raw = Object.fromEntries(
+    Object.entries(config.values)
+      .filter(([k]) => k.startsWith(`${PROJECT}:`))
+      .map(([k, v]) => [k.slice(PROJECT.length + 1), parse(v)]),
+  );
+  const fieldValues = new Set(secretFieldValues(raw));
   for (const key of config.secretKeys) {
     const value = parse(config.values[key]);
     // Values read from a stack file carry the placeholder where each `secure:` leaf was, so only those
     // leaves are secret; a key without one (set directly as a secret) has every leaf treated as one.
     if (!JSON.stringify(value ?? "").includes(SECRET_PLACEHOLDER)) collectLeaves(value, secrets);
   }
-  const ordered = [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  // Short leaves of a secret key would blank out unrelated text; a secret field's value never stays.
+  const ordered = [...[...secrets].filter((s) => s.length >= 4), ...fieldValues].sort(
+    (a, b) => b.length - a.length,
+  );
   const redact = (value: unknown): unknown => {
     if (typeof value === "string") {
       let out = value;

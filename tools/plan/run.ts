@@ -166,6 +166,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     baseline: baselineName === undefined ? undefined : baselineOf(baselineName, baselineResources, org),
   });
 
+  const uncheckedSecrets = (config.encryptedPaths ?? []).map((p) => `org-access:${p}`);
   let report: PlanReport = {
     stack,
     generatedAt: new Date().toISOString(),
@@ -184,6 +185,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     chains: reach.chains,
     accessFindings: reach.findings.map((f) => redact(f) as typeof f),
     reach: { maxDepth, adminRoles: [...adminRoles].map(([role, why]) => ({ role, why })) },
+    ...(uncheckedSecrets.length === 0 ? {} : { uncheckedSecrets }),
   };
 
   if (baseline !== undefined) {
@@ -354,22 +356,39 @@ function siblingStacks(options: PlanOptions, stack: string): OtherStack[] {
     .map((m) => ({ stack: m[1], config: readStackFile(path.join(dir, m[0])) }));
 }
 
+/**
+ * The stack name and its config. The name comes from `--stack`, else from a `Pulumi.<stack>.yaml`
+ * file name, else from the config's own `deployment.kind` (never guessed from another file name).
+ */
 function resolveTarget(options: PlanOptions): { stack: string; config: StackConfig } | string {
   const fromFile =
     options.configFile === undefined
       ? undefined
       : /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(options.configFile))?.[1];
-  const stack = options.stack ?? fromFile ?? "management";
-  if (!/^[\w.-]+$/.test(stack)) return `invalid stack name ${JSON.stringify(stack)}`;
-  if (options.config !== undefined) return { stack, config: options.config };
-  const file = options.configFile ?? stackFilePath(stack);
-  if (!fs.existsSync(file)) {
-    return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+  const named = options.stack ?? fromFile;
+  if (named !== undefined && !/^[\w.-]+$/.test(named)) return `invalid stack name ${JSON.stringify(named)}`;
+  let config = options.config;
+  if (config === undefined) {
+    const file = options.configFile ?? stackFilePath(named ?? "management");
+    if (!fs.existsSync(file)) {
+      return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+    }
+    try {
+      config = readStackFile(file);
+    } catch (err) {
+      return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
+    }
   }
+  return { stack: named ?? kindOf(config) ?? "management", config };
+}
+
+/** `deployment.kind` of a config, when it says. */
+function kindOf(config: StackConfig): string | undefined {
   try {
-    return { stack, config: readStackFile(file) };
-  } catch (err) {
-    return `cannot read ${file} as a Pulumi stack file: ${(err as Error).message}`;
+    const kind = (JSON.parse(config.values["org-access:deployment"] ?? "{}") as { kind?: unknown }).kind;
+    return kind === "management" || kind === "security" ? kind : undefined;
+  } catch {
+    return undefined;
   }
 }
 

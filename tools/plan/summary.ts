@@ -47,6 +47,13 @@ export function printSummary(outcome: PlanOutcome, io: Io): void {
       ],
     );
   }
+  if (report.uncheckedSecrets !== undefined) {
+    rows.push([
+      "unchecked secrets",
+      String(report.uncheckedSecrets.length),
+      "encrypted values the offline plan cannot decrypt; pulumi preview checks them",
+    ]);
+  }
   if (report.accessDiff !== undefined) {
     const d = report.accessDiff;
     rows.push([

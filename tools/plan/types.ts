@@ -324,4 +324,9 @@ export interface PlanReport {
   readonly dangerousChanges?: DangerousChange[];
   /** The first-run rehearsal (and, with a baseline, the update's). */
   readonly deploy?: DeployReport;
+  /**
+   * Config values stored encrypted (`secure:`), as config paths: the offline plan cannot decrypt
+   * them, so their own checks (an ExternalId's length and characters) did not run on the real value.
+   */
+  readonly uncheckedSecrets?: string[];
 }

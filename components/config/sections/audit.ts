@@ -4,10 +4,12 @@ import {
   operationPreferencesSchema,
   stackSetNameSchema,
 } from "../../cloudformation/config";
-import { CheckContext, checkStackSetOrganizationalUnits } from "../checks";
+import { CheckContext } from "../checks";
+import { checkTargets, targetsSchema } from "../targets";
 import { roleName } from "../primitives";
 import { section } from "../section";
-import { allowsEveryAction, identityStatementSchema, managedPolicyName } from "./cicd";
+import { requireReadOnly, validPolicies } from "../policies";
+import { identityStatementSchema, managedPolicyName } from "./cicd";
 
 /**
  * `org-access:audit`: the central audit read role. Member accounts get a read-only role that only
@@ -19,9 +21,6 @@ import { allowsEveryAction, identityStatementSchema, managedPolicyName } from ".
 export const DEFAULT_AUDIT_ROLE_NAME = "AuditReadRole";
 export const DEFAULT_AUDIT_AUTOMATION_ROLE_NAME = "audit-automation";
 export const DEFAULT_AUDIT_ACCOUNT = "security";
-
-/** Managed policies that write: an audit role reads and detects, it never changes anything. */
-const WRITE_POLICIES = /(^|\/)(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
 const schema = z
   .object({
@@ -48,33 +47,17 @@ const schema = z
     /** The read role's name in every target account. */
     roleName: roleName.default(DEFAULT_AUDIT_ROLE_NAME),
     /** Where the read role goes. */
-    targets: z
-      .object({
-        organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
-        accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-      })
-      .strict()
-      .refine((t) => t.organizationalUnits.length > 0 || t.accounts.length > 0, {
+    targets: targetsSchema.refine(
+      (t) => t.organizationalUnits.length > 0 || t.accounts.length > 0 || t.includeManagementAccount,
+      {
         message: "list the organizationalUnits or accounts that get the audit read role",
-      }),
+      },
+    ),
     /** Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy. */
-    managedPolicies: z
-      .array(
-        managedPolicyName.refine((policy) => !WRITE_POLICIES.test(policy), {
-          error: (issue) =>
-            `${String(issue.input)} writes; an audit role reads and detects only: use SecurityAudit, job-function/ViewOnlyAccess or a read-only inlinePolicy`,
-        }),
-      )
-      .default(["SecurityAudit"]),
+    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]),
     /** A tighter custom read policy, instead of or besides the managed ones. */
     inlinePolicy: z
-      .array(
-        identityStatementSchema.refine((statement) => !allowsEveryAction(statement), {
-          path: ["Action"],
-          message:
-            'allowing "*" is not a read policy; list the read actions (Describe*, Get*, List*) the automation needs',
-        }),
-      )
+      .array(identityStatementSchema)
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
     /** How the role reaches the accounts: per-account providers, or one StackSet over the target OUs. */
@@ -141,12 +124,21 @@ export const auditSection = section({
         `the security stack creates the automation role in its own account ${JSON.stringify(ctx.home)}; set automationAccount: ${ctx.home}`,
       );
     }
-    const targets = ctx.valid(["audit", "targets"], { ownLevelOnly: true }) ? audit.targets : undefined;
-    if (targets !== undefined) {
-      ctx.accountList(targets.accounts, ["audit", "targets", "accounts"]);
-      ctx.organizationalUnitList(targets.organizationalUnits, ["audit", "targets", "organizationalUnits"]);
+    const stackSet = ctx.valid(["audit", "rollout", "mode"]) && audit.rollout.mode === "stackset";
+    if (ctx.valid(["audit", "targets"], { ownLevelOnly: true })) {
+      checkTargets(ctx, audit.targets, ["audit", "targets"], { stackSet });
     }
     checkRollout(audit, ctx);
+    // An audit role reads and detects; it never changes anything.
+    requireReadOnly(
+      ctx,
+      validPolicies(
+        ctx,
+        { refs: audit.managedPolicies, path: ["audit", "managedPolicies"] },
+        { statements: audit.inlinePolicy, path: ["audit", "inlinePolicy"] },
+      ),
+      "the audit read role",
+    );
     const id = typeof automation === "string" ? ctx.accountNamed(automation)?.id : undefined;
     if (id !== undefined && ctx.valid(["audit", "automationRole", "trustedPrincipalArns"])) {
       audit.automationRole.trustedPrincipalArns.forEach((arn, i) => {
@@ -178,9 +170,6 @@ function checkRollout(audit: AuditConfig, ctx: CheckContext): void {
       "stackset rolls the role out to targets.organizationalUnits, and none are listed; list the OUs, or use mode: providers for single accounts",
     );
   }
-  checkStackSetOrganizationalUnits(ctx, ous, ["audit", "targets", "organizationalUnits"], {
-    requireAccounts: true,
-  });
   if (!ctx.valid(["audit", "roleName"]) || !ctx.valid([...at, "stackSetName"])) return;
   const name = audit.rollout.stackSetName ?? `org-access-${audit.roleName}`;
   const { organizationAccess, guardrails } = ctx.config;

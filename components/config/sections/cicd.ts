@@ -1,5 +1,15 @@
 import { z } from "zod";
 import { CheckContext, ConfigPath, entries, firstOrDuplicate } from "../checks";
+import {
+  ConfigPolicy,
+  elevatedMessage,
+  inlinePolicy,
+  isElevated,
+  judgePolicies,
+  justificationSchema,
+  managedPolicies,
+  PolicyJudgement,
+} from "../policies";
 import { name } from "../primitives";
 import { section } from "../section";
 import { REPOSITORY_PATTERN } from "./pipeline";
@@ -17,8 +27,6 @@ export type DeploymentPreset = (typeof DEPLOYMENT_PRESETS)[number];
 
 export const DEFAULT_DEPLOYMENT_ROLE_PREFIX = "deployment-role-";
 export const DEFAULT_CI_ROLE_PREFIX = "ci-";
-/** A written reason for an administrator deployment role: long enough to say who decided it and why. */
-export const MIN_JUSTIFICATION_LENGTH = 40;
 
 const show = (input: unknown): string => JSON.stringify(input) ?? String(input);
 const stringOrList = z.union([z.string(), z.array(z.string()).min(1)], {
@@ -172,13 +180,7 @@ const environmentOverrideSchema = z
      */
     administratorAccess: z
       .object({
-        justification: z
-          .string({ error: "expected the reason as text" })
-          .trim()
-          .min(
-            MIN_JUSTIFICATION_LENGTH,
-            `write at least ${MIN_JUSTIFICATION_LENGTH} characters: who decided, why scoped permissions do not work, and until when`,
-          ),
+        justification: justificationSchema,
       })
       .strict()
       .optional(),
@@ -282,6 +284,13 @@ export const cicdSection = section({
       pipeline.environments.forEach((env, j) => {
         ctx.environment(env, [...at, "environments", j]);
         if (typeof env === "string") served.add(env);
+        const management = ctx.managementAccount;
+        if (management !== undefined && ctx.accountNamed(management)?.environment === env) {
+          ctx.issue(
+            [...at, "environments", j],
+            `the management account ${JSON.stringify(management)} has environment ${JSON.stringify(env)}, and a deployment role there would let an application pipeline change the organization's administration; remove \`environment\` from the management account in org-access:accounts`,
+          );
+        }
       });
     }
 
@@ -301,7 +310,10 @@ export const cicdSection = section({
       checkAdministratorRequests(override, at, ctx);
     }
     checkAdministratorRequests(roles, ["cicd", "deploymentRoles"], ctx);
-    if (ctx.valid(["cicd", "deploymentRoles"])) checkEmptyPermissions(roles, served, ctx);
+    if (ctx.valid(["cicd", "deploymentRoles"])) {
+      checkEmptyPermissions(roles, served, ctx);
+      checkElevatedPermissions(roles, served, ctx);
+    }
   },
 });
 
@@ -322,6 +334,56 @@ function checkEmptyPermissions(roles: DeploymentRolesConfig, served: Set<string>
       );
     }
   }
+}
+
+/**
+ * An environment whose deployment role would hold admin-equivalent or privilege-escalating
+ * permissions (IAMFullAccess, `iam:Attach*` statements, a policy config cannot read) needs that
+ * environment's `administratorAccess.justification`, as AdministratorAccess itself does.
+ */
+function checkElevatedPermissions(
+  roles: DeploymentRolesConfig,
+  served: Set<string>,
+  ctx: CheckContext,
+): void {
+  // A policy of the defaults applies to every environment without its own list: reported once.
+  const unjustified = new Map<string, { judgement: PolicyJudgement; environments: string[] }>();
+  for (const env of served) {
+    const override = roles.environments[env];
+    if (override?.administratorAccess !== undefined) continue;
+    const from = (key: "managedPolicies" | "statements"): ConfigPath =>
+      override?.[key] !== undefined
+        ? ["cicd", "deploymentRoles", "environments", env, key]
+        : ["cicd", "deploymentRoles", key];
+    const policies: ConfigPolicy[] = [
+      ...managedPolicies(override?.managedPolicies ?? roles.managedPolicies, from("managedPolicies")),
+      ...inlinePolicy(override?.statements ?? roles.statements, from("statements")),
+    ];
+    for (const judgement of judgePolicies(policies).filter(isElevated)) {
+      if (isAdministratorAccessRequest(judgement.policy)) continue;
+      const at = judgement.path.join("\u0000");
+      const entry = unjustified.get(at) ?? { judgement, environments: [] };
+      entry.environments.push(env);
+      unjustified.set(at, entry);
+    }
+  }
+  for (const { judgement, environments } of unjustified.values()) {
+    const env = environments.length === 1 ? environments[0] : "<env>";
+    const key = `org-access:cicd.deploymentRoles.environments.${env}.administratorAccess.justification`;
+    ctx.issue(
+      judgement.path,
+      `${elevatedMessage(judgement, key)}; it reaches the deployment role of ${environments.length === 1 ? "environment" : "environments"} ${environments.join(", ")}`,
+    );
+  }
+}
+
+/** AdministratorAccess and `*` actions are reported on their own (they always need administratorAccess). */
+function isAdministratorAccessRequest(policy: ConfigPolicy): boolean {
+  if (policy.kind === "managed") return isAdministratorAccess(policy.ref);
+  if (policy.kind === "inline") {
+    return policy.statements.some((s) => allowsEveryAction(s as IdentityStatementConfig));
+  }
+  return false;
 }
 
 /** AdministratorAccess and `*` actions come only through `administratorAccess` with a justification. */

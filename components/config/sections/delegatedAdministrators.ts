@@ -5,11 +5,8 @@ import {
   delegatedService,
   ORGANIZATION_POLICY_TYPES,
 } from "../../delegated-admins/services";
+import { region } from "../primitives";
 import { section } from "../section";
-
-const region = z
-  .string({ error: "expected an AWS region such as us-east-1" })
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "expected an AWS region such as us-east-1");
 
 const serviceSchema = z
   .object({

@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { entries, firstOrDuplicate } from "../checks";
+import {
+  justificationSchema,
+  MIN_JUSTIFICATION_LENGTH,
+  requireJustification,
+  validPolicies,
+} from "../policies";
+import { checkTargets, targetFields } from "../targets";
 import { name, roleName } from "../primitives";
 import { section } from "../section";
-import {
-  allowsEveryAction,
-  identityStatementSchema,
-  isAdministratorAccess,
-  managedPolicyName,
-  MIN_JUSTIFICATION_LENGTH,
-} from "./cicd";
+import { allowsEveryAction, identityStatementSchema, isAdministratorAccess, managedPolicyName } from "./cicd";
 
 /**
  * `org-access:delegation`: classic cross-account delegation. IAM users (and roles) live only in an
@@ -38,10 +39,8 @@ const delegationSchema = z
     name: name("delegation"),
     /** Account (by name) where the IAM users live; never the management account. */
     identityAccount: z.string({ error: "expected the identity account's name" }),
-    /** Target accounts by name: each gets the role. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Target OUs by name: every account in them gets the role. */
-    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+    /** Where the role goes: accounts, OUs, exclusions, and the management account only by its own key. */
+    ...targetFields,
     /** The role's name in every target account. */
     roleName,
     /** Who may assume it: user names (`alice`), `user/<name>`, `role/<name>`, or ARNs in the identity account. */
@@ -97,6 +96,8 @@ const delegationSchema = z
       )
       .min(1, "list at least one statement, or remove inlinePolicy")
       .optional(),
+    /** Why the role may hold admin-equivalent or privilege-escalating permissions, if it does. */
+    justification: justificationSchema.optional(),
     /**
      * Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every
      * call of the session and of any role chained from it (CloudTrail `sourceIdentity`).
@@ -112,7 +113,7 @@ const delegationSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
-    if (d.accounts.length === 0 && d.organizationalUnits.length === 0) {
+    if (d.accounts.length === 0 && d.organizationalUnits.length === 0 && !d.includeManagementAccount) {
       ctx.addIssue({
         code: "custom",
         path: ["accounts"],
@@ -207,8 +208,17 @@ export const delegationSection = section({
           "users in the management account would start next to the organization's administration; keep them in a dedicated identity (e.g. security) account",
         );
       }
-      ctx.accountList(d.accounts, [...at, "accounts"]);
-      ctx.organizationalUnitList(d.organizationalUnits, [...at, "organizationalUnits"]);
+      checkTargets(ctx, d, at);
+      requireJustification(
+        ctx,
+        validPolicies(
+          ctx,
+          { refs: d.managedPolicies, path: [...at, "managedPolicies"] },
+          { statements: d.inlinePolicy, path: [...at, "inlinePolicy"] },
+        ),
+        ctx.valid([...at, "justification"]) ? d.justification : undefined,
+        `org-access:delegation[${i}].justification`,
+      );
       if (ctx.valid([...at, "accounts"])) {
         d.accounts.forEach((t, j) => {
           if (typeof identity === "string" && t === identity) {

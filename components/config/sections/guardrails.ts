@@ -7,6 +7,8 @@ import {
   stackSetNameSchema,
 } from "../../cloudformation/config";
 import { CheckContext, ConfigPath, entries, firstOrDuplicate } from "../checks";
+import { EXACT_PRINCIPAL_ARN, principalExemptionSchema, roleExemptionSchema } from "../exemptions";
+import { checkTargets, targetsSchema } from "../targets";
 import {
   SCP_MAX_CHARACTERS,
   SCP_PRESETS,
@@ -15,7 +17,7 @@ import {
   scpSize,
 } from "../../guardrails/scp-documents";
 import { PolicyStatement } from "../../iam/documents";
-import { name, roleName } from "../primitives";
+import { name, region, roleName } from "../primitives";
 import type { OrgAccessConfig } from "../schema";
 import { section } from "../section";
 
@@ -25,9 +27,6 @@ export { DEFAULT_BOUNDARY_STACKSET_NAME };
 /** Organizations attaches at most 5 SCPs to one OU or account, and `FullAWSAccess` is one of them. */
 export const MAX_SCPS_PER_TARGET = 4;
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-/** A principal ARN or ARN pattern (`ArnNotLike` accepts `*` in the account and the name). */
-const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]{1,512}$/;
 const SID = /^[A-Za-z0-9]{1,128}$/;
 
 const stringOrList = z.union([z.string(), z.array(z.string()).min(1)], {
@@ -68,30 +67,16 @@ const scpSchema = z
     /** Hand-written Deny statements appended after the presets. */
     statements: z.array(statementSchema).default([]),
     /** Regions the `region-allow-list` preset keeps open. */
-    allowedRegions: z
-      .array(z.string().regex(REGION, "expected an AWS region such as eu-west-1"))
-      .min(1, "list at least one region")
-      .optional(),
-    /** Principals the `deny-iam-users` and `region-allow-list` presets leave alone (break-glass), or that may still change protected roles. */
-    exemptPrincipalArns: z
-      .array(
-        z
-          .string()
-          .regex(
-            PRINCIPAL_ARN_PATTERN,
-            "expected a principal ARN such as arn:aws:iam::*:role/break-glass (wildcards allowed)",
-          ),
-      )
-      .default([]),
+    allowedRegions: z.array(region).min(1, "list at least one region").optional(),
+    /**
+     * Principals the `deny-iam-users` and `region-allow-list` presets leave alone (break-glass), or
+     * that may still change protected roles: each an exact role or user ARN with its reason.
+     */
+    exemptions: z.array(principalExemptionSchema).default([]),
     /** Role names `protect-managed-roles` covers besides every role this stack manages (e.g. roles of other stacks). */
     protectedRoleNames: z.array(roleName).default([]),
     /** Where it is attached: OU names (`root` for the organization root) and member account names. */
-    targets: z
-      .object({
-        organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
-        accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-      })
-      .strict(),
+    targets: targetsSchema.omit({ excludeAccounts: true }),
   })
   .strict()
   .superRefine((scp, ctx) => {
@@ -127,14 +112,15 @@ const scpSchema = z
         message: "attach it to at least one OU or account (targets.organizationalUnits / targets.accounts)",
       });
     }
+    const exemptArns = scp.exemptions.map((e) => e.principal);
     // The role names come from the stack at run time; check what is known now.
     const document = scpDocument(
       scp.presets,
       {
         allowedRegions: scp.allowedRegions ?? ["us-east-1"],
-        exemptPrincipalArns: scp.exemptPrincipalArns,
+        exemptPrincipalArns: exemptArns,
         protectedRoleNames: scp.protectedRoleNames.length ? scp.protectedRoleNames : ["placeholder"],
-        deployingPrincipalArns: scp.exemptPrincipalArns.length ? scp.exemptPrincipalArns : ["placeholder"],
+        deployingPrincipalArns: exemptArns.length ? exemptArns : ["placeholder"],
       },
       scp.statements as PolicyStatement[],
     );
@@ -179,8 +165,8 @@ const boundarySchema = z
     organizationalUnits: z.array(z.string({ error: "expected an OU name" })).optional(),
     /** Extra accounts that get the boundary. */
     accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Custom roles (by name) that must not carry the boundary; say why in a comment next to each. */
-    exemptRoles: z.array(roleName).default([]),
+    /** Custom roles (by exact name) that must not carry the boundary, each with the reason. */
+    exemptRoles: z.array(roleExemptionSchema).default([]),
     /** `providers` (default) or `stackset` over the boundary OUs; listed accounts always by provider. */
     rollout: boundaryRolloutSchema.prefault({}),
   })
@@ -229,26 +215,36 @@ export const guardrailsSection = section({
         ctx.issue([...at, "name"], `duplicate SCP name, already org-access:guardrails.scps[${first}]`),
       );
       const targets = ctx.valid([...at, "targets"], { ownLevelOnly: true }) ? scp.targets : undefined;
-      const ous = ctx.valid([...at, "targets", "organizationalUnits"])
-        ? (targets?.organizationalUnits ?? [])
-        : [];
-      ous.forEach((ou, j) => {
-        ctx.organizationalUnit(ou, [...at, "targets", "organizationalUnits", j], true);
-        perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
-      });
-      const accounts = ctx.valid([...at, "targets", "accounts"]) ? (targets?.accounts ?? []) : [];
-      accounts.forEach((account, j) => {
-        const accountPath = [...at, "targets", "accounts", j];
-        if (account === management) {
-          ctx.issue(
-            accountPath,
+      if (targets !== undefined) {
+        checkTargets(ctx, targets, [...at, "targets"], {
+          neverManagement:
             "SCPs never restrict the management account, so attaching one there protects nothing; keep the management account narrow through who may use it, and attach SCPs to member OUs or accounts",
-          );
-          return;
+          allowRoot: true,
+          emptyOrganizationalUnits: "allowed",
+        });
+        const ous = ctx.valid([...at, "targets", "organizationalUnits"]) ? targets.organizationalUnits : [];
+        for (const ou of ous) perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
+        const accounts = ctx.valid([...at, "targets", "accounts"]) ? targets.accounts : [];
+        for (const account of accounts.filter((a) => a !== management)) {
+          perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
         }
-        ctx.account(account, accountPath);
-        perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
-      });
+      }
+
+      if (ctx.valid([...at, "exemptions"])) {
+        scp.exemptions.forEach((exemption, j) => {
+          const account = EXACT_PRINCIPAL_ARN.exec(exemption.principal)?.[1];
+          if (
+            account !== undefined &&
+            !ctx.accounts.some((a) => a.id === account) &&
+            ctx.valid(["accounts"])
+          ) {
+            ctx.issue(
+              [...at, "exemptions", j, "principal"],
+              `is in account ${account}, which is not in org-access:accounts; an SCP applies only to principals of the organization, so this exempts nothing: name a principal of a member account`,
+            );
+          }
+        });
+      }
 
       const regions = ctx.valid([...at, "allowedRegions"]) ? scp.allowedRegions : undefined;
       if (
@@ -294,7 +290,7 @@ export const guardrailsSection = section({
     if (!valid("organizationalUnits") || !ctx.valid(["organizationalUnits"])) return;
     const listed = boundary.organizationalUnits ?? workloadOrganizationalUnits(ctx.config);
     const covered = ctx.accounts.filter((a) => a.ou !== undefined && listed.includes(a.ou));
-    if (covered.length === 0 && boundaryAccounts.length === 0) {
+    if (ctx.knowsAccounts && covered.length === 0 && boundaryAccounts.length === 0) {
       ctx.issue(
         bpath,
         "reaches no account; mark workload OUs with `workload: true` in org-access:organizationalUnits, or list organizationalUnits or accounts here",
@@ -304,6 +300,25 @@ export const guardrailsSection = section({
     if (valid("rollout")) checkBoundaryStackSet(ctx, bpath, boundary, listed);
   },
 });
+
+/**
+ * Boundaries are on by default: a config with OUs marked `workload: true` and no
+ * `guardrails.permissionsBoundary` gets the boundary with its defaults (turn it off with
+ * `enabled: false`). The loader applies this once, after the checks.
+ */
+export function withDefaultBoundary<C extends Pick<OrgAccessConfig, "guardrails" | "organizationalUnits">>(
+  config: C,
+): C {
+  if (config.guardrails?.permissionsBoundary !== undefined) return config;
+  if (workloadOrganizationalUnits(config).length === 0) return config;
+  return {
+    ...config,
+    guardrails: {
+      ...(config.guardrails ?? schema.unwrap().parse({})),
+      permissionsBoundary: boundarySchema.parse({}),
+    },
+  };
+}
 
 /** The OUs marked `workload: true`: the boundary's OUs unless it lists its own. */
 export function workloadOrganizationalUnits(config: Pick<OrgAccessConfig, "organizationalUnits">): string[] {
@@ -322,7 +337,7 @@ function checkStackSetRoleTargets(
   boundaryAccounts: readonly string[],
 ): void {
   const { audit, securityAccess, guardrails } = ctx.config;
-  const exempt = guardrails?.permissionsBoundary?.exemptRoles ?? [];
+  const exempt = (guardrails?.permissionsBoundary?.exemptRoles ?? []).map((e) => e?.role);
   const rollouts: { key: string; ous: string[]; individually: string[]; roles: string[]; fix: string }[] = [];
   if (audit !== undefined && ctx.valid(["audit"]) && audit.rollout.mode === "stackset") {
     rollouts.push({
@@ -378,7 +393,7 @@ function checkBoundaryStackSet(
         at,
         "the StackSet cannot target the organization root, which holds the management account; list the workload OUs by name",
       );
-    } else if (ctx.accountsIn(ou).length === 0) {
+    } else if (ctx.accountsIn(ou)?.length === 0) {
       ctx.issue(
         at,
         `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, and a StackSet instance on an empty OU fails; add its accounts or leave the OU out of the boundary`,

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { entries, firstOrDuplicate } from "../checks";
+import { CheckContext, ConfigPath, entries, firstOrDuplicate, formatPath } from "../checks";
+import {
+  ConfigPolicy,
+  elevatedMessage,
+  isElevated,
+  judgePolicies,
+  justificationSchema,
+  validPolicies,
+} from "../policies";
+import { checkTargets, targetFields } from "../targets";
 import { NAME_PATTERN } from "../primitives";
 import { section } from "../section";
 import { identityStatementSchema, managedPolicyName } from "./cicd";
@@ -117,8 +126,10 @@ const permissionSetSchema = z
       .optional(),
     /** A permissions boundary on the roles Identity Center creates from this set. */
     permissionsBoundary: boundarySchema.optional(),
-    /** The emergency set: a one-hour session, tagged so its use stands out. */
+    /** The emergency set: a one-hour session, tagged so its use stands out, for break-glass groups only. */
     breakGlass: z.boolean({ error: "expected true or false" }).default(false),
+    /** Why a set that is not break-glass may grant admin-equivalent or privilege-escalating access. */
+    justification: justificationSchema.optional(),
   })
   .strict()
   .superRefine((set, ctx) => {
@@ -153,13 +164,11 @@ const assignmentSchema = z
     group: z.string({ error: "expected a group name from identityCenter.groups" }),
     /** A permission set name from `permissionSets`. */
     permissionSet: z.string({ error: "expected a permission set name from identityCenter.permissionSets" }),
-    /** Accounts by name. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** OUs by name: every account in them is assigned. */
-    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+    /** Where the assignment applies: accounts, OUs, exclusions, and the management account only by its own key. */
+    ...targetFields,
   })
   .strict()
-  .refine((a) => a.accounts.length > 0 || a.organizationalUnits.length > 0, {
+  .refine((a) => a.accounts.length > 0 || a.organizationalUnits.length > 0 || a.includeManagementAccount, {
     message: "list the accounts or organizationalUnits this assignment applies to",
   });
 
@@ -186,6 +195,10 @@ const schema = z
       }),
     ),
     permissionSets: z.array(permissionSetSchema).min(1, "list at least one permission set"),
+    /** Groups (names from `groups`) that may be assigned a break-glass set; no other group may. */
+    breakGlassGroups: z
+      .array(z.string({ error: "expected a group name from identityCenter.groups" }))
+      .default([]),
     assignments: z.array(assignmentSchema).default([]),
   })
   .strict()
@@ -194,6 +207,35 @@ const schema = z
 export type IdentityCenterConfig = NonNullable<z.infer<typeof schema>>;
 export type PermissionSetConfig = z.infer<typeof permissionSetSchema>;
 export type AccountAssignmentConfig = z.infer<typeof assignmentSchema>;
+
+/**
+ * A permission set that grants admin-equivalent or privilege-escalating access is either the
+ * break-glass set (one hour, tagged, break-glass groups only) or carries a written justification.
+ */
+function checkPermissionSetAccess(ctx: CheckContext, set: PermissionSetConfig, at: ConfigPath): void {
+  if (set.breakGlass === true) return;
+  const policies: ConfigPolicy[] = [
+    ...validPolicies(
+      ctx,
+      { refs: set.managedPolicies, path: [...at, "managedPolicies"] },
+      { statements: set.inlinePolicy, path: [...at, "inlinePolicy"] },
+    ),
+    ...(ctx.valid([...at, "customerManagedPolicies"])
+      ? set.customerManagedPolicies.map((p, j) => ({
+          kind: "customer" as const,
+          ref: typeof p === "string" ? p : p.name,
+          path: [...at, "customerManagedPolicies", j],
+        }))
+      : []),
+  ];
+  if (ctx.valid([...at, "justification"]) && set.justification !== undefined) return;
+  for (const judgement of judgePolicies(policies).filter(isElevated)) {
+    ctx.issue(
+      judgement.path,
+      `${elevatedMessage(judgement, `${formatPath(at)}.justification`)}, or make it the break-glass set (breakGlass: true: one-hour sessions, tagged, assigned to org-access:identityCenter.breakGlassGroups only)`,
+    );
+  }
+}
 
 /** `org-access:identityCenter`. */
 export const identityCenterSection = section({
@@ -218,6 +260,7 @@ export const identityCenterSection = section({
       ctx.valid([key, "groups"], { ownLevelOnly: true }) ? Object.keys(config.groups) : [],
     );
     const setNames = new Map<string, number>();
+    const breakGlassSets = new Set<string>();
     for (const [set, i] of entries(config.permissionSets)) {
       firstOrDuplicate(setNames, set.name, i, (first) =>
         ctx.issue(
@@ -225,7 +268,18 @@ export const identityCenterSection = section({
           `duplicate permission set, already org-access:identityCenter.permissionSets[${first}]`,
         ),
       );
+      if (set.breakGlass === true && typeof set.name === "string") breakGlassSets.add(set.name);
+      checkPermissionSetAccess(ctx, set, [key, "permissionSets", i]);
     }
+    const breakGlassGroups = ctx.valid([key, "breakGlassGroups"]) ? config.breakGlassGroups : [];
+    breakGlassGroups.forEach((group, i) => {
+      if (ctx.valid([key, "groups"], { ownLevelOnly: true }) && !groupNames.has(group)) {
+        ctx.issue(
+          [key, "breakGlassGroups", i],
+          `unknown group ${JSON.stringify(group)}; add it to org-access:identityCenter.groups with its identity-store ID (known: ${[...groupNames].sort().join(", ") || "none"})`,
+        );
+      }
+    });
 
     for (const [assignment, i] of entries(config.assignments)) {
       const at = [key, "assignments", i];
@@ -247,25 +301,23 @@ export const identityCenterSection = section({
           `unknown permission set ${JSON.stringify(set)}; use a name from org-access:identityCenter.permissionSets (${[...setNames.keys()].sort().join(", ") || "none"})`,
         );
       }
-      ctx.accountList(assignment.accounts, [...at, "accounts"]);
-      ctx.organizationalUnitList(assignment.organizationalUnits, [...at, "organizationalUnits"]);
-
-      const ous = ctx.valid([...at, "organizationalUnits"]) ? assignment.organizationalUnits : [];
-      ous.forEach((ou, j) => {
-        if (ctx.hasOrganizationalUnit(ou) && ctx.accountsIn(ou).length === 0) {
-          ctx.issue(
-            [...at, "organizationalUnits", j],
-            `organizational unit ${JSON.stringify(ou)} has no account in org-access:accounts, so this assignment reaches nothing there; add its accounts or remove it`,
-          );
-        }
-      });
-      const named = ctx.valid([...at, "accounts"]) ? assignment.accounts : [];
-      const reachesManagement =
-        management !== undefined && (named.includes(management) || ous.includes("root"));
+      if (
+        typeof set === "string" &&
+        breakGlassSets.has(set) &&
+        typeof group === "string" &&
+        !breakGlassGroups.includes(group)
+      ) {
+        ctx.issue(
+          [...at, "group"],
+          `${JSON.stringify(set)} is a break-glass permission set, and group ${JSON.stringify(group)} is not a break-glass group; assign it only to a group listed in org-access:identityCenter.breakGlassGroups (${breakGlassGroups.join(", ") || "none listed"}), whose membership is the emergency procedure`,
+        );
+      }
+      checkTargets(ctx, assignment, at);
+      const reachesManagement = management !== undefined && assignment.includeManagementAccount === true;
       if (reachesManagement && typeof adminAccount === "string" && adminAccount !== management) {
         ctx.issue(
-          [...at, "accounts"],
-          `a delegated Identity Center administrator (${adminAccount}) cannot assign access to the management account; assign it from the management stack, or remove ${management} here`,
+          [...at, "includeManagementAccount"],
+          `a delegated Identity Center administrator (${adminAccount}) cannot assign access to the management account; assign it from the management stack, or remove includeManagementAccount here`,
         );
       }
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_MAX_PATTERN_CHARACTERS, MAX_PATTERN_CHARACTERS } from "../../observability/pattern";
-import { ROLE_NAME_PATTERN } from "../primitives";
+import { region, ROLE_NAME_PATTERN } from "../primitives";
 import { section } from "../section";
 
 /**
@@ -11,13 +11,8 @@ import { section } from "../section";
  * program never creates a trail (README: Who assumed what).
  */
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/[\w.-]{3,128}$/;
 const BUS_OR_TOPIC_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
-
-const region = z
-  .string({ error: "expected an AWS region such as us-east-1" })
-  .regex(REGION, "expected an AWS region such as us-east-1");
 
 export const observabilitySchema = z
   .object({

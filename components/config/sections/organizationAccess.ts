@@ -4,7 +4,7 @@ import {
   operationPreferencesSchema,
   stackSetNameSchema,
 } from "../../cloudformation/config";
-import { checkStackSetOrganizationalUnits } from "../checks";
+import { checkTargets, targetFields } from "../targets";
 import { roleName } from "../primitives";
 import { section } from "../section";
 
@@ -13,12 +13,12 @@ export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
 /** `memberRole`: the member-account role, rolled out by a service-managed StackSet. */
 const memberRoleSchema = z
   .object({
-    /** OUs (by name) whose member accounts get the role; accounts that join them later get it too. */
-    organizationalUnits: z.array(z.string({ error: "expected an organizational unit name" })).default([]),
-    /** Single accounts (by name) outside the targeted OUs, e.g. one invited account. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Accounts in the targeted OUs that keep the role they already have (created by AWS Organizations). */
-    excludeAccounts: z.array(z.string({ error: "expected an account name" })).default([]),
+    /**
+     * OUs (by name) whose member accounts get the role (accounts that join them later get it too),
+     * single accounts outside them (one invited account), and accounts of the targeted OUs that keep
+     * the role they already have (`excludeAccounts`). Never the management account.
+     */
+    ...targetFields,
     stackSetName: stackSetNameSchema.default("org-access-OrganizationAccountAccessRole"),
     operationPreferences: operationPreferencesSchema,
     autoDeployment: z
@@ -85,59 +85,12 @@ export const organizationAccessSection = section({
     if (member === undefined || !ctx.valid(["organizationAccess", "memberRole"], { ownLevelOnly: true }))
       return;
     const path = ["organizationAccess", "memberRole"];
-    const management = ctx.managementAccount;
-    const valid = (key: string) => ctx.valid([...path, key]);
-    const ous = valid("organizationalUnits") ? member.organizationalUnits : [];
-    const listed = valid("accounts") ? member.accounts : [];
-
-    if (valid("organizationalUnits") && valid("accounts") && ous.length === 0 && listed.length === 0) {
-      ctx.issue(
-        path,
+    checkTargets(ctx, member, path, {
+      neverManagement: managementTargetMessage(ctx.managementAccount ?? "management"),
+      stackSet: true,
+      accountsInTargetedOus: "redundant",
+      required:
         "targets nothing; list organizationalUnits (by name) and/or accounts that get the member role",
-      );
-    }
-    checkStackSetOrganizationalUnits(ctx, ous, [...path, "organizationalUnits"], { requireAccounts: true });
-
-    listed.forEach((value, i) => {
-      const at = [...path, "accounts", i];
-      if (value === management) {
-        ctx.issue(at, managementTargetMessage(value));
-        return;
-      }
-      ctx.account(value, at);
-      const ou = ctx.accountNamed(value)?.ou;
-      if (ou !== undefined && ous.includes(ou)) {
-        ctx.issue(
-          at,
-          `account ${JSON.stringify(value)} is already targeted through organizational unit ${JSON.stringify(ou)}; remove it from accounts`,
-        );
-      }
-    });
-
-    const excluded = valid("excludeAccounts") ? member.excludeAccounts : [];
-    ous.forEach((ou, i) => {
-      const inOu = ctx.accountsIn(ou);
-      if (inOu.length > 0 && inOu.every((a) => excluded.includes(a.name))) {
-        ctx.issue(
-          [...path, "organizationalUnits", i],
-          `every account of organizational unit ${JSON.stringify(ou)} is in excludeAccounts, so its StackSet instance would deploy nowhere; remove the OU from the targets`,
-        );
-      }
-    });
-    excluded.forEach((value, i) => {
-      const at = [...path, "excludeAccounts", i];
-      if (value === management) {
-        ctx.issue(at, "the management account is never in a StackSet target; remove it from excludeAccounts");
-        return;
-      }
-      ctx.account(value, at);
-      const ou = ctx.accountNamed(value)?.ou;
-      if (ou !== undefined && valid("organizationalUnits") && !ous.includes(ou)) {
-        ctx.issue(
-          at,
-          `account ${JSON.stringify(value)} is in organizational unit ${JSON.stringify(ou)}, which memberRole.organizationalUnits does not target; remove it from excludeAccounts`,
-        );
-      }
     });
   },
 });

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { operationPreferencesSchema } from "../../cloudformation/config";
-import { checkStackSetOrganizationalUnits, entries, firstOrDuplicate } from "../checks";
+import { entries, firstOrDuplicate } from "../checks";
+import { managedPolicies, requireReadOnly } from "../policies";
+import { checkTargets, targetFields } from "../targets";
 import { roleName } from "../primitives";
 import { section } from "../section";
 
 export const DEFAULT_SECURITY_ACCESS_ROLE_NAME = "SecurityAccessRole";
-
-/** Policies that turn a read-only security role into an administrative one. */
-const FORBIDDEN_TARGET_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 
 /** A principal of the delegated-admin account: a role name there, or a role/user ARN of that account. */
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[\w+=,.@/-]{1,512}$/;
@@ -42,11 +41,12 @@ const rolloutSchema = z
           '"providers" (the management stack creates each copy through per-account providers) or "stackset" (the security stack rolls it out by StackSet)',
       })
       .default("providers"),
-    organizationalUnits: z.array(z.string({ error: "expected an organizational unit name" })).default([]),
-    /** Exceptional accounts, deployed one by one by the management stack (in both modes). */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Deploy the payer (management account) copy; only the management stack can. */
-    includeManagementAccount: z.boolean({ error: "expected true or false" }).default(true),
+    /**
+     * OUs and accounts; `accounts` are the exceptional ones, deployed one by one by the management
+     * stack in both modes; `includeManagementAccount: true` deploys the payer copy (management stack
+     * only: no StackSet reaches it).
+     */
+    ...targetFields,
     operationPreferences: operationPreferencesSchema,
   })
   .strict();
@@ -144,14 +144,12 @@ export const securityAccessSection = section({
       }
 
       if (ctx.valid([...at, "managedPolicies"])) {
-        team.managedPolicies.forEach((policy, j) => {
-          if (FORBIDDEN_TARGET_POLICIES.includes(policy.replace(/^arn:aws[a-z-]*:iam::aws:policy\//, ""))) {
-            ctx.issue(
-              [...at, "managedPolicies", j],
-              `${policy} is not read-only; a security access role audits, it does not administer (use SecurityAudit or ViewOnlyAccess)`,
-            );
-          }
-        });
+        // A security team's target role audits: it never changes the accounts it reads.
+        requireReadOnly(
+          ctx,
+          managedPolicies(team.managedPolicies, [...at, "managedPolicies"]),
+          "a security team's target role",
+        );
       }
     }
 
@@ -160,40 +158,12 @@ export const securityAccessSection = section({
     const rolloutPath = [...path, "rollout"];
     const valid = (key: string) => ctx.valid([...rolloutPath, key]);
     const mode = valid("mode") ? rollout.mode : undefined;
-    const ous = valid("organizationalUnits") ? rollout.organizationalUnits : [];
-    const listed = valid("accounts") ? rollout.accounts : [];
-    checkStackSetOrganizationalUnits(ctx, ous, [...rolloutPath, "organizationalUnits"], {
-      requireAccounts: mode === "stackset",
-    });
-    listed.forEach((account, i) => {
-      const at = [...rolloutPath, "accounts", i];
-      if (account === management) {
-        ctx.issue(
-          at,
-          "the management (payer) account's copy is controlled by rollout.includeManagementAccount; remove it from accounts",
-        );
-        return;
-      }
-      ctx.account(account, at);
-      const ou = ctx.accountNamed(account)?.ou;
-      if (mode === "providers" && ou !== undefined && ous.includes(ou)) {
-        ctx.issue(
-          at,
-          `account ${JSON.stringify(account)} is already targeted through organizational unit ${JSON.stringify(ou)}; remove it from accounts`,
-        );
-      }
-    });
-    if (
-      valid("organizationalUnits") &&
-      valid("accounts") &&
-      ous.length === 0 &&
-      listed.length === 0 &&
-      rollout.includeManagementAccount === false
-    ) {
-      ctx.issue(
-        rolloutPath,
+    checkTargets(ctx, rollout, rolloutPath, {
+      stackSet: mode === "stackset",
+      // In stackset mode the listed accounts of a targeted OU are the ones deployed one by one.
+      accountsInTargetedOus: mode === "stackset" ? "allowed" : "redundant",
+      required:
         "targets no account; list organizationalUnits or accounts, or set includeManagementAccount: true",
-      );
-    }
+    });
   },
 });

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { entries, firstOrDuplicate } from "../checks";
+import { justificationSchema, requireJustification, validPolicies } from "../policies";
+import { checkTargets, targetFields } from "../targets";
+import { identityStatementSchema } from "./cicd";
 import { accountId, name, roleName } from "../primitives";
 import { section } from "../section";
 
@@ -28,11 +31,11 @@ const externalId = z
     },
   });
 
-/** An inline policy the vendor documents, as a policy document. */
+/** An inline policy the vendor documents, as a policy document (Allow with NotAction is refused). */
 const inlinePolicySchema = z
   .object({
     Version: z.literal("2012-10-17").default("2012-10-17"),
-    Statement: z.array(z.record(z.string(), z.unknown())).min(1, "list at least one statement"),
+    Statement: z.array(identityStatementSchema).min(1, "list at least one statement"),
   })
   .strict();
 
@@ -63,10 +66,10 @@ const vendorSchema = z
       .default([]),
     /** The vendor's documented inline policy, when its managed policies are not enough or too broad. */
     inlinePolicy: inlinePolicySchema.optional(),
-    /** Target accounts by name. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Target OUs by name: every account in them gets the role. */
-    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).default([]),
+    /** Where the role goes: accounts, OUs, exclusions, and the management account only by its own key. */
+    ...targetFields,
+    /** Why this vendor's role may hold admin-equivalent or privilege-escalating permissions, if it does. */
+    justification: justificationSchema.optional(),
     /** Longest vendor session in seconds. */
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
@@ -85,7 +88,11 @@ const vendorSchema = z
           "list the managed policies the vendor documents (e.g. SecurityAudit), or give its inlinePolicy; a vendor role with no policy is useless",
       });
     }
-    if (vendor.accounts.length === 0 && vendor.organizationalUnits.length === 0) {
+    if (
+      vendor.accounts.length === 0 &&
+      vendor.organizationalUnits.length === 0 &&
+      !vendor.includeManagementAccount
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["accounts"],
@@ -161,8 +168,17 @@ export const vendorsSection = section({
         );
       }
 
-      ctx.accountList(vendor.accounts, [...at, "accounts"]);
-      ctx.organizationalUnitList(vendor.organizationalUnits, [...at, "organizationalUnits"]);
+      checkTargets(ctx, vendor, at);
+      requireJustification(
+        ctx,
+        validPolicies(
+          ctx,
+          { refs: vendor.managedPolicies, path: [...at, "managedPolicies"] },
+          { statements: vendor.inlinePolicy?.Statement, path: [...at, "inlinePolicy", "Statement"] },
+        ),
+        ctx.valid([...at, "justification"]) ? vendor.justification : undefined,
+        `org-access:vendors[${i}].justification`,
+      );
     }
   },
 });
