@@ -1,3 +1,6 @@
+import { OrgAccessConfig } from "../config";
+import { ACCESS_ANALYZER_PRINCIPAL } from "../config/sections/accessAnalyzers";
+import { DelegatedAdministratorsConfig } from "../config/sections/delegatedAdministrators";
 import { Capability } from "../context";
 import { DelegatedAdministrators } from "../delegated-admins/delegated-administrators";
 import { delegatedService, OrganizationPolicyType } from "../delegated-admins/services";
@@ -9,14 +12,41 @@ export const DEFAULT_DELEGATED_POLICY_TYPES: readonly OrganizationPolicyType[] =
 ];
 
 /**
+ * The delegated administrators to register: the configured services, plus IAM Access Analyzer for
+ * the account `org-access:guardrails.accessAnalyzers` names when the list does not have it already
+ * (config validation made sure an entry that has it names the same account). Either way it is the
+ * same registration, under the same name.
+ */
+function withAccessAnalyzer(config: OrgAccessConfig): DelegatedAdministratorsConfig | undefined {
+  const analyzers = config.guardrails?.accessAnalyzers;
+  const delegated = config.delegatedAdministrators;
+  if (analyzers === undefined) return delegated;
+  const base: DelegatedAdministratorsConfig = delegated ?? {
+    securityAccount: "security",
+    infrastructureAccount: "infra-ops",
+    manageServiceAccess: true,
+    services: [],
+  };
+  if (base.services.some((s) => s.servicePrincipal === ACCESS_ANALYZER_PRINCIPAL)) return base;
+  return {
+    ...base,
+    services: [
+      ...base.services,
+      { servicePrincipal: ACCESS_ANALYZER_PRINCIPAL, account: analyzers.delegatedAdministrator },
+    ],
+  };
+}
+
+/**
  * The `delegatedAdministrators` capability (management stack only): registers member accounts as
  * delegated administrators of organization services, with trusted access where each needs it.
  */
 export const delegatedAdministrators: Capability = {
   name: "delegatedAdministrators",
   deploy: (ctx) => {
-    const config = ctx.config.delegatedAdministrators;
-    if (config === undefined || ctx.kind !== "management" || !ctx.organizationWide) return undefined;
+    if (ctx.kind !== "management" || !ctx.organizationWide) return undefined;
+    const config = withAccessAnalyzer(ctx.config);
+    if (config === undefined) return undefined;
     const defaults = { security: config.securityAccount, infrastructure: config.infrastructureAccount };
     const registrations = config.services.map((entry) => {
       // Config validation guarantees the principal is known.

@@ -11,13 +11,17 @@ import { vendors } from "./vendors";
 import { delegation } from "./delegation";
 import { pipeline } from "./pipeline";
 import { serviceControlPolicies } from "./serviceControlPolicies";
+import { resourceControlPolicies } from "./resourceControlPolicies";
+import { rootAccess } from "./rootAccess";
+import { accessAnalyzers } from "./accessAnalyzers";
 import { observability } from "./observability";
 
 /**
  * Every capability, in the order the composition deploys them: the organization access rollout first
  * (member-account providers wait for the StackSet that creates the role they assume, so none may
- * exist before it), then permissions boundaries (custom roles reference them), and SCPs last (the
- * role-protection SCP lists every role the others created). Observability follows every capability
+ * exist before it), then permissions boundaries (custom roles reference them), SCPs after the
+ * roles (the role-protection SCP lists every role the others created), then the other organization
+ * guardrails (RCPs, centralized root access, access analyzers). Observability follows every capability
  * that creates roles: its alerts are built from their trust policies.
  */
 export const capabilities: readonly Capability[] = [
@@ -34,4 +38,7 @@ export const capabilities: readonly Capability[] = [
   pipeline,
   observability,
   serviceControlPolicies,
+  resourceControlPolicies,
+  rootAccess,
+  accessAnalyzers,
 ];

@@ -90,8 +90,14 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
       c.audit?.rollout.mode === "stackset" ||
       (c.guardrails?.permissionsBoundary?.enabled === true &&
         c.guardrails.permissionsBoundary.rollout.mode === "stackset"),
-    organizationPolicies: (c.guardrails?.scps.length ?? 0) > 0 || c.delegatedAdministrators !== undefined,
-    delegatedAdministrators: c.delegatedAdministrators !== undefined,
+    organizationPolicies:
+      (c.guardrails?.scps.length ?? 0) > 0 ||
+      (c.guardrails?.resourceControlPolicies.length ?? 0) > 0 ||
+      c.delegatedAdministrators !== undefined,
+    // The access analyzers' block registers their delegated administrator too.
+    delegatedAdministrators:
+      c.delegatedAdministrators !== undefined || c.guardrails?.accessAnalyzers !== undefined,
+    rootAccess: c.guardrails?.rootAccess !== undefined,
     identityCenter: c.identityCenter !== undefined,
     identityCenterInManagementAccount:
       c.identityCenter !== undefined &&
@@ -191,6 +197,7 @@ function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: 
     managedRoleArns: Object.values(ctx.inventory.toOutput()[home.name]?.roles ?? {}).sort(),
     managementAccountId: ctx.accounts.management.id,
     stackSetNames: securityStackSetNames(ctx),
+    accessAnalyzers: ctx.config.guardrails?.accessAnalyzers?.delegatedAdministrator === home.name,
   };
   const roles = new PipelineStackRoles(
     "pipeline-security",

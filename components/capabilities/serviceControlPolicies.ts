@@ -29,13 +29,17 @@ export function deployingPrincipalArns(ctx: StackContext, scp: ScpConfig): strin
   ];
 }
 
-function targetsOf(ctx: StackContext, scp: ScpConfig): ScpTarget[] {
+/** The root, OUs and accounts an organization policy entry names, with their IDs. */
+export function organizationPolicyTargets(
+  ctx: StackContext,
+  targets: { readonly organizationalUnits: readonly string[]; readonly accounts: readonly string[] },
+): ScpTarget[] {
   return [
-    ...scp.targets.organizationalUnits.map((ou) => ({
+    ...targets.organizationalUnits.map((ou) => ({
       label: `ou-${ou}`,
       id: ou === "root" ? ctx.config.organization.rootId : ctx.accounts.organizationalUnitId(ou),
     })),
-    ...scp.targets.accounts.map((name) => ({ label: `account-${name}`, id: ctx.accounts.get(name).id })),
+    ...targets.accounts.map((name) => ({ label: `account-${name}`, id: ctx.accounts.get(name).id })),
   ];
 }
 
@@ -65,7 +69,7 @@ export const serviceControlPolicies: Capability = {
         },
         scp.statements as PolicyStatement[],
       );
-      const targets = targetsOf(ctx, scp);
+      const targets = organizationPolicyTargets(ctx, scp.targets);
       const policy = new ServiceControlPolicy(
         `scp-${scp.name}`,
         {

@@ -1,5 +1,6 @@
 import { Conditions, policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
 import { GLOBAL_SERVICE_ACTIONS, LONG_LIVED_CREDENTIAL_ACTIONS, ROLE_CHANGE_ACTIONS } from "./actions";
+import { policySize } from "./organization-policy";
 
 /**
  * Service control policy statements as small named builders. SCPs only filter: each statement here
@@ -57,14 +58,25 @@ export function denyLeaveOrganizationStatement(): PolicyStatement {
   };
 }
 
-/** The root user of a member account can do nothing: its credentials should never be in use. */
+/**
+ * The root user of a member account can do nothing: its credentials should never be in use. A
+ * privileged root session that the management account opens with `sts:AssumeRoot` (centralized root
+ * access, `org-access:guardrails.rootAccess`) carries `aws:AssumedRoot` and stays usable, or nobody
+ * could remove a member's root credentials or unlock a bucket policy that locks everyone out. That
+ * session can only do what the AWS task policy it was opened with allows. Statement from
+ * aws-samples/service-control-policy-examples (35a50b0, Privileged-access-controls/
+ * Prevent-root-credentials-management-in-member-accounts-in-AWS-Organizations.json).
+ */
 export function denyRootUserStatement(): PolicyStatement {
   return {
     Sid: "DenyRootUser",
     Effect: "Deny",
     Action: "*",
     Resource: "*",
-    Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } },
+    Condition: {
+      ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" },
+      Null: { "aws:AssumedRoot": "true" },
+    },
   };
 }
 
@@ -151,6 +163,4 @@ export function scpDocument(
 }
 
 /** The size Organizations counts: the document as this program sends it (compact JSON). */
-export function scpSize(document: PolicyDocument): number {
-  return JSON.stringify(document).length;
-}
+export const scpSize = policySize;

@@ -28,12 +28,36 @@ export interface PipelineLayout {
   readonly sessionNamePattern: string;
 }
 
+/** Subjects the pipeline role trusts: the environments when configured, else the protected branch. */
+export function pipelineDeploySubjects(
+  config: Pick<PipelineConfig, "repository" | "branch" | "environments">,
+): string[] {
+  const repo = `repo:${config.repository}`;
+  return config.environments === undefined
+    ? [`${repo}:ref:refs/heads/${config.branch}`]
+    : [
+        `${repo}:environment:${config.environments.management}`,
+        `${repo}:environment:${config.environments.security}`,
+      ];
+}
+
+/** The pull-request subject the preview role trusts. */
+export function pipelinePreviewSubject(config: Pick<PipelineConfig, "repository">): string {
+  return `repo:${config.repository}:pull_request`;
+}
+
+/** Every GitHub `sub` this project's own pipeline trusts: its deploy subjects and pull requests. */
+export function pipelineSubjects(
+  config: Pick<PipelineConfig, "repository" | "branch" | "environments">,
+): string[] {
+  return [...pipelineDeploySubjects(config), pipelinePreviewSubject(config)];
+}
+
 export function pipelineLayout(config: PipelineConfig, accounts: AccountInventory): PipelineLayout {
   const tooling = accounts.get(config.toolingAccount).id;
   const management = accounts.management.id;
   const security = accounts.get(config.securityAccount).id;
   const names = config.roleNames;
-  const repo = `repo:${config.repository}`;
   return {
     toolingAccountId: tooling,
     managementAccountId: management,
@@ -49,14 +73,8 @@ export function pipelineLayout(config: PipelineConfig, accounts: AccountInventor
       management: roleArn(management, names.previewManagement),
       security: roleArn(security, names.previewSecurity),
     },
-    deploySubjects:
-      config.environments === undefined
-        ? [`${repo}:ref:refs/heads/${config.branch}`]
-        : [
-            `${repo}:environment:${config.environments.management}`,
-            `${repo}:environment:${config.environments.security}`,
-          ],
-    previewSubject: `${repo}:pull_request`,
+    deploySubjects: pipelineDeploySubjects(config),
+    previewSubject: pipelinePreviewSubject(config),
     sessionNamePattern: `${config.sessionNamePrefix}*`,
   };
 }

@@ -201,6 +201,8 @@ export interface ManagementPermissionsArgs {
   readonly organizationPolicies: boolean;
   readonly delegatedAdministrators: boolean;
   readonly identityCenter: boolean;
+  /** Centralized root access (`guardrails.rootAccess`). */
+  readonly rootAccess?: boolean;
   /** Whether Identity Center assigns a permission set in the management account itself. */
   readonly identityCenterInManagementAccount?: boolean;
 }
@@ -344,6 +346,21 @@ function managementGroups(args: ManagementPermissionsArgs): PermissionGroup[] {
       },
     );
   }
+  if (args.rootAccess === true) {
+    groups.push({
+      // Centralized root access: IAM's trusted access, then its two features (no resource ARN).
+      sid: "ManageCentralizedRootAccess",
+      read: ["iam:ListOrganizationsFeatures"],
+      write: [
+        "iam:DisableOrganizationsRootCredentialsManagement",
+        "iam:DisableOrganizationsRootSessions",
+        "iam:EnableOrganizationsRootCredentialsManagement",
+        "iam:EnableOrganizationsRootSessions",
+        "organizations:EnableAWSServiceAccess",
+      ],
+      resources: ["*"],
+    });
+  }
   if (args.identityCenter) {
     groups.push({
       sid: "ManageIdentityCenter",
@@ -400,6 +417,54 @@ export interface SecurityPermissionsArgs {
   readonly managementAccountId: string;
   /** Names of the StackSets this stack creates as delegated administrator; none without. */
   readonly stackSetNames: readonly string[];
+  /** The organization's access analyzers live in this account (`guardrails.accessAnalyzers`). */
+  readonly accessAnalyzers?: boolean;
+}
+
+/**
+ * Organization analyzers of this account. Access Analyzer reads the organization to check the
+ * delegation and creates its service-linked role on first use (the reads and the role are those of
+ * AWS's IAMAccessAnalyzerFullAccess policy, narrowed to what creating analyzers needs).
+ */
+function accessAnalyzerGroups(accountId: string): PermissionGroup[] {
+  return [
+    {
+      sid: "ManageAccessAnalyzers",
+      read: ["access-analyzer:GetAnalyzer", "access-analyzer:ListTagsForResource"],
+      write: [
+        "access-analyzer:CreateAnalyzer",
+        "access-analyzer:DeleteAnalyzer",
+        "access-analyzer:TagResource",
+        "access-analyzer:UntagResource",
+        "access-analyzer:UpdateAnalyzer",
+      ],
+      resources: [`arn:aws:access-analyzer:*:${accountId}:analyzer/*`],
+    },
+    {
+      sid: "ReadOrganizationForAccessAnalyzers",
+      // Those of IAMAccessAnalyzerFullAccess that the security stack's ReadOrganization lacks.
+      read: [
+        "access-analyzer:ListAnalyzers",
+        "organizations:DescribeAccount",
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:ListAWSServiceAccessForOrganization",
+        "organizations:ListAccounts",
+        "organizations:ListChildren",
+        "organizations:ListOrganizationalUnitsForParent",
+        "organizations:ListParents",
+        "organizations:ListRoots",
+      ],
+      write: [],
+      resources: ["*"],
+    },
+    {
+      sid: "CreateAccessAnalyzerServiceLinkedRole",
+      read: [],
+      write: ["iam:CreateServiceLinkedRole"],
+      resources: [`arn:aws:iam::${accountId}:role/aws-service-role/*`],
+      condition: { StringEquals: { "iam:AWSServiceName": "access-analyzer.amazonaws.com" } },
+    },
+  ];
 }
 
 function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
@@ -423,6 +488,7 @@ function securityGroups(args: SecurityPermissionsArgs): PermissionGroup[] {
           names: args.stackSetNames,
           activateOrganizationsAccess: false,
         })),
+    ...(args.accessAnalyzers === true ? accessAnalyzerGroups(args.accountId) : []),
   ];
 }
 

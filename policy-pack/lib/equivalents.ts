@@ -233,6 +233,16 @@ const CFN: Record<
       },
     ],
   },
+  "AWS::Organizations::Policy": {
+    produces: [TYPES.organizationsPolicy],
+    to: (p, id) => [
+      {
+        type: TYPES.organizationsPolicy,
+        name: id,
+        props: compact({ name: field(p, "Name"), type: field(p, "Type"), content: field(p, "Content") }),
+      },
+    ],
+  },
   "AWS::S3::BucketPolicy": {
     produces: [TYPES.bucketPolicy],
     to: (p, id) => [
@@ -496,6 +506,7 @@ const NATIVE_SERVICES: Record<string, string> = {
   ecr: "ECR",
   lambda: "Lambda",
   cloudformation: "CloudFormation",
+  organizations: "Organizations",
 };
 
 /** `aws-native:iam:Role` -> `AWS::IAM::Role`. */
@@ -660,6 +671,7 @@ const KINDS: Record<string, { word: string; nameKey?: string }> = {
   "AWS::IAM::GroupPolicy": { word: "group policy", nameKey: "PolicyName" },
   "AWS::IAM::AccessKey": { word: "access key" },
   "AWS::IAM::ServiceSpecificCredential": { word: "service-specific credential" },
+  "AWS::Organizations::Policy": { word: "organization policy", nameKey: "Name" },
   "AWS::S3::BucketPolicy": { word: "bucket policy" },
   "AWS::S3::AccessPoint": { word: "access point" },
   "AWS::KMS::Key": { word: "KMS key" },

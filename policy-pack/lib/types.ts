@@ -44,5 +44,6 @@ export const TYPES = {
   cfnStack: "aws:cloudformation/stack:Stack",
   cfnStackSet: "aws:cloudformation/stackSet:StackSet",
   cfnStackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
+  organizationsPolicy: "aws:organizations/policy:Policy",
   awsProvider: "pulumi:providers:aws",
 } as const;

@@ -2,6 +2,7 @@ import { Policies } from "@pulumi/policy";
 import { cloudformationPolicies, cloudformationStackPolicies } from "./cloudformation";
 import { credentialPolicies } from "./credentials";
 import { identityPolicies } from "./identity";
+import { organizationPolicyPolicies } from "./organization-policies";
 import { resourcePolicyPolicies } from "./resource-policies";
 import { rolePolicies } from "./roles";
 import { stackPolicies } from "./stack";
@@ -17,4 +18,5 @@ export const allPolicies: Policies = [
   ...rolePolicies,
   ...stackPolicies,
   ...cloudformationStackPolicies,
+  ...organizationPolicyPolicies,
 ];

@@ -78,6 +78,12 @@ describe("delegated administrators", () => {
         "delegated-admins-backup",
         { accountId: INFRA_OPS, servicePrincipal: "backup.amazonaws.com" },
       ],
+      // From org-access:guardrails.accessAnalyzers, which names the analyzers' account.
+      [
+        DELEGATED,
+        "delegated-admins-access-analyzer",
+        { accountId: SECURITY, servicePrincipal: "access-analyzer.amazonaws.com" },
+      ],
     ];
     const withoutPolicy = registrations.filter(
       ([type]) => type !== "aws:organizations/resourcePolicy:ResourcePolicy",
@@ -91,7 +97,7 @@ describe("delegated administrators", () => {
   });
 
   it("enables trusted access first, and keeps it on delete, for services whose registration does not", () => {
-    const access = ofType(run, ACCESS);
+    const access = ofType(run, ACCESS).filter((a) => a.name.startsWith("delegated-admins-"));
     assert.deepStrictEqual(
       access.map((a) => [a.name, a.account, a.inputs.servicePrincipal, a.retainOnDelete]),
       [
@@ -108,6 +114,7 @@ describe("delegated administrators", () => {
           true,
         ],
         ["delegated-admins-backup-access", MANAGEMENT, "backup.amazonaws.com", true],
+        ["delegated-admins-access-analyzer-access", MANAGEMENT, "access-analyzer.amazonaws.com", true],
       ],
     );
     for (const a of access) {

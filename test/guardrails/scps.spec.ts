@@ -8,11 +8,10 @@ import {
   scpSize,
 } from "../../components/guardrails/scp-documents";
 import { configIssuesOf } from "../organization-access/helpers";
+import { POLICY, policyAttachments } from "./helpers";
 import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 import { issuesOf } from "../vendors/helpers";
 
-const POLICY = "aws:organizations/policy:Policy";
-const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 const MANAGEMENT = "111111111111";
 const DEPLOYERS = [
   "arn:aws:iam::*:role/OrganizationAccountAccessRole",
@@ -27,12 +26,7 @@ type Guardrails = { scps: Record<string, unknown>[]; permissionsBoundary: Record
 const example = () => exampleValue<Guardrails>("management", "guardrails");
 const withScps = (scps: Record<string, unknown>[]) => ({ guardrails: { ...example(), scps } });
 
-function attachments(run: ProgramRun, policyName: string): [string | undefined, unknown][] {
-  const policy = single(run, POLICY, `scp-${policyName}-policy`);
-  return ofType(run, ATTACHMENT)
-    .filter((a) => a.dependencies.includes(policy.urn))
-    .map((a) => [a.account, a.inputs.targetId]);
-}
+const attachments = (run: ProgramRun, name: string) => policyAttachments(run, `scp-${name}`);
 
 describe("service control policies of the example organization", () => {
   let run: ProgramRun;
@@ -65,7 +59,9 @@ describe("service control policies of the example organization", () => {
 
   it("creates each SCP in the management account, typed SERVICE_CONTROL_POLICY, named org-access-<name>", () => {
     assert.deepStrictEqual(
-      ofType(run, POLICY).map((p) => [p.name, p.account, p.inputs.type, p.inputs.name]),
+      ofType(run, POLICY)
+        .filter((p) => p.name.startsWith("scp-"))
+        .map((p) => [p.name, p.account, p.inputs.type, p.inputs.name]),
       [
         ["scp-baseline-policy", MANAGEMENT, "SERVICE_CONTROL_POLICY", "org-access-baseline"],
         ["scp-regions-policy", MANAGEMENT, "SERVICE_CONTROL_POLICY", "org-access-regions"],
@@ -96,7 +92,11 @@ describe("service control policies of the example organization", () => {
           Effect: "Deny",
           Action: "*",
           Resource: "*",
-          Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } },
+          // Privileged root sessions (sts:AssumeRoot, centralized root access) stay usable.
+          Condition: {
+            ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" },
+            Null: { "aws:AssumedRoot": "true" },
+          },
         },
       ],
     });
@@ -278,8 +278,9 @@ describe("SCP config errors", () => {
   });
 
   it("belongs to the management stack (a security stack keeps only the boundary block)", () => {
-    assert.deepStrictEqual(configIssuesOf("security", { guardrails: example() }), [
-      "org-access:guardrails.scps: SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
+    const { scps, permissionsBoundary } = example();
+    assert.deepStrictEqual(configIssuesOf("security", { guardrails: { scps, permissionsBoundary } }), [
+      "org-access:guardrails.scps: SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (of the guardrails a security stack keeps permissionsBoundary, so the roles its StackSets create carry the boundary, and accessAnalyzers, whose analyzers it creates)",
     ]);
   });
 });

@@ -210,6 +210,8 @@ describe("pipeline roles", () => {
         "ManageOrganizationPolicies",
         "DelegateAdministration",
         "CreateServiceLinkedRolesForDelegation",
+        // org-access:guardrails.rootAccess
+        "ManageCentralizedRootAccess",
         "ManageIdentityCenter",
         "ProvisionIdentityCenterRolesInManagementAccount",
         "ProvisionIdentityCenterSamlProviderInManagementAccount",

@@ -1,10 +1,13 @@
 import * as assert from "assert";
 import { loadConfig } from "../../components/config";
-import { accessGraph } from "../../tools/plan/access";
-import { buildModel, IamModel } from "../../tools/plan/model";
+import type { AccessExpectation } from "../../components/config/sections/expectations";
+import { accessGraph, evaluate, policyLevels } from "../../tools/plan/access";
+import { checkExpectations } from "../../tools/plan/expectations";
+import { buildModel, IamModel, ModelRole } from "../../tools/plan/model";
 import { analyzeAccess, orgFactsFor } from "../../tools/plan/run";
 import { AccessEdge } from "../../tools/plan/types";
-import { exampleConfig, runExample } from "../harness";
+import { exampleConfig, exampleValue, runExample } from "../harness";
+import { configIssuesOf } from "../organization-access/helpers";
 
 /**
  * The access graph of the example management stack, edge by edge: conditional edges derived from
@@ -120,19 +123,25 @@ describe("offline plan: access graph of the example management stack", function 
     }
   });
 
-  it("allows ECS tasks into app-upload-role when the request comes from prod (aws:SourceAccount)", () => {
+  it("allows ECS tasks into app-upload-role when the request comes from prod (aws:SourceAccount) for the organization (aws:SourceOrgID, the data perimeter's confused-deputy statement)", () => {
     const ecs = find(
       plan.edges,
       "service ecs-tasks.amazonaws.com",
       `arn:aws:iam::${PROD}:role/app-upload-role`,
     );
     assert.deepStrictEqual(
-      [ecs.decision, ecs.reason, ecs.principalKind, ecs.conditions?.map((c) => c.text)],
+      [ecs.decision, ecs.reason, ecs.principalKind, ecs.conditions?.map((c) => [c.text, c.sources])],
       [
         "allowed",
-        "allowed by trust statement TrustWorkloadService; if aws:SourceAccount is 666666666666",
+        "allowed by trust statement TrustWorkloadService; if aws:SourceAccount is 666666666666 and aws:SourceOrgID is o-a1b2c3d4e5",
         "service",
-        ["aws:SourceAccount is 666666666666"],
+        [
+          ["aws:SourceAccount is 666666666666", ["trust statement TrustWorkloadService"]],
+          [
+            "aws:SourceOrgID is o-a1b2c3d4e5",
+            ["rcp org-access-data-perimeter statement EnforceConfusedDeputyProtection"],
+          ],
+        ],
       ],
     );
   });
@@ -176,6 +185,9 @@ describe("offline plan: access graph of the example management stack", function 
         [
           "token.actions.githubusercontent.com:aud is sts.amazonaws.com",
           "token.actions.githubusercontent.com:sub is repo:example-org/app:ref:refs/heads/main",
+          // The data-perimeter RCP: a token of the organization's own GitHub tenant.
+          "token.actions.githubusercontent.com:sub present",
+          "token.actions.githubusercontent.com:sub matches one of repo:example-org/*, repo:example-org@1234567/*",
         ],
       ],
     );
@@ -284,7 +296,7 @@ describe("offline plan: access graph of the example management stack", function 
     const object = "arn:aws:s3:::example-org-shared-artifacts/uploads/prod/build-42.tar.gz";
     assert.strictEqual(
       row(upload, "s3:PutObject", object)[1],
-      "app-upload-role: allowed by identity policy org-access-shared-artifacts statement SharedObjects and bucket statement AllowConsumerRoleObjects and permissions boundary org-access-boundary statement AllowWithinRolePolicies; if aws:SecureTransport Bool true",
+      "app-upload-role: allowed by identity policy org-access-shared-artifacts statement SharedObjects and bucket statement AllowConsumerRoleObjects and permissions boundary org-access-boundary statement AllowWithinRolePolicies",
     );
     assert.strictEqual(row(upload, "s3:DeleteObject", object)[0], "denied");
     assert.strictEqual(
@@ -369,6 +381,173 @@ describe("offline plan: access graph of the example management stack", function 
         "arn:aws:iam::777777777777:role/OrganizationAccountAccessRole",
         "arn:aws:iam::666666666666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass",
       ],
+    );
+  });
+});
+
+describe("offline plan: resource control policies in the example management stack", function () {
+  this.timeout(300000);
+  const OBJECT = "arn:aws:s3:::example-org-shared-artifacts/uploads/prod/build-42.tar.gz";
+  /** Guide 001's "Principal: *" debt, added to the shared bucket's policy for the question. */
+  const WIDENED = {
+    Sid: "CleanUpLater",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: "arn:aws:s3:::example-org-shared-artifacts/*",
+  };
+  const FOREIGN = "210987654321";
+  let plan: ExamplePlan;
+  let withoutRcps: IamModel;
+  before(async () => {
+    plan = await exampleManagementPlan();
+    withoutRcps = {
+      ...plan.model,
+      orgPolicies: (plan.model.orgPolicies ?? []).filter((p) => p.type !== "RESOURCE_CONTROL_POLICY"),
+    };
+  });
+
+  const ask = async (model: IamModel, expectation: Record<string, unknown>) => {
+    const [result] = await checkExpectations(
+      model,
+      [{ expect: "denied", ...expectation } as unknown as AccessExpectation],
+      undefined,
+    );
+    return [result.actual, result.reason];
+  };
+
+  it("models the data-perimeter RCP attached at the root, above every member account", () => {
+    const rcps = (plan.model.orgPolicies ?? []).filter((p) => p.type === "RESOURCE_CONTROL_POLICY");
+    assert.deepStrictEqual(
+      rcps.map((p) => [p.targetId, p.policy.name]),
+      [["r-a1b2", "org-access-data-perimeter"]],
+    );
+    assert.deepStrictEqual(
+      policyLevels(plan.model, PROD, "RESOURCE_CONTROL_POLICY").map((l) => [
+        l.target,
+        l.policies.map((p) => p.name),
+      ]),
+      [
+        ["r-a1b2", ["org-access-data-perimeter"]],
+        ["ou-a1b2-workload1", []],
+        [PROD, []],
+      ],
+    );
+    // RCPs never restrict the management account's resources (orgs_manage_policies_rcps.html).
+    assert.deepStrictEqual(policyLevels(plan.model, "111111111111", "RESOURCE_CONTROL_POLICY"), []);
+  });
+
+  it("denies anyone outside the organization on the shared bucket even where a widened bucket policy lets them in, by the RCP alone", async () => {
+    const question = {
+      principal: { outsideOrganization: true },
+      action: "s3:GetObject",
+      resource: OBJECT,
+      resourcePolicyStatements: [WIDENED],
+    };
+    assert.deepStrictEqual(await ask(plan.model, question), [
+      "denied",
+      "anyone: explicitly denied by RCP org-access-data-perimeter statement EnforceOrgIdentities; a principal outside the organization; with every permission of its own account",
+    ]);
+    // Without the RCP the widened bucket policy lets them in; without the widening nothing does.
+    assert.deepStrictEqual(await ask(withoutRcps, question), [
+      "allowed",
+      "anyone: allowed by bucket statement CleanUpLater; a principal outside the organization; with every permission of its own account",
+    ]);
+    const { resourcePolicyStatements: _widened, ...plain } = question;
+    assert.strictEqual((await ask(withoutRcps, plain))[0], "denied");
+    // The example holds the same question as an expectation.
+    const held = plan.analysis.expectations.filter(
+      (r) =>
+        r.why ===
+        "the data-perimeter RCP refuses principals outside the organization, whatever the bucket policy says",
+    );
+    assert.deepStrictEqual(
+      held.map((r) => [r.actual, r.ok]),
+      [["denied", true]],
+    );
+  });
+
+  it("applies RCPs to trust edges: a foreign account a member role trusts is refused, the same trust in the management account is not", async () => {
+    const vendorRole = plan.model.roles.find(
+      (r) => r.name === "vendor-observability" && r.account === PROD,
+    ) as ModelRole;
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "TrustPartner",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${FOREIGN}:root` },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    };
+    const caller = { kind: "aws", arn: `arn:aws:iam::${FOREIGN}:root`, account: FOREIGN } as const;
+    const inProd = { ...vendorRole, name: "partner", arn: `arn:aws:iam::${PROD}:role/partner`, trust };
+    const inManagement = {
+      ...inProd,
+      account: "111111111111",
+      arn: "arn:aws:iam::111111111111:role/partner",
+    };
+    const edge = await evaluate(plan.model, caller, inProd);
+    assert.deepStrictEqual(
+      [edge.decision, edge.reason],
+      [
+        "denied",
+        "explicitly denied by RCP org-access-data-perimeter statement EnforceOrgIdentities; identity side outside this stack and the organization",
+      ],
+    );
+    assert.strictEqual((await evaluate(withoutRcps, caller, inProd)).decision, "allowed");
+    assert.deepStrictEqual([(await evaluate(plan.model, caller, inManagement)).decision], ["allowed"]);
+    // The vendors of org-access:vendors are exempt, so their roles still let them in.
+    const vendor = plan.edges.find(
+      (e) =>
+        e.principal === "arn:aws:iam::314159265358:root" &&
+        e.role === vendorRole.arn &&
+        e.variant === undefined,
+    );
+    assert.strictEqual(vendor?.decision, "allowed");
+  });
+
+  it("refuses resourcePolicyStatements on a role question and on an action question without a resource", () => {
+    const expectations = exampleValue<Record<string, unknown>>("management", "expectations");
+    assert.deepStrictEqual(
+      configIssuesOf("management", {
+        expectations: {
+          ...expectations,
+          access: [
+            {
+              principal: { outsideOrganization: true },
+              role: { name: "vendor-observability", account: "prod" },
+              resourcePolicyStatements: [WIDENED],
+              expect: "denied",
+            },
+            {
+              principal: { outsideOrganization: true },
+              action: "s3:ListAllMyBuckets",
+              account: "prod",
+              resourcePolicyStatements: [WIDENED],
+              expect: "denied",
+            },
+          ],
+        },
+      }),
+      [
+        "org-access:expectations.access[0].resourcePolicyStatements: `resourcePolicyStatements` belongs to action expectations; a role expectation names the role's account in `role`",
+        "org-access:expectations.access[1].resourcePolicyStatements: `resourcePolicyStatements` widen the policy of a `resource`; name the resource (an S3 object or bucket ARN, a KMS key ARN or alias)",
+      ],
+    );
+  });
+
+  it("keeps the root user of a member account denied, and a privileged root session (aws:AssumedRoot) open", async () => {
+    const root = { principal: { account: "prod" }, action: "ec2:DescribeInstances", account: "prod" };
+    assert.deepStrictEqual(await ask(plan.model, root), [
+      "denied",
+      "666666666666 root user: explicitly denied by SCP org-access-baseline statement DenyRootUser",
+    ]);
+    assert.strictEqual(
+      (await ask(plan.model, { ...root, context: { "aws:AssumedRoot": "true" } }))[0],
+      "allowed",
     );
   });
 });

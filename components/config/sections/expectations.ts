@@ -156,6 +156,17 @@ const expectationSchema = z
     context: contextSchema.optional(),
     /** Action questions: a session policy the caller passes when assuming the role it acts with. */
     sessionPolicy: z.record(z.string(), z.unknown(), { error: "expected a policy document" }).optional(),
+    /**
+     * Action questions on a resource: statements added to its policy (the bucket or key policy this
+     * stack creates) for this question only, to ask what a widened policy would let in, e.g. whether
+     * the data-perimeter RCP still refuses outsiders when someone adds `Principal: "*"`.
+     */
+    resourcePolicyStatements: z
+      .array(z.record(z.string(), z.unknown(), { error: "expected a policy statement" }), {
+        error: "expected a list of policy statements",
+      })
+      .min(1, "list at least one statement, or leave resourcePolicyStatements out")
+      .optional(),
     expect: z.enum(["allowed", "denied"], { error: 'expected "allowed" or "denied"' }),
     /** Why this must hold; shown next to a failure so a reviewer knows what broke. */
     why: z.string({ error: "expected a sentence saying why" }).optional(),
@@ -177,8 +188,22 @@ const expectationSchema = z
           "an action expectation names exactly one of `resource` (an ARN) and `account` (an account name)",
       });
     }
+    if (e.resourcePolicyStatements !== undefined && e.resource === undefined && hasAction) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["resourcePolicyStatements"],
+        message:
+          "`resourcePolicyStatements` widen the policy of a `resource`; name the resource (an S3 object or bucket ARN, a KMS key ARN or alias)",
+      });
+    }
     if (e.role !== undefined) {
-      for (const key of ["resource", "account", "region", "sessionPolicy"] as const) {
+      for (const key of [
+        "resource",
+        "account",
+        "region",
+        "sessionPolicy",
+        "resourcePolicyStatements",
+      ] as const) {
         if (e[key] !== undefined) {
           ctx.addIssue({
             code: "custom",

@@ -20,6 +20,9 @@ import { PolicyStatement } from "../../iam/documents";
 import { name, region, roleName } from "../primitives";
 import type { OrgAccessConfig } from "../schema";
 import { section } from "../section";
+import { accessAnalyzersSchema, checkAccessAnalyzers } from "./accessAnalyzers";
+import { checkResourceControlPolicies, resourceControlPolicySchema } from "./resourceControlPolicies";
+import { checkRootAccess, rootAccessSchema } from "./rootAccess";
 
 export const DEFAULT_BOUNDARY_POLICY_NAME = "org-access-boundary";
 export { DEFAULT_BOUNDARY_STACKSET_NAME };
@@ -178,6 +181,12 @@ const schema = z
     scps: z.array(scpSchema).default([]),
     /** The boundary set on every custom role this program creates in workload accounts. */
     permissionsBoundary: boundarySchema.optional(),
+    /** Resource control policies (the data perimeter) and where they are attached. */
+    resourceControlPolicies: z.array(resourceControlPolicySchema).default([]),
+    /** Centralized root access for member accounts. */
+    rootAccess: rootAccessSchema.optional(),
+    /** The organization's IAM Access Analyzer analyzers and their delegated administrator. */
+    accessAnalyzers: accessAnalyzersSchema.optional(),
   })
   .strict()
   .optional();
@@ -188,20 +197,25 @@ export type PermissionsBoundaryConfig = z.infer<typeof boundarySchema>;
 export type PermissionsBoundaryRolloutConfig = z.infer<typeof boundaryRolloutSchema>;
 
 /**
- * `org-access:guardrails`: SCPs from presets, and the permissions boundary of workload accounts. The
- * management stack deploys both. A security stack may repeat `permissionsBoundary` (the same block):
- * it creates no policy, but its StackSet roles then carry the boundary in the accounts that have it.
+ * `org-access:guardrails`: SCPs from presets, the permissions boundary of workload accounts, RCPs,
+ * centralized root access and the organization's access analyzers. The management stack deploys
+ * them. A security stack may repeat `permissionsBoundary` (the same block): it creates no policy, but
+ * its StackSet roles then carry the boundary in the accounts that have it; and `accessAnalyzers`,
+ * whose analyzers it creates in its own account.
  */
 export const guardrailsSection = section({
   key: "guardrails",
   schema,
   check: (guardrails, ctx) => {
+    checkResourceControlPolicies(guardrails, ctx);
+    checkRootAccess(guardrails, ctx);
+    checkAccessAnalyzers(guardrails, ctx);
     const path = ["guardrails"];
     const scps = ctx.valid([...path, "scps"], { ownLevelOnly: true }) ? guardrails.scps : [];
     if (ctx.kind === "security" && scps.length > 0) {
       ctx.issue(
         [...path, "scps"],
-        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (a security stack keeps only permissionsBoundary, so the roles its StackSets create carry the boundary)",
+        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (of the guardrails a security stack keeps permissionsBoundary, so the roles its StackSets create carry the boundary, and accessAnalyzers, whose analyzers it creates)",
       );
     }
     const management = ctx.managementAccount;
