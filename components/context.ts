@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountInventory } from "./accounts";
 import { BoundaryRegistry } from "./boundaries";
 import { OrgAccessConfig } from "./config";
+import { StackIdentities } from "./identities";
 import { RoleInventory } from "./inventory";
 import { AccountProviders } from "./providers";
 
@@ -21,6 +22,8 @@ export interface StackContext {
   readonly inventory: RoleInventory;
   /** Permissions boundaries per account, registered by the boundaries capability. */
   readonly boundaries: BoundaryRegistry;
+  /** IAM identities this stack creates, for resources another capability creates that name them. */
+  readonly identities: StackIdentities;
   /** Config keys (without namespace) that are Pulumi secrets. */
   readonly secretKeys: ReadonlySet<string>;
 }

@@ -18,6 +18,8 @@ export const MANAGED_BY_TAG = { "managed-by": "org-access" };
 export class AccountProviders {
   private readonly providers = new Map<string, aws.Provider>();
   private readonly dependencies = new Map<string, pulumi.Resource[]>();
+  /** Per account, the resources that create the role its provider assumes (in this run). */
+  private readonly roleReadiness = new Map<string, pulumi.CustomResource[]>();
   readonly sessionName: string;
 
   constructor(
@@ -62,6 +64,24 @@ export class AccountProviders {
     this.dependencies.set(accountName, [...(this.dependencies.get(accountName) ?? []), ...resources]);
   }
 
+  /**
+   * Makes an account's provider wait for the resources that create the role it assumes (the StackSet
+   * instance and its propagation wait). Besides depending on them, the provider takes its role ARN
+   * from their IDs, so the ARN is unknown until they exist. The engine configures a provider during a
+   * preview only when all its inputs are known (pulumi/pulumi
+   * sdk/go/common/resource/plugin/provider_plugin.go `Configure`), and pulumi-aws validates the
+   * assumed role while configuring (pulumi/pulumi-aws provider/config.go `preConfigureCallback` ->
+   * `validateCredentials`, which calls aws-sdk-go-base `GetAwsConfig` with `assumeRoles` unless
+   * `skipCredentialsValidation`; commit 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15): with a known ARN,
+   * the first `pulumi up` would fail in its preview, before the StackSet has created the role. Once the resources exist (every later preview), their IDs come
+   * from the state and the provider is configured as usual. Must be called before the provider is
+   * first used.
+   */
+  waitForAssumedRole(accountName: string, readiness: readonly pulumi.CustomResource[]): void {
+    this.dependOn(accountName, readiness);
+    this.roleReadiness.set(accountName, [...(this.roleReadiness.get(accountName) ?? []), ...readiness]);
+  }
+
   /** Accounts that have a provider so far, with the role each assumes (none for the home account). */
   created(): { account: Account; roleArn?: string }[] {
     return [...this.providers.keys()].map((name) => {
@@ -89,7 +109,12 @@ export class AccountProviders {
   }
 
   private create(account: Account): aws.Provider {
-    const assumed = this.assumedRoleArn(account);
+    const known = this.assumedRoleArn(account);
+    const readiness = this.roleReadiness.get(account.name) ?? [];
+    const assumed =
+      known === undefined || readiness.length === 0
+        ? known
+        : pulumi.all(readiness.map((r) => r.id)).apply(() => known);
     return new aws.Provider(
       `account-${account.name}`,
       {

@@ -4,6 +4,7 @@ import { BoundaryRegistry } from "./boundaries";
 import { capabilities } from "./capabilities";
 import { ConfigSource, loadConfig } from "./config";
 import { ConfigValidationError } from "./config/errors";
+import { StackIdentities } from "./identities";
 import { StackContext } from "./context";
 import { InventoryEntry, RoleInventory } from "./inventory";
 import { AccountProviders } from "./providers";
@@ -46,6 +47,7 @@ export function buildStack(source: ConfigSource, stackName: string): StackOutput
     providers,
     inventory: new RoleInventory(accounts),
     boundaries: new BoundaryRegistry(),
+    identities: new StackIdentities(),
     secretKeys,
   };
 
@@ -54,6 +56,7 @@ export function buildStack(source: ConfigSource, stackName: string): StackOutput
     const result = capability.deploy(ctx);
     if (result !== undefined) outputs[capability.name] = result;
   }
+  ctx.identities.seal();
   // The home provider exists even when no capability used it, so the stack's own account is explicit.
   void providers.home;
 

@@ -34,7 +34,19 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   /** Import ID when the resource adopts an existing one. */
   readonly import?: string;
+  /**
+   * Direct dependencies the engine receives: explicit `dependsOn` plus every resource an input came
+   * from. A component's `dependsOn` is not among its children's (the SDK sends only their own).
+   */
   readonly dependencies: string[];
+  /** Per top-level input, the resources its value came from (the request's property dependencies). */
+  readonly propertyDependencies?: Record<string, string[]>;
+  /** Top-level inputs whose value is (or contains) an unknown, as during a preview before a dependency exists. */
+  readonly unknownInputs?: string[];
+  /** Inputs whose changes the engine ignores (`ignoreChanges`). */
+  readonly ignoreChanges?: string[];
+  /** Inputs whose change forces a replacement on top of the provider's own (`replaceOnChanges`). */
+  readonly replaceOnChanges?: string[];
   /** Aliases the program gave (previous name, type or parent URN), as the engine receives them. */
   readonly aliases?: { name?: string; type?: string; parentUrn?: string }[];
 }
@@ -96,6 +108,11 @@ interface RegisterRequest {
   getImportid(): string;
   getProvider(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getObject(): unknown;
   getAliasesList(): AliasMessage[];
 }
@@ -125,6 +142,12 @@ export async function runProgram(args: {
   stack: string;
   config: StackConfig;
   preview?: boolean;
+  /**
+   * Simulate the preview of a first `pulumi up` (implies `preview`): every resource is still to be
+   * created, so, as the engine reports them, their IDs and computed outputs are unknown and only
+   * their inputs are known. Whatever derives from them (an ARN, a provider's role) is unknown too.
+   */
+  firstRun?: boolean;
   programPath?: string;
   /**
    * Whether the stack traces the SDK takes for every resource (its source positions) go through
@@ -144,6 +167,8 @@ export async function runProgram(args: {
         state: Record<string, unknown>;
       } {
         if (mock.custom === false) return { id: undefined, state: {} };
+        // The engine creates nothing during a preview: IDs and computed outputs stay unknown.
+        if (args.firstRun === true) return { id: undefined, state: mock.inputs };
         const account =
           mock.provider === undefined ? undefined : providerAccounts.get(providerUrnOf(mock.provider));
         return {
@@ -160,7 +185,7 @@ export async function runProgram(args: {
     },
     PROJECT,
     args.stack,
-    args.preview ?? true,
+    args.firstRun === true || (args.preview ?? true),
   );
   pulumi.runtime.setAllConfig(args.config.values, args.config.secretKeys);
 
@@ -169,13 +194,19 @@ export async function runProgram(args: {
   monitor.registerResource = (req, callback) => {
     const type = req.getType();
     const secretInputs: string[] = [];
+    const unknownInputs: string[] = [];
     const inputs = Object.fromEntries(
       Object.entries(runtime.deserializeProperties(req.getObject())).map(([key, value]) => {
         const plain = unwrapSecrets(value);
         if (plain.secret) secretInputs.push(key);
+        if (pulumi.containsUnknowns(plain.value)) unknownInputs.push(key);
         return [key, plain.value];
       }),
     );
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
     const providerRef = req.getProvider() || undefined;
     register(req, (err, resp) => {
       if (err === null && resp !== undefined) {
@@ -201,6 +232,10 @@ export async function runProgram(args: {
           retainOnDelete: req.getRetainondelete() === true,
           import: req.getImportid() || undefined,
           dependencies: req.getDependenciesList(),
+          propertyDependencies,
+          unknownInputs,
+          ignoreChanges: req.getIgnorechangesList(),
+          replaceOnChanges: req.getReplaceonchangesList(),
           aliases: req.getAliasesList().map(aliasOf),
         });
       }
@@ -217,7 +252,10 @@ export async function runProgram(args: {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(programPath) as Record<string, unknown>;
-    const outputs = (await promiseOf(pulumi.output(exported))) as Record<string, unknown>;
+    // Stack outputs may be unknown in a simulated first-run preview: read them with their unknowns.
+    const outputs = (await (
+      pulumi.output(exported) as unknown as { promise(withUnknowns?: boolean): Promise<unknown> }
+    ).promise(true)) as Record<string, unknown>;
     await settle();
     return { stack: args.stack, resources, providers, outputs };
   } catch (err) {
@@ -270,6 +308,8 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Replaces secret wrappers by their values, and says whether there was one. */
 function unwrapSecrets(value: unknown): { value: unknown; secret: boolean } {
+  // An unknown stays the SDK's marker, so callers can tell it from a value.
+  if (pulumi.isUnknown(value)) return { value, secret: false };
   if (Array.isArray(value)) {
     const items = value.map(unwrapSecrets);
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };

@@ -5,7 +5,7 @@ import { CiRole } from "../cicd/ci-role";
 import { cicdLayout, DeploymentRoleLayout } from "../cicd/layout";
 import { deploymentPolicyDocument } from "../cicd/deployment-policy";
 import { DeploymentRole } from "../cicd/deployment-role";
-import { GithubOidcProvider } from "../cicd/github-oidc-provider";
+import { GithubOidcProvider, githubOidcProviderArn } from "../cicd/github-oidc-provider";
 
 /**
  * The `cicd` capability (management stack): the GitHub OIDC provider and one CI role per pipeline in
@@ -51,7 +51,13 @@ export const cicd: Capability = {
             organizationId: ctx.config.organization.id,
             permissionsBoundary: ctx.boundaries.forRole(tooling.name, ci.roleName),
           },
-          { provider },
+          {
+            provider,
+            // An existing provider may be one another capability creates in this stack (org-access:pipeline).
+            ...(config.github.oidcProvider === "existing"
+              ? { dependsOn: ctx.identities.creatorsOf([githubOidcProviderArn(tooling.id)]) }
+              : {}),
+          },
         );
         ctx.inventory.add(tooling.name, ci.roleName);
         created.push(role);

@@ -80,7 +80,7 @@ function deployMemberRole(ctx: StackContext, roleName: string, config: MemberRol
       );
       continue;
     }
-    ctx.providers.dependOn(account.name, rollout.readiness[target]);
+    ctx.providers.waitForAssumedRole(account.name, rollout.readiness[target]);
   }
 
   return {

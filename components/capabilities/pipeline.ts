@@ -66,6 +66,9 @@ function deployManagementStack(ctx: StackContext, config: PipelineConfig, layout
     },
     { provider: ctx.providers.forAccount(tooling) },
   );
+  // The CI roles of org-access:cicd trust this provider too.
+  if (identity.oidcProvider !== undefined)
+    ctx.identities.register(layout.oidcProviderArn, identity.oidcProvider);
   ctx.inventory.add(tooling.name, names.pipeline);
   if (config.preview) ctx.inventory.add(tooling.name, names.preview);
   ctx.inventory.add(management.name, names.deployManagement);

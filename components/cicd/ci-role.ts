@@ -65,7 +65,8 @@ export class CiRole extends pulumi.ComponentResource {
         maxSessionDuration: args.maxSessionDuration ?? 3600,
         tags: { pipeline: args.pipeline },
       },
-      { parent: this },
+      // The identity provider must exist first; a component's dependsOn does not reach its children.
+      { parent: this, dependsOn: opts.dependsOn },
     );
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });

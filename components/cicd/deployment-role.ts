@@ -73,7 +73,8 @@ export class DeploymentRole extends pulumi.ComponentResource {
         maxSessionDuration: args.maxSessionDuration ?? 3600,
         tags: { environment: args.environment },
       },
-      { parent: this },
+      // The CI roles must exist first; a component's dependsOn does not reach its children.
+      { parent: this, dependsOn: opts.dependsOn },
     );
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });

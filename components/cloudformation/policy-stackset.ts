@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
-import { CfnManagedPolicySpec, managedPolicyTemplate, renderTemplate } from "./template";
+import { CfnManagedPolicySpec, managedPolicyTemplate, parameterDefaults, renderTemplate } from "./template";
 
 export interface ManagedPolicyStackSetArgs extends StackSetRollout {
   /** The customer managed policy every target account gets. */
@@ -31,13 +31,12 @@ export class ManagedPolicyStackSet extends pulumi.ComponentResource {
         this,
       );
     }
-    this.templateBody = renderTemplate(
-      managedPolicyTemplate({ ...args.policy, templateDescription: args.description }),
-    );
+    const template = managedPolicyTemplate({ ...args.policy, templateDescription: args.description });
+    this.templateBody = renderTemplate(template);
     const { stackSet, instances } = serviceManagedStackSet(
       name,
       "ManagedPolicyStackSet",
-      { ...args, templateBody: this.templateBody },
+      { ...args, templateBody: this.templateBody, parameters: parameterDefaults(template) },
       this,
     );
     this.stackSet = stackSet;

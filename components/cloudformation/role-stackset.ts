@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { recordStackSetRole } from "../observability/registry";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
-import { BOUNDARY_PARAMETER, CfnRoleSpec, renderTemplate, roleTemplate } from "./template";
+import { CfnRoleSpec, parameterDefaults, renderTemplate, roleTemplate } from "./template";
 
 export type {
   StackSetAccountTarget,
@@ -24,7 +24,10 @@ export interface RoleStackSetArgs extends StackSetRollout {
  * where no role of ours exists yet.
  */
 export class RoleStackSet extends pulumi.ComponentResource {
+  /** The StackSet of the targets without a permissions boundary (else the bounded one). */
   public readonly stackSet: aws.cloudformation.StackSet;
+  /** Every StackSet of the role: one per boundary variant of the targets. */
+  public readonly stackSets: readonly aws.cloudformation.StackSet[];
   /** The StackSet's name, resolved once it exists. */
   public readonly stackSetName: pulumi.Output<string>;
   /** The generated template, JSON. */
@@ -46,15 +49,17 @@ export class RoleStackSet extends pulumi.ComponentResource {
       args.role.boundaryFromParameter === true ||
       targets.some((t) => t.permissionsBoundaryPolicyName !== undefined);
     const role: CfnRoleSpec = parameterised ? { ...args.role, boundaryFromParameter: true } : args.role;
-    this.templateBody = renderTemplate(roleTemplate({ ...role, templateDescription: args.description }));
+    const template = roleTemplate({ ...role, templateDescription: args.description });
+    this.templateBody = renderTemplate(template);
 
-    const { stackSet, instances } = serviceManagedStackSet(
+    const { stackSet, stackSets, instances } = serviceManagedStackSet(
       name,
       "RoleStackSet",
-      { ...args, templateBody: this.templateBody, parameters: parameterised ? [BOUNDARY_PARAMETER] : [] },
+      { ...args, templateBody: this.templateBody, parameters: parameterDefaults(template) },
       this,
     );
     this.stackSet = stackSet;
+    this.stackSets = stackSets;
     this.stackSetName = this.stackSet.name;
     this.instances = instances;
     // The assumption alerts derive the role's allowed callers from this same trust policy.

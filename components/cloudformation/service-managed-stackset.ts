@@ -89,20 +89,49 @@ export interface OuStackSetRollout extends Pick<
 }
 
 export interface ServiceManagedStackSet {
+  /** The StackSet of the targets without a boundary, else the bounded one: what `stackSetName` reports. */
   readonly stackSet: aws.cloudformation.StackSet;
+  /** Every StackSet, one per boundary variant of the targets (see {@link serviceManagedStackSet}). */
+  readonly stackSets: aws.cloudformation.StackSet[];
   /** Instances by target: `ou:<name>` or `account:<name>`. */
   readonly instances: Record<string, aws.cloudformation.StackSetInstance>;
 }
 
+/** The suffix of the StackSet (and its resource names) that rolls the template out with the boundary. */
+export const BOUNDED_SUFFIX = "-bounded";
+
 /**
  * Creates the StackSet `${name}-stackset` and its instances `${name}-ou-<ou>` / `${name}-account-<name>`
- * as children of `parent`. `component` names the caller in error messages; `parameters` are the
- * template's parameter names (a per-target boundary needs {@link BOUNDARY_PARAMETER}).
+ * as children of `parent`. `component` names the caller in error messages; `parameters` are every
+ * template parameter with its default, and the StackSet sets each one explicitly (a parameter left to
+ * its default comes back from a refresh as a diff).
+ *
+ * An instance never changes in place. terraform-provider-aws updates an instance with
+ * `UpdateStackInstances` naming its ID's middle part as an account, which for an OU-targeted instance
+ * is the OU ID, and CloudFormation rejects it ("Value '[ou-...]' at 'accounts' failed to satisfy
+ * constraint", issues #40675, #45510, #39393; internal/service/cloudformation/stack_set_instance.go
+ * `resourceStackSetInstanceUpdate`, commit 01f431114674c27cf790fafb67ac274bf8f765e1). So:
+ * - a per-target parameter is a StackSet parameter, not an instance override: targets whose accounts
+ *   carry a permissions boundary get their own StackSet, `<stackSetName>-bounded` (`${name}-bounded-*`),
+ *   whose `PermissionsBoundaryPolicyName` is the boundary, and renaming the boundary updates that
+ *   StackSet, which CloudFormation applies to all its stacks;
+ * - operation preferences apply to an instance's own creation only (`ignoreChanges`): later changes
+ *   reach the StackSet, whose updates use them.
+ *
+ * Every other instance input forces a replacement (all of `deploymentTargets`, `stackSetName`, the
+ * region), and a replacement keeps the physical ID `<stackSetName>,<ou-ids>,<region>`: the new
+ * instance's create finds its stacks in place, then the old one's delete removes the stacks of every
+ * account of its targets. Instances are therefore protected: the engine refuses to replace or delete
+ * one (pulumi/pulumi pkg/resource/deploy/step_generator.go, "unable to replace resource ... as it is
+ * currently marked for protection"), and README "Changing StackSet targets" gives the safe procedure.
  */
 export function serviceManagedStackSet(
   name: string,
   component: string,
-  args: StackSetRollout & { readonly templateBody: string; readonly parameters?: readonly string[] },
+  args: StackSetRollout & {
+    readonly templateBody: string;
+    readonly parameters?: Readonly<Record<string, string>>;
+  },
   parent: pulumi.ComponentResource,
 ): ServiceManagedStackSet {
   const ous = args.organizationalUnits ?? [];
@@ -120,82 +149,137 @@ export function serviceManagedStackSet(
       parent,
     );
   }
-  const bounded = [...ous, ...accounts].find((t) => t.permissionsBoundaryPolicyName !== undefined);
-  if (bounded !== undefined && !(args.parameters ?? []).includes(BOUNDARY_PARAMETER)) {
+  const parameters = args.parameters ?? {};
+  const parameterised = BOUNDARY_PARAMETER in parameters;
+  const targets: Target[] = [
+    ...ous.map((ou) => ({ kind: "ou" as const, target: ou })),
+    ...accounts.map((account) => ({ kind: "account" as const, target: account })),
+  ];
+  const bounded = targets.map((t) => t.target).filter((t) => t.permissionsBoundaryPolicyName !== undefined);
+  if (bounded.length > 0 && !parameterised) {
     throw new pulumi.ResourceError(
-      `${component} \`${name}\`: target ${bounded.name} has a \`permissionsBoundaryPolicyName\`, and the template takes no ${BOUNDARY_PARAMETER} parameter (set \`boundaryFromParameter\` on the role)`,
+      `${component} \`${name}\`: target ${bounded[0].name} has a \`permissionsBoundaryPolicyName\`, and the template takes no ${BOUNDARY_PARAMETER} parameter (set \`boundaryFromParameter\` on the role)`,
+      parent,
+    );
+  }
+  const boundaries = [...new Set(bounded.map((t) => t.permissionsBoundaryPolicyName as string))];
+  if (boundaries.length > 1) {
+    throw new pulumi.ResourceError(
+      `${component} \`${name}\`: targets name different permissions boundaries (${boundaries.join(", ")}); one StackSet rolls out one boundary`,
+      parent,
+    );
+  }
+  const boundedName = `${args.stackSetName}${BOUNDED_SUFFIX}`;
+  if (bounded.length > 0 && boundedName.length > 128) {
+    throw new pulumi.ResourceError(
+      `${component} \`${name}\`: StackSet name ${boundedName} (for the targets with a permissions boundary) is longer than 128 characters; shorten \`stackSetName\``,
       parent,
     );
   }
   const preferences = withoutUndefined(args.operationPreferences);
 
-  const stackSet = new aws.cloudformation.StackSet(
-    `${name}-stackset`,
+  // One StackSet per boundary variant: without one (the configured name), with one (`-bounded`).
+  const variants = [
+    { suffix: "", boundary: "", targets: targets.filter((t) => !bounded.includes(t.target)) },
     {
-      name: args.stackSetName,
-      description: args.description,
-      permissionModel: "SERVICE_MANAGED",
-      callAs: args.callAs,
-      autoDeployment: {
-        enabled: args.autoDeployment.enabled,
-        // Only meaningful with auto-deployment on; AWS rejects it otherwise.
-        retainStacksOnAccountRemoval: args.autoDeployment.enabled
-          ? args.autoDeployment.retainStacksOnAccountRemoval
-          : undefined,
-      },
-      capabilities: ["CAPABILITY_NAMED_IAM"],
-      // Queues operations on this StackSet, so one instance per target can be created in one run.
-      managedExecution: { active: true },
-      operationPreferences: preferences,
-      templateBody: args.templateBody,
-      region: args.region,
+      suffix: BOUNDED_SUFFIX,
+      boundary: boundaries[0] ?? "",
+      targets: targets.filter((t) => bounded.includes(t.target)),
     },
-    // A component's dependsOn does not reach its children: the StackSet carries it itself.
-    { parent, protect: args.protectStackSet === true, dependsOn: [...(args.dependsOn ?? [])] },
-  );
+  ].filter((v) => v.targets.length > 0);
 
+  const stackSets: aws.cloudformation.StackSet[] = [];
   const instances: Record<string, aws.cloudformation.StackSetInstance> = {};
-  const instance = (
-    key: string,
-    suffix: string,
-    target: StackSetTargetOptions,
-    targets: aws.types.input.cloudformation.StackSetInstanceDeploymentTargets,
-  ) => {
-    const boundary = target.permissionsBoundaryPolicyName;
-    instances[key] = new aws.cloudformation.StackSetInstance(
-      `${name}-${suffix}`,
+  for (const variant of variants) {
+    const prefix = `${name}${variant.suffix}`;
+    const stackSet = new aws.cloudformation.StackSet(
+      `${prefix}-stackset`,
       {
-        stackSetName: stackSet.name,
+        name: `${args.stackSetName}${variant.suffix}`,
+        description: args.description,
+        permissionModel: "SERVICE_MANAGED",
         callAs: args.callAs,
-        deploymentTargets: targets,
-        stackSetInstanceRegion: args.region,
+        autoDeployment: {
+          enabled: args.autoDeployment.enabled,
+          // Only meaningful with auto-deployment on; AWS rejects it otherwise.
+          retainStacksOnAccountRemoval: args.autoDeployment.enabled
+            ? args.autoDeployment.retainStacksOnAccountRemoval
+            : undefined,
+        },
+        capabilities: ["CAPABILITY_NAMED_IAM"],
+        // Queues operations on this StackSet, so one instance per target can be created in one run.
+        managedExecution: { active: true },
         operationPreferences: preferences,
-        ...(boundary === undefined ? {} : { parameterOverrides: { [BOUNDARY_PARAMETER]: boundary } }),
+        ...(Object.keys(parameters).length === 0
+          ? {}
+          : {
+              parameters: {
+                ...parameters,
+                ...(parameterised ? { [BOUNDARY_PARAMETER]: variant.boundary } : {}),
+              },
+            }),
+        templateBody: args.templateBody,
+        region: args.region,
       },
-      { parent, ...(target.dependsOn?.length ? { dependsOn: [...target.dependsOn] } : {}) },
+      // A component's dependsOn does not reach its children: the StackSet carries it itself.
+      { parent, protect: args.protectStackSet === true, dependsOn: [...(args.dependsOn ?? [])] },
     );
-  };
-  for (const ou of ous) {
-    const excluded = ou.excludeAccountIds ?? [];
-    instance(
-      `ou:${ou.name}`,
-      `ou-${ou.name}`,
-      ou,
-      excluded.length === 0
-        ? { organizationalUnitIds: [ou.id] }
-        : { organizationalUnitIds: [ou.id], accounts: [...excluded], accountFilterType: "DIFFERENCE" },
-    );
+    stackSets.push(stackSet);
+
+    const instance = (
+      key: string,
+      suffix: string,
+      target: StackSetTargetOptions,
+      targets: aws.types.input.cloudformation.StackSetInstanceDeploymentTargets,
+    ) => {
+      instances[key] = new aws.cloudformation.StackSetInstance(
+        `${prefix}-${suffix}`,
+        {
+          stackSetName: stackSet.name,
+          callAs: args.callAs,
+          deploymentTargets: targets,
+          stackSetInstanceRegion: args.region,
+          operationPreferences: preferences,
+        },
+        {
+          parent,
+          protect: true,
+          ignoreChanges: ["operationPreferences"],
+          ...(target.dependsOn?.length ? { dependsOn: [...target.dependsOn] } : {}),
+        },
+      );
+    };
+    for (const { kind, target } of variant.targets) {
+      if (kind === "ou") {
+        const excluded = target.excludeAccountIds ?? [];
+        instance(
+          `ou:${target.name}`,
+          `ou-${target.name}`,
+          target,
+          excluded.length === 0
+            ? { organizationalUnitIds: [target.id] }
+            : {
+                organizationalUnitIds: [target.id],
+                accounts: [...excluded],
+                accountFilterType: "DIFFERENCE",
+              },
+        );
+      } else {
+        // A service-managed instance addresses an account through its OU, narrowed to that account.
+        instance(`account:${target.name}`, `account-${target.name}`, target, {
+          organizationalUnitIds: [target.organizationalUnitId],
+          accounts: [target.id],
+          accountFilterType: "INTERSECTION",
+        });
+      }
+    }
   }
-  for (const account of accounts) {
-    // A service-managed instance addresses an account through its OU, narrowed to that account.
-    instance(`account:${account.name}`, `account-${account.name}`, account, {
-      organizationalUnitIds: [account.organizationalUnitId],
-      accounts: [account.id],
-      accountFilterType: "INTERSECTION",
-    });
-  }
-  return { stackSet, instances };
+  return { stackSet: stackSets[0], stackSets, instances };
 }
+
+type Target =
+  | { readonly kind: "ou"; readonly target: StackSetOuTarget }
+  | { readonly kind: "account"; readonly target: StackSetAccountTarget };
 
 function withoutUndefined<T extends object>(value: T | undefined): T | undefined {
   if (value === undefined) return undefined;

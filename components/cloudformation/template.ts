@@ -211,6 +211,19 @@ export function managedPolicyTemplate(
   };
 }
 
+/**
+ * Every parameter a template declares, with its default: a StackSet sets each one explicitly, since
+ * CloudFormation reports the defaults as the StackSet's parameters and a refresh would otherwise find
+ * a diff on every run (terraform-provider-aws internal/service/cloudformation/stack_set.go
+ * `resourceStackSetRead` reads `parameters` back from DescribeStackSet with `flattenAllParameters`,
+ * every parameter; commit 01e31657e16f7079f81fb3709122005855f20ab1). Setting it also avoids
+ * CreateStackSet's "Parameters: [X] must have values" for a parameter whose default is empty and
+ * that gets no value (boto/botocore issue #1597, cdklabs/cdk-stacksets issue #115).
+ */
+export function parameterDefaults(template: CfnTemplate): Record<string, string> {
+  return Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([key, p]) => [key, p.Default]));
+}
+
 /** Maximum `templateBody` size CloudFormation accepts, in bytes. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 

@@ -29,6 +29,12 @@ export interface AccessRoleArgs {
 export interface AccessRoleOptions {
   /** The component of the access pattern; its provider (the target account's) reaches the role. */
   readonly parent: pulumi.Resource;
+  /**
+   * What the role needs first (e.g. the principals its trust names: IAM refuses one that does not
+   * exist yet). Pass the component's own `dependsOn`: the engine does not extend a component's
+   * dependencies to its children.
+   */
+  readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -50,7 +56,10 @@ export class AccessRole {
     }
     // No alias to the `org-access:iam:AccessRole` parent of unreleased pre-0.1 builds: an alias per
     // resource cost a fifth more memory at a thousand accounts.
-    const children: pulumi.CustomResourceOptions = { parent: opts.parent };
+    const children: pulumi.CustomResourceOptions = {
+      parent: opts.parent,
+      ...(opts.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }),
+    };
 
     this.role = new aws.iam.Role(
       `${name}-role`,

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  BOUNDARY_PARAMETER,
   boundaryParameterSections,
   CfnResource,
   CfnTemplate,
   PARAMETERISED_BOUNDARY,
+  parameterDefaults,
   renderTemplate,
 } from "../cloudformation/template";
 import { serviceManagedStackSet, StackSetRollout } from "../cloudformation/service-managed-stackset";
@@ -123,9 +123,8 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
     );
     const names = detectionStackSetNames(args.roleStackSetName, args.regions);
     args.regions.forEach((region, i) => {
-      const templateBody = renderTemplate(
-        detectionTemplate({ ...args, region, boundaryFromParameter: bounded }),
-      );
+      const template = detectionTemplate({ ...args, region, boundaryFromParameter: bounded });
+      const templateBody = renderTemplate(template);
       this.templates[region] = templateBody;
       serviceManagedStackSet(
         `${name}-${region}`,
@@ -141,7 +140,8 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
           autoDeployment: args.autoDeployment,
           operationPreferences: args.operationPreferences,
           templateBody,
-          parameters: bounded ? [BOUNDARY_PARAMETER] : [],
+          // Every template parameter, set explicitly (a default left unset is a diff on every refresh).
+          parameters: parameterDefaults(template),
         },
         this,
       );

@@ -32,7 +32,7 @@ export class MemberRoleStackSet extends pulumi.ComponentResource {
   public readonly stackSetName: pulumi.Output<string>;
   public readonly templateBody: string;
   /** Per target (`ou:<name>` / `account:<name>`): what a provider assuming the role must wait for. */
-  public readonly readiness: Readonly<Record<string, pulumi.Resource[]>>;
+  public readonly readiness: Readonly<Record<string, pulumi.CustomResource[]>>;
 
   constructor(name: string, args: MemberRoleStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:organization-access:MemberRoleStackSet", name, {}, opts);
@@ -65,7 +65,7 @@ export class MemberRoleStackSet extends pulumi.ComponentResource {
     this.stackSetName = this.roleStackSet.stackSetName;
     this.templateBody = this.roleStackSet.templateBody;
 
-    const readiness: Record<string, pulumi.Resource[]> = {};
+    const readiness: Record<string, pulumi.CustomResource[]> = {};
     for (const [key, instance] of Object.entries(this.roleStackSet.instances)) {
       const wait = new PropagationWait(
         `${name}-wait-${key.replace(":", "-")}`,

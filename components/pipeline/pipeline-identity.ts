@@ -40,6 +40,8 @@ export interface PipelineIdentityArgs {
  */
 export class PipelineIdentity extends pulumi.ComponentResource {
   public readonly oidcProviderArn: pulumi.Output<string>;
+  /** The GitHub OIDC provider, when this component creates it. */
+  public readonly oidcProvider?: aws.iam.OpenIdConnectProvider;
   public readonly pipelineRole: AccessRole;
   public readonly previewRole?: AccessRole;
 
@@ -67,6 +69,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
       // Referencing the provider's ARN also orders the roles after it: IAM rejects a trust naming a
       // provider that does not exist yet.
       this.oidcProviderArn = provider.arn;
+      this.oidcProvider = provider;
     } else {
       this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
     }

@@ -71,7 +71,8 @@ export class PipelineStackRoles extends pulumi.ComponentResource {
         permissionsBoundary: args.permissionsBoundaries?.deploy,
         maxSessionDuration: args.maxSessionDuration,
       },
-      { parent: this },
+      // The pipeline identity roles must exist first; a component's dependsOn does not reach its children.
+      { parent: this, dependsOn: opts.dependsOn },
     );
 
     if (args.previewRoleName !== undefined) {
@@ -90,7 +91,7 @@ export class PipelineStackRoles extends pulumi.ComponentResource {
           permissionsBoundary: args.permissionsBoundaries?.preview,
           maxSessionDuration: args.maxSessionDuration,
         },
-        { parent: this },
+        { parent: this, dependsOn: opts.dependsOn },
       );
     }
 

@@ -362,17 +362,40 @@ describe("assumption alerts in the example stacks", () => {
       String(s.inputs.name).includes("-alerts-"),
     );
     // The security stack watches us-east-1 only (its example config); its StackSets run as delegated admin.
-    assert.deepStrictEqual(securityStacksets.map((s) => [s.inputs.name, s.inputs.callAs]).sort(), [
-      ["org-access-ComplianceAccessRole-alerts-us-east-1", "DELEGATED_ADMIN"],
-      ["org-access-SecurityAccessRole-alerts-us-east-1", "DELEGATED_ADMIN"],
-    ]);
-    // Targets with a permissions boundary pass it to the forwarder, as they do to the roles.
-    const bounded = ofType(security, "aws:cloudformation/stackSetInstance:StackSetInstance").find(
-      (i) => i.name === "observability-org-access-SecurityAccessRole-us-east-1-ou-workloads",
+    // The targets with a permissions boundary get it through their own StackSet, as the roles do.
+    assert.deepStrictEqual(
+      securityStacksets.map((s) => [s.inputs.name, s.inputs.callAs, s.inputs.parameters]).sort(),
+      [
+        [
+          "org-access-ComplianceAccessRole-alerts-us-east-1",
+          "DELEGATED_ADMIN",
+          { PermissionsBoundaryPolicyName: "" },
+        ],
+        [
+          "org-access-ComplianceAccessRole-alerts-us-east-1-bounded",
+          "DELEGATED_ADMIN",
+          { PermissionsBoundaryPolicyName: "org-access-boundary" },
+        ],
+        [
+          "org-access-SecurityAccessRole-alerts-us-east-1",
+          "DELEGATED_ADMIN",
+          { PermissionsBoundaryPolicyName: "" },
+        ],
+        [
+          "org-access-SecurityAccessRole-alerts-us-east-1-bounded",
+          "DELEGATED_ADMIN",
+          { PermissionsBoundaryPolicyName: "org-access-boundary" },
+        ],
+      ],
     );
-    assert.deepStrictEqual(bounded?.inputs.parameterOverrides, {
-      PermissionsBoundaryPolicyName: "org-access-boundary",
-    });
+    // The forwarder of a bounded OU's accounts: the bounded StackSet's instance, with no override of its own.
+    const bounded = ofType(security, "aws:cloudformation/stackSetInstance:StackSetInstance").find(
+      (i) => i.name === "observability-org-access-SecurityAccessRole-us-east-1-bounded-ou-workloads",
+    );
+    assert.deepStrictEqual(
+      [bounded?.inputs.stackSetName, bounded?.inputs.parameterOverrides],
+      ["org-access-SecurityAccessRole-alerts-us-east-1-bounded", undefined],
+    );
   });
 
   it("gives roles with the same allowed callers one rule, listing their ARNs", () => {

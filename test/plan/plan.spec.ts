@@ -31,8 +31,10 @@ async function planWith(
 ): Promise<PlanOutcome> {
   process.env.ORG_ACCESS_PLAN_EXTRAS = JSON.stringify(extras);
   try {
-    // The fixture brings its own CI roles and OIDC provider; the example's would duplicate them.
-    const withoutExampleCicd = extras.oidc !== undefined ? { cicd: undefined, ...overrides } : overrides;
+    // The fixture brings its own CI roles and OIDC provider; the example's would duplicate them (an
+    // account holds one provider per URL, and the example's pipeline creates it in tooling).
+    const withoutExampleCicd =
+      extras.oidc !== undefined ? { cicd: undefined, pipeline: undefined, ...overrides } : overrides;
     return await plan({
       stack,
       config: exampleConfig(stack, withoutExampleCicd),

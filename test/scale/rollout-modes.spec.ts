@@ -12,6 +12,7 @@ import {
   ProgramRun,
   RecordedResource,
   runExample,
+  single,
 } from "../harness";
 
 const MANAGEMENT = "111111111111";
@@ -207,17 +208,38 @@ describe("SecurityAccessRole rollout modes", () => {
     }
   });
 
-  it("passes the boundary to the workload OUs' instances only, by parameter", () => {
+  it("passes the boundary to the workload OUs by their own StackSet's parameter, never by instance override", () => {
     const instances = ofType(stackset, "aws:cloudformation/stackSetInstance:StackSetInstance").filter((i) =>
       i.name.startsWith("security-access-security-"),
     );
-    assert.deepStrictEqual(Object.fromEntries(instances.map((i) => [i.name, i.inputs.parameterOverrides])), {
-      "security-access-security-targets-roles-ou-security": undefined,
-      "security-access-security-targets-roles-ou-infrastructure": undefined,
-      "security-access-security-targets-roles-ou-workloads": {
-        PermissionsBoundaryPolicyName: BOUNDARY_NAME,
+    // terraform-provider-aws updates an OU-targeted instance's overrides with the OU ID as an account,
+    // which CloudFormation rejects (issues #40675, #45510, #39393): instances carry no override.
+    assert.deepStrictEqual(
+      Object.fromEntries(
+        instances.map((i) => [i.name, [i.inputs.stackSetName, i.inputs.parameterOverrides]]),
+      ),
+      {
+        "security-access-security-targets-roles-ou-security": ["org-access-SecurityAccessRole", undefined],
+        "security-access-security-targets-roles-ou-infrastructure": [
+          "org-access-SecurityAccessRole",
+          undefined,
+        ],
+        "security-access-security-targets-roles-bounded-ou-workloads": [
+          "org-access-SecurityAccessRole-bounded",
+          undefined,
+        ],
+        "security-access-security-targets-roles-bounded-ou-sandbox": [
+          "org-access-SecurityAccessRole-bounded",
+          undefined,
+        ],
       },
-      "security-access-security-targets-roles-ou-sandbox": { PermissionsBoundaryPolicyName: BOUNDARY_NAME },
+    );
+    const stackSets = ofType(stackset, "aws:cloudformation/stackSet:StackSet").filter((s) =>
+      s.name.startsWith("security-access-security-"),
+    );
+    assert.deepStrictEqual(Object.fromEntries(stackSets.map((s) => [s.inputs.name, s.inputs.parameters])), {
+      "org-access-SecurityAccessRole": { PermissionsBoundaryPolicyName: "" },
+      "org-access-SecurityAccessRole-bounded": { PermissionsBoundaryPolicyName: BOUNDARY_NAME },
     });
     // The security stack names the boundary the management stack creates; it creates no policy.
     assert.deepStrictEqual(
@@ -281,11 +303,24 @@ describe("AuditReadRole rollout modes", () => {
     });
   });
 
-  it("rolls the OUs out with one SERVICE_MANAGED StackSet from the management account (callAs SELF, auto-deployment)", () => {
+  it("rolls the OUs out with SERVICE_MANAGED StackSets from the management account (callAs SELF, auto-deployment), the workload OUs' with the boundary", () => {
     const [stackSet, ...others] = ofType(stackset, "aws:cloudformation/stackSet:StackSet").filter(
       (s) => s.name === "audit-read-roles-stackset",
     );
     assert.deepStrictEqual(others, []);
+    const bounded = single(
+      stackset,
+      "aws:cloudformation/stackSet:StackSet",
+      "audit-read-roles-bounded-stackset",
+    );
+    assert.deepStrictEqual(
+      [
+        bounded.inputs.name,
+        bounded.inputs.parameters,
+        bounded.inputs.templateBody === stackSet.inputs.templateBody,
+      ],
+      ["org-access-AuditReadRole-bounded", { PermissionsBoundaryPolicyName: BOUNDARY_NAME }, true],
+    );
     assert.strictEqual(stackSet.account, MANAGEMENT);
     const { templateBody, ...inputs } = stackSet.inputs;
     assert.deepStrictEqual(inputs, {
@@ -298,6 +333,8 @@ describe("AuditReadRole rollout modes", () => {
       capabilities: ["CAPABILITY_NAMED_IAM"],
       managedExecution: { active: true },
       operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
+      // Every template parameter is set: one left to its default comes back from a refresh as a diff.
+      parameters: { PermissionsBoundaryPolicyName: "" },
       region: "us-east-1",
     });
     const template = JSON.parse(String(templateBody)) as Record<string, unknown>;
@@ -348,27 +385,26 @@ describe("AuditReadRole rollout modes", () => {
     assert.deepStrictEqual(
       instances.map((i) => [i.name, i.account, i.inputs]),
       [
-        ["infrastructure", "ou-a1b2-infra001", undefined],
-        ["sandbox", "ou-a1b2-sandbox1", BOUNDARY_NAME],
-        ["workloads", "ou-a1b2-workload1", BOUNDARY_NAME],
-      ].map(([ou, id, boundary]) => [
-        `audit-read-roles-ou-${ou}`,
+        ["bounded-ou-sandbox", "ou-a1b2-sandbox1", "-bounded"],
+        ["bounded-ou-workloads", "ou-a1b2-workload1", "-bounded"],
+        ["ou-infrastructure", "ou-a1b2-infra001", ""],
+      ].map(([suffix, id, variant]) => [
+        `audit-read-roles-${suffix}`,
         MANAGEMENT,
         {
-          stackSetName: "org-access-AuditReadRole",
+          stackSetName: `org-access-AuditReadRole${variant}`,
           callAs: "SELF",
           deploymentTargets: { organizationalUnitIds: [id] },
           stackSetInstanceRegion: "us-east-1",
           operationPreferences: { maxConcurrentPercentage: 25, failureToleranceCount: 0 },
-          ...(boundary === undefined
-            ? {}
-            : { parameterOverrides: { PermissionsBoundaryPolicyName: boundary } }),
         },
       ]),
     );
     // IAM refuses a role whose boundary policy does not exist: each instance waits for its accounts' policies.
     const policies = ofType(stackset, "aws:iam/policy:Policy").filter((p) => p.inputs.name === BOUNDARY_NAME);
-    const workloads = instances.find((i) => i.name === "audit-read-roles-ou-workloads") as RecordedResource;
+    const workloads = instances.find(
+      (i) => i.name === "audit-read-roles-bounded-ou-workloads",
+    ) as RecordedResource;
     const inWorkloads = policies.filter((p) =>
       ["666666666666", "777777777777", "888888888888"].includes(p.account as string),
     );

@@ -216,31 +216,39 @@ describe("security access from the security stack", () => {
     const instances = ofType(run, INSTANCE).filter((i) => i.name.startsWith("security-access-security-"));
     assert.deepStrictEqual(
       Object.fromEntries(
-        instances.map((i) => [i.name, [i.account, i.inputs.callAs, i.inputs.deploymentTargets]]),
+        instances.map((i) => [
+          i.name,
+          [i.account, i.inputs.callAs, i.inputs.stackSetName, i.inputs.deploymentTargets],
+        ]),
       ),
       {
         "security-access-security-targets-roles-ou-security": [
           SECURITY,
           "DELEGATED_ADMIN",
+          "org-access-SecurityAccessRole",
           { organizationalUnitIds: ["ou-a1b2-security1"] },
         ],
         "security-access-security-targets-roles-ou-infrastructure": [
           SECURITY,
           "DELEGATED_ADMIN",
+          "org-access-SecurityAccessRole",
           { organizationalUnitIds: ["ou-a1b2-infra001"] },
         ],
-        "security-access-security-targets-roles-ou-workloads": [
+        // The workload OUs' accounts carry the boundary: their own StackSet passes it.
+        "security-access-security-targets-roles-bounded-ou-workloads": [
           SECURITY,
           "DELEGATED_ADMIN",
+          "org-access-SecurityAccessRole-bounded",
           {
             organizationalUnitIds: ["ou-a1b2-workload1"],
             accounts: ["666666666666"],
             accountFilterType: "DIFFERENCE",
           },
         ],
-        "security-access-security-targets-roles-ou-sandbox": [
+        "security-access-security-targets-roles-bounded-ou-sandbox": [
           SECURITY,
           "DELEGATED_ADMIN",
+          "org-access-SecurityAccessRole-bounded",
           { organizationalUnitIds: ["ou-a1b2-sandbox1"] },
         ],
       },

@@ -23,6 +23,8 @@ export function renderMarkdown(report: PlanReport): string {
   const out: string[] = [];
   out.push(...header(report), ...summary(report));
   out.push(...changesSection(report, Infinity).lines);
+  out.push(...dangerousSection(report, Infinity).lines);
+  out.push(...deploySection(report, Infinity).lines);
   out.push(...failedSection(report, Infinity).lines);
   out.push(...findingsSection(report, Infinity).lines);
   out.push(...policySection(report));
@@ -104,7 +106,7 @@ export function renderComment(
   const fixed = [...header(report), ...summary(report), link, ""].join("\n");
   let remaining = budget - fixed.length - 200;
   const parts: string[] = [fixed];
-  for (const section of [changesSection, failedSection, findingsSection]) {
+  for (const section of [changesSection, dangerousSection, deploySection, failedSection, findingsSection]) {
     if (remaining <= 0) break;
     const { lines } = section(report, remaining);
     const text = lines.join("\n");
@@ -170,6 +172,14 @@ function summary(report: PlanReport): string[] {
   out.push(
     `| Expectations | ${report.expectations.length - failed.length} of ${report.expectations.length} hold |`,
   );
+  if (report.deploy !== undefined) {
+    const failures = report.deploy.findings.length;
+    out.push(
+      `| First deploy | ${report.deploy.order.map((s) => `\`${s}\``).join(" → ")}: ${failures === 0 ? "nothing would fail" : `${failures} would fail`} |`,
+    );
+  }
+  if (report.dangerousChanges !== undefined)
+    out.push(`| Dangerous changes | ${report.dangerousChanges.length} |`);
   if (report.uncheckedSecrets !== undefined) {
     out.push(
       `| Encrypted config | ${report.uncheckedSecrets.length} value${report.uncheckedSecrets.length === 1 ? "" : "s"} not checked: the offline plan cannot decrypt ${report.uncheckedSecrets.map((p) => `\`${p}\``).join(", ")}; \`pulumi preview\` checks them |`,
@@ -200,6 +210,83 @@ function table(
   if (kept < rows.length) lines.push("", `_…and ${rows.length - kept} more ${what} in the full report._`);
   lines.push("");
   return { lines };
+}
+
+/** Replacements and deletions since the baseline that would remove access or protected resources. */
+function dangerousSection(report: PlanReport, budget: number): { lines: string[] } {
+  const changes = report.dangerousChanges;
+  if (changes === undefined) return { lines: [] };
+  const title = [`## Dangerous changes since \`${report.accessDiff?.baseline ?? "the baseline"}\``, ""];
+  if (changes.length === 0) {
+    return {
+      lines: [
+        ...title,
+        "No StackSet instance, protected or retained resource, or organization access role is replaced or deleted.",
+        "",
+      ],
+    };
+  }
+  const rows = changes.map(
+    (c) =>
+      `| ❌ ${c.change}${c.inputs ? ` (${c.inputs.join(", ")})` : ""} | \`${c.type.split(":").pop() ?? c.type}\` ${cell(c.name)} | ${c.why.join(", ")} | ${cell(c.removes)} | ${cell(c.procedure)} |`,
+  );
+  return table(
+    title,
+    ["| Change | Resource | Why | Removes | Safe procedure |", "|---|---|---|---|---|"],
+    rows,
+    budget,
+    "dangerous changes",
+  );
+}
+
+/** The first-deploy rehearsal: the stacks' order, what would fail, and (full report) what must exist before. */
+function deploySection(report: PlanReport, budget: number): { lines: string[] } {
+  const deploy = report.deploy;
+  if (deploy === undefined) return { lines: [] };
+  const title = [
+    "## First deploy rehearsal",
+    "",
+    `Deploy order from an empty organization${deploy.baseline ? `, and the update from \`${deploy.baseline}\`` : ""}: trust principals, permissions boundaries and attached policies must exist when a role is created, a provider whose inputs are known is configured (its role assumed) during the preview, and a delegated-admin StackSet needs its registration.`,
+    "",
+    "| Step | Stack | After | Resources | Would fail |",
+    "|---|---|---|---|---|",
+    ...deploy.steps.map(
+      (s) =>
+        `| ${s.index} | \`${s.stack}\` | ${s.after.join(", ") || "-"} | ${s.resources} | ${s.failures} |`,
+    ),
+    "",
+    ...(deploy.cycle === undefined
+      ? []
+      : [`> ❌ Stacks ${deploy.cycle.join(" and ")} need each other: no order works.`, ""]),
+  ];
+  const prerequisites =
+    budget !== Infinity || deploy.prerequisites.length === 0
+      ? []
+      : [
+          "<details><summary>Must exist before the first run (no stack creates it)</summary>",
+          "",
+          "| Needs | Rule | Needed by |",
+          "|---|---|---|",
+          ...deploy.prerequisites.map((p) => `| ${cell(p.needs)} | ${p.rule} | ${p.neededBy.join(", ")} |`),
+          "",
+          "</details>",
+          "",
+        ];
+  if (deploy.findings.length === 0) {
+    return { lines: [...title, "Nothing in this stack would fail.", "", ...prerequisites] };
+  }
+  const rows = deploy.findings.map(
+    (f) =>
+      `| ${f.scenario} | ${f.rule} | ${cell(f.name ?? "(stacks)")} | ${cell(f.needs)} | ${cell(f.message)} |`,
+  );
+  const { lines } = table(
+    title,
+    ["| Scenario | Rule | Resource | Needs | Why |", "|---|---|---|---|---|"],
+    rows,
+    budget,
+    "resources that would fail",
+  );
+  return { lines: [...lines, ...prerequisites] };
 }
 
 function changesSection(report: PlanReport, budget: number): { lines: string[] } {

@@ -11,6 +11,8 @@ import {
 } from "../mock-runtime";
 import { accessGraph, Caller, callerLabel, sortEdges } from "./access";
 import { Baseline, diffAccess, diffPlans, readBaseline } from "./baseline";
+import { CurrentResource, dangerousChanges } from "./dangerous";
+import { baselineOf, rehearse, stackFacts, StackFacts } from "./deploy";
 import { callerFor, checkExpectations, vendorPrincipal } from "./expectations";
 import { renderComment, renderMarkdown } from "./markdown";
 import { buildModel, IamModel, OrgFacts } from "./model";
@@ -38,6 +40,19 @@ export interface PlanOptions {
   /** Config given directly instead of a file (tests). */
   readonly config?: StackConfig;
   /** Program to run instead of `index.ts` (tests that add resources a capability has not landed yet). */
+  readonly programPath?: string;
+  /**
+   * The organization's other stacks, for the first-run rehearsal (which stack deploys first, what
+   * another stack creates). By default the other `Pulumi.<stack>.yaml` files next to the planned
+   * stack's file with the same organization; none when `config` is given directly.
+   */
+  readonly otherStacks?: readonly OtherStack[];
+}
+
+/** Another stack of the organization, run under mocks for the rehearsal. */
+export interface OtherStack {
+  readonly stack: string;
+  readonly config: StackConfig;
   readonly programPath?: string;
 }
 
@@ -119,6 +134,37 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     }
     accessDiff = diffAccess(path.basename(options.baseline), baseline.access, redactedAccess);
   }
+  const baselineName = options.baseline === undefined ? undefined : path.basename(options.baseline);
+  const baselineResources = baseline?.resources ?? [];
+  const dangerous =
+    baseline === undefined
+      ? undefined
+      : dangerousChanges({
+          baseline: baselineResources,
+          current: currentResources(run, resources),
+          org,
+          accessRoleNames: [
+            ...new Set(
+              [loaded.providers.roleName, loaded.organizationAccess?.roleName].filter((n) => n !== undefined),
+            ),
+          ],
+        });
+
+  let others: StackFacts[];
+  try {
+    others = await otherStackFacts(options, stack, config, loaded.organization.id);
+  } catch (err) {
+    if ((err as Error).name === "ConfigValidationError") return invalid(err);
+    return usage(
+      `another stack of the organization failed under the mocked runtime: ${(err as Error).message}`,
+    );
+  }
+  const deploy = rehearse({
+    stack,
+    stacks: [stackFacts(stack, run.resources, org, loaded.deployment.kind), ...others],
+    org,
+    baseline: baselineName === undefined ? undefined : baselineOf(baselineName, baselineResources, org),
+  });
 
   const uncheckedSecrets = (config.encryptedPaths ?? []).map((p) => `org-access:${p}`);
   let report: PlanReport = {
@@ -134,6 +180,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     access: redactedAccess,
     expectations: expectations.map((e) => redact(e) as typeof e),
     ...(accessDiff === undefined ? {} : { accessDiff }),
+    ...(dangerous === undefined ? {} : { dangerousChanges: dangerous }),
+    deploy,
     chains: reach.chains,
     accessFindings: reach.findings.map((f) => redact(f) as typeof f),
     reach: { maxDepth, adminRoles: [...adminRoles].map(([role, why]) => ({ role, why })) },
@@ -190,6 +238,11 @@ function problemsOf(report: PlanReport): string[] {
         (e) =>
           `expectation org-access:expectations.access[${e.index}] failed: ${e.principal} -> ${e.action === undefined ? e.role : `${e.action} on ${e.role}`} expected ${e.expected}, got ${e.actual} (${e.reason})${e.why ? `; why it matters: ${e.why}` : ""}`,
       ),
+    ...(report.dangerousChanges ?? []).map((d) => `dangerous change since the baseline: ${d.message}`),
+    ...(report.deploy?.findings ?? []).map(
+      (f) =>
+        `deploy ${f.scenario === "first-run" ? "from an empty organization" : "from the baseline"} would fail: ${f.message}`,
+    ),
   ];
 }
 
@@ -240,6 +293,67 @@ function adminEntries(model: IamModel, loaded: OrgAccessConfig): (entry: EntryPo
     entry.principalKind === "service" ||
     breakGlassGroups.has(entry.principal) ||
     deploySubjects.has(entry.principal);
+}
+
+/** The current resources with the URNs their aliases stand for, so a rename with an alias is no deletion. */
+function currentResources(run: ProgramRun, resources: readonly PlannedResource[]): CurrentResource[] {
+  const aliases = new Map(run.resources.map((r) => [r.urn, r.aliases ?? []]));
+  return resources.map((r) => ({
+    ...r,
+    previousUrns: (aliases.get(r.urn) ?? []).map((a) => aliasUrn(r.urn, a)),
+  }));
+}
+
+/** The URN an alias spec (previous name, type or parent) stands for. */
+function aliasUrn(urn: string, alias: { name?: string; type?: string; parentUrn?: string }): string {
+  // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
+  const parts = urn.split("::");
+  const chain = (parts[2] ?? "").split("$");
+  let parents = chain.slice(0, -1);
+  if (alias.parentUrn !== undefined) {
+    const parent = alias.parentUrn.split("::")[2] ?? "";
+    parents = parent === "" || parent === "pulumi:pulumi:Stack" ? [] : parent.split("$");
+  }
+  const type = alias.type ?? chain[chain.length - 1];
+  return [parts[0], parts[1], [...parents, type].join("$"), alias.name ?? parts.slice(3).join("::")].join(
+    "::",
+  );
+}
+
+/** The organization's other stacks, run under mocks, as the rehearsal reads them. */
+async function otherStackFacts(
+  options: PlanOptions,
+  stack: string,
+  config: StackConfig,
+  organizationId: string,
+): Promise<StackFacts[]> {
+  const others = options.otherStacks ?? (options.config === undefined ? siblingStacks(options, stack) : []);
+  const facts: StackFacts[] = [];
+  for (const other of others) {
+    if (other.stack === stack || other.config === config) continue;
+    const loaded = loadConfig(other.config).config;
+    if (loaded.organization.id !== organizationId) continue;
+    const run = await runProgram({
+      stack: other.stack,
+      config: other.config,
+      programPath: other.programPath,
+      sourceMappedStacks: false,
+    });
+    facts.push(stackFacts(other.stack, run.resources, orgFactsFor(loaded), loaded.deployment.kind));
+  }
+  return facts;
+}
+
+/** The other `Pulumi.<stack>.yaml` files next to the planned stack's file. */
+function siblingStacks(options: PlanOptions, stack: string): OtherStack[] {
+  const file = options.configFile ?? stackFilePath(stack);
+  const dir = path.dirname(file);
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null && path.join(dir, m[0]) !== path.resolve(file))
+    .sort((a, b) => a[1].localeCompare(b[1]))
+    .map((m) => ({ stack: m[1], config: readStackFile(path.join(dir, m[0])) }));
 }
 
 /**

@@ -60,6 +60,8 @@ export function stackSetPolicies(
 /** One resource a StackSet stack creates in one account, its properties resolved for that account. */
 export interface ExpandedTemplateResource {
   readonly accountId: string;
+  /** URN of the StackSet instance that deploys the stack. */
+  readonly instance: string;
   /** `stackset:<name>`, followed by the variant (`stackset:<name> (when C is true)`) when a condition cannot be decided. */
   readonly source: string;
   readonly logicalId: string;
@@ -78,9 +80,16 @@ export function expandStackSets(
   org: OrgFacts,
 ): ExpandedTemplateResource[] {
   const out: ExpandedTemplateResource[] = [];
-  for (const { accountId, source, resources: created } of stackInstances(resources, org)) {
+  for (const { accountId, instance, source, resources: created } of stackInstances(resources, org)) {
     for (const res of created) {
-      out.push({ accountId, source, logicalId: res.logicalId, type: res.type, properties: res.properties });
+      out.push({
+        accountId,
+        instance,
+        source,
+        logicalId: res.logicalId,
+        type: res.type,
+        properties: res.properties,
+      });
     }
   }
   return out;
@@ -89,6 +98,7 @@ export function expandStackSets(
 /** One stack a StackSet instance deploys: its account and the template's resources resolved for it. */
 interface DeployedStack {
   readonly accountId: string;
+  readonly instance: string;
   readonly source: string;
   readonly resources: ResolvedResource[];
 }
@@ -113,6 +123,7 @@ function* stackInstances(resources: readonly RecordedResource[], org: OrgFacts):
       for (const variant of resolved.variants) {
         yield {
           accountId,
+          instance: instance.urn,
           source: variant.label === undefined ? source : `${source} (${variant.label})`,
           resources: variant.resources,
         };

@@ -62,6 +62,21 @@ export function printSummary(outcome: PlanOutcome, io: Io): void {
       `+${d.added.length} -${d.removed.length} ~${d.changed.length} since ${d.baseline}`,
     ]);
   }
+  if (report.deploy !== undefined) {
+    const f = report.deploy.findings.length;
+    rows.push([
+      "first deploy",
+      String(f),
+      `${report.deploy.order.join(" -> ")}${f === 0 ? ", nothing would fail" : " (see the report)"}`,
+    ]);
+  }
+  if (report.dangerousChanges !== undefined) {
+    rows.push([
+      "dangerous changes",
+      String(report.dangerousChanges.length),
+      `since ${report.accessDiff?.baseline ?? "the baseline"}`,
+    ]);
+  }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   io.out(`org-access plan: ${report.stack} — ${outcome.exitCode === 0 ? "clean" : "NOT CLEAN"}`);

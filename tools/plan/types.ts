@@ -212,6 +212,87 @@ export interface ProviderLoad {
   readonly warning?: string;
 }
 
+/** A creation-time rule of the first-run rehearsal (tools/plan/deploy.ts). */
+export type DeployRule =
+  | "trust-principal"
+  | "permissions-boundary"
+  | "managed-policy"
+  | "assumed-role"
+  | "delegated-admin"
+  | "stack-order";
+
+/** A resource that would fail when the stack is deployed, and why. */
+export interface DeployFinding {
+  /** `first-run`: from an empty organization; `update`: from the baseline report. */
+  readonly scenario: "first-run" | "update";
+  readonly stack: string;
+  /** The resource that would fail; absent for a stack-order cycle. */
+  readonly urn?: string;
+  readonly type?: string;
+  readonly name?: string;
+  readonly rule: DeployRule;
+  /** What must exist first: an IAM ARN, `delegated-admin:<account>:<service>`, or the stacks of a cycle. */
+  readonly needs: string;
+  /** The stack and resource that create it, when one does. */
+  readonly createdBy?: { readonly stack: string; readonly urn: string };
+  readonly message: string;
+}
+
+/** One stack deploy of a first run, in order. */
+export interface DeployStep {
+  /** 1-based position. */
+  readonly index: number;
+  readonly stack: string;
+  /** Stacks that must deploy before this one (it needs what they create). */
+  readonly after: string[];
+  readonly resources: number;
+  /** Resources of this stack that would fail on a first run. */
+  readonly failures: number;
+}
+
+/** Something no stack creates and a resource needs in one of the organization's accounts. */
+export interface DeployPrerequisite {
+  readonly needs: string;
+  readonly rule: DeployRule;
+  /** Stacks with a resource that needs it. */
+  readonly neededBy: string[];
+}
+
+/** The first-run rehearsal: the stacks' order and what would fail. */
+export interface DeployReport {
+  /** Stack names in deploy order. */
+  readonly order: string[];
+  readonly steps: DeployStep[];
+  /** Mandatory: each is a resource that would fail. */
+  readonly findings: DeployFinding[];
+  readonly prerequisites: DeployPrerequisite[];
+  /** Stacks that need each other, when they do. */
+  readonly cycle?: string[];
+  /** The baseline report the update scenario starts from. */
+  readonly baseline?: string;
+}
+
+/**
+ * A change since the baseline that replaces or deletes something that must not go silently: a
+ * StackSet instance, a protected or retained resource, an organization access role.
+ */
+export interface DangerousChange {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly account?: string;
+  readonly change: "replace" | "delete";
+  /** Why it matters: `StackSet instance`, `StackSet`, `protected`, `retained on delete`, `organization access role`. */
+  readonly why: string[];
+  /** For a replacement: the inputs that force it. */
+  readonly inputs?: string[];
+  /** What it would remove, e.g. the roles of a StackSet and the accounts they are in. */
+  readonly removes: string;
+  /** How to make the change safely. */
+  readonly procedure: string;
+  readonly message: string;
+}
+
 export interface PlanReport {
   readonly stack: string;
   readonly generatedAt: string;
@@ -239,6 +320,10 @@ export interface PlanReport {
     readonly maxDepth: number;
     readonly adminRoles: { readonly role: string; readonly why: string }[];
   };
+  /** With a baseline: replacements and deletions that would remove access or protected resources. */
+  readonly dangerousChanges?: DangerousChange[];
+  /** The first-run rehearsal (and, with a baseline, the update's). */
+  readonly deploy?: DeployReport;
   /**
    * Config values stored encrypted (`secure:`), as config paths: the offline plan cannot decrypt
    * them, so their own checks (an ExternalId's length and characters) did not run on the real value.
