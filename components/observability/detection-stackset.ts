@@ -12,6 +12,7 @@ import { serviceTrust } from "../iam";
 import { DetectionSettings, detectionRuleName, forwarderPolicy } from "./detection";
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
 import { requireExplicitProvider } from "../explicit-provider";
+import { shortHash } from "../naming";
 
 export interface AssumeRoleDetectionStackSetArgs
   extends
@@ -38,6 +39,18 @@ export function detectionStackSetNames(roleStackSetName: string, regions: readon
   return regions.map((region) => `${roleStackSetName}-alerts-${region}`);
 }
 
+/** A detection StackSet's forwarder role name: the configured name, the region and the role StackSet's tag. */
+export function forwarderStackSetRoleName(
+  forwarderRoleName: string,
+  region: string,
+  suffix?: string,
+): string {
+  return [forwarderRoleName, region, ...(suffix === undefined ? [] : [suffix])].join("-");
+}
+
+/** Characters a detection StackSet adds to the forwarder name: the longest region and the tag. */
+export const FORWARDER_NAME_SUFFIX_LENGTH = "-ap-southeast-1".length + 1 + 6;
+
 /** The longest form a role ARN takes in a target account, to measure a pattern before deployment. */
 const MEASURE_ARN_ACCOUNT = "arn:aws-us-gov:iam::000000000000:role/";
 
@@ -47,13 +60,19 @@ export function detectionTemplate(
     readonly region: string;
     /** Whether targets pass a permissions boundary for the forwarder (template parameter). */
     readonly boundaryFromParameter?: boolean;
+    /**
+     * Tells apart the forwarders of the detection StackSets that reach the same account (one per role
+     * StackSet): IAM role names are unique in an account, so a second stack instance creating the same
+     * name fails with EntityAlreadyExists (IAM API Reference, CreateRole "Errors").
+     */
+    readonly forwarderSuffix?: string;
   },
 ): CfnTemplate {
   const resources: Record<string, CfnResource> = {
     Forwarder: {
       Type: "AWS::IAM::Role",
       Properties: {
-        RoleName: `${args.forwarderRoleName}-${args.region}`,
+        RoleName: forwarderStackSetRoleName(args.forwarderRoleName, args.region, args.forwarderSuffix),
         Description: "EventBridge forwards unexpected role assumptions to the security account (org-access)",
         // The deploying account, which CloudFormation fills in.
         AssumeRolePolicyDocument: serviceTrust("events.amazonaws.com", {
@@ -119,7 +138,12 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
     );
     const names = detectionStackSetNames(args.roleStackSetName, args.regions);
     args.regions.forEach((region, i) => {
-      const template = detectionTemplate({ ...args, region, boundaryFromParameter: bounded });
+      const template = detectionTemplate({
+        ...args,
+        region,
+        boundaryFromParameter: bounded,
+        forwarderSuffix: shortHash(args.roleStackSetName, 6),
+      });
       const templateBody = renderTemplate(template);
       this.templates[region] = templateBody;
       serviceManagedStackSet(

@@ -270,6 +270,42 @@ describe("first-run rehearsal", () => {
     assert.deepStrictEqual(plan("security", { security: [source, waits, instance] }).findings, []);
   });
 
+  it("reports two StackSets that create the same IAM role name in one account, and accepts distinct names", () => {
+    // IAM names are unique in an account: the second CreateRole fails with EntityAlreadyExists (IAM API
+    // Reference, CreateRole "Errors"), so the second stack instance in that account fails.
+    const doc = trust({ Service: "events.amazonaws.com" });
+    const a = roleStackSet("management", "alerts-a", MANAGEMENT, {
+      RoleName: "forwarder",
+      AssumeRolePolicyDocument: doc,
+    });
+    const b = roleStackSet("management", "alerts-b", MANAGEMENT, {
+      RoleName: "forwarder",
+      AssumeRolePolicyDocument: doc,
+    });
+    assert.deepStrictEqual(
+      plan("management", { management: [a.stackSet, a.instance, b.stackSet, b.instance] }).findings.map(
+        (f) => [f.rule, f.name, f.needs, f.createdBy?.urn, f.message],
+      ),
+      [
+        [
+          "name-collision",
+          "alerts-b-ou-workloads",
+          roleArn(PROD, "forwarder"),
+          a.instance.urn,
+          `${roleArn(PROD, "forwarder")} is created by alerts-a-ou-workloads and alerts-b-ou-workloads: IAM names are unique in an account, so whichever comes second fails with EntityAlreadyExists. Give one of them another name`,
+        ],
+      ],
+    );
+    const c = roleStackSet("management", "alerts-b", MANAGEMENT, {
+      RoleName: "forwarder-b",
+      AssumeRolePolicyDocument: doc,
+    });
+    assert.deepStrictEqual(
+      plan("management", { management: [a.stackSet, a.instance, c.stackSet, c.instance] }).findings,
+      [],
+    );
+  });
+
   it("orders the stacks by what each needs from the other, and reports a cycle", () => {
     const registration: DeployResource = {
       urn: urn("management", "aws:organizations/delegatedAdministrator:DelegatedAdministrator", "stacksets"),

@@ -66,6 +66,8 @@ export interface StackFacts {
   /** IAM ARN (or delegated-admin key) to the URN of the resource that creates it. */
   readonly created: ReadonlyMap<string, string>;
   readonly needs: readonly Need[];
+  /** IAM names two resources of this stack would both create in one account. */
+  readonly collisions?: readonly { readonly key: string; readonly urns: readonly string[] }[];
 }
 
 export const STACKSETS_DELEGATED_ADMIN = "member.org.stacksets.cloudformation.amazonaws.com";
@@ -98,14 +100,39 @@ export function stackFacts(
     resources: byUrn,
     created: createdBy(resources, org),
     needs: needsOf(resources, org),
+    collisions: nameCollisions(resources, org),
   };
 }
 
 /** IAM ARNs (and delegated-admin registrations) the resources create, with the creating resource. */
 export function createdBy(resources: readonly DeployResource[], org: OrgFacts): Map<string, string> {
-  const created = new Map<string, string>();
+  return new Map([...creators(resources, org)].map(([key, urns]) => [key, urns[0]]));
+}
+
+/**
+ * IAM names (roles, users, policies, identity providers) that more than one resource of the stack
+ * creates in the same account, e.g. two StackSets whose templates name the same role. IAM names are
+ * unique per account: the second `CreateRole`/`CreatePolicy` fails with `EntityAlreadyExists` (IAM API
+ * Reference, CreateRole "Errors"; IAM User Guide, "IAM object quotas": names unique within the
+ * account), and a StackSet's stack instance fails with it. Delegated-admin keys are left out: the
+ * registration is idempotent per account and service only through one resource anyway.
+ */
+export function nameCollisions(
+  resources: readonly DeployResource[],
+  org: OrgFacts,
+): { readonly key: string; readonly urns: readonly string[] }[] {
+  return [...creators(resources, org)]
+    .filter(([key, urns]) => urns.length > 1 && key.startsWith("arn:"))
+    .map(([key, urns]) => ({ key, urns }));
+}
+
+function creators(resources: readonly DeployResource[], org: OrgFacts): Map<string, string[]> {
+  const created = new Map<string, string[]>();
   const add = (key: string | undefined, urn: string) => {
-    if (key !== undefined && !created.has(key)) created.set(key, urn);
+    if (key === undefined) return;
+    const urns = created.get(key) ?? [];
+    if (!urns.includes(urn)) urns.push(urn);
+    created.set(key, urns);
   };
   for (const r of resources) {
     const name = str(r.inputs.name);
@@ -382,6 +409,24 @@ function evaluate(
       message: `${n.type.split(":").pop()} ${n.name}${n.where ? ` (${n.where})` : ""}: ${message}`,
     });
   const existing = (urn: string) => baseline?.urns.has(urn) === true;
+  for (const c of facts.collisions ?? []) {
+    // On an update: all of them existing means nothing is created again; none existing is the
+    // first run's finding already.
+    if (scenario === "update" && (c.urns.every(existing) || !c.urns.some(existing))) continue;
+    const [first, ...others] = c.urns;
+    const resource = facts.resources.get(others[0]);
+    findings.push({
+      scenario,
+      stack: facts.stack,
+      urn: others[0],
+      type: resource?.type,
+      name: resource?.name ?? shortName(others[0]),
+      rule: "name-collision",
+      needs: c.key,
+      createdBy: { stack: facts.stack, urn: first },
+      message: `${c.key} is created by ${[first, ...others].map(shortName).join(" and ")}: IAM names are unique in an account, so whichever comes second fails with EntityAlreadyExists. Give one of them another name`,
+    });
+  }
   for (const n of facts.needs) {
     if (baseline?.created.has(n.needs) === true) continue;
     const creator = facts.created.get(n.needs);

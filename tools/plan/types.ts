@@ -219,6 +219,7 @@ export type DeployRule =
   | "managed-policy"
   | "assumed-role"
   | "delegated-admin"
+  | "name-collision"
   | "stack-order";
 
 /** A resource that would fail when the stack is deployed, and why. */

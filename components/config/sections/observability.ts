@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_MAX_PATTERN_CHARACTERS, MAX_PATTERN_CHARACTERS } from "../../observability/pattern";
+import { FORWARDER_NAME_SUFFIX_LENGTH } from "../../observability/detection-stackset";
 import { region, ROLE_NAME_PATTERN } from "../primitives";
 import { section } from "../section";
 
@@ -75,11 +76,11 @@ export const observabilitySchema = z
           message: `${o.maxPatternCharacters} is outside EventBridge's quota: ${DEFAULT_MAX_PATTERN_CHARACTERS} by default, at most ${MAX_PATTERN_CHARACTERS} after a quota increase`,
         });
       }
-      if (o.forwarderRoleName.length > 64 - "-ap-southeast-1".length) {
+      if (o.forwarderRoleName.length > 64 - FORWARDER_NAME_SUFFIX_LENGTH) {
         ctx.addIssue({
           code: "custom",
           path: ["forwarderRoleName"],
-          message: `StackSet forwarders add the region to this name; keep it to ${64 - "-ap-southeast-1".length} characters`,
+          message: `StackSet forwarders add the region and a tag of their role StackSet to this name; keep it to ${64 - FORWARDER_NAME_SUFFIX_LENGTH} characters`,
         });
       }
     },
