@@ -17,7 +17,16 @@ export function docPage(file: string): string {
   return fs.readFileSync(path.join(ROOT, file), "utf8");
 }
 
-/** Every page's text joined, for checks that hold across the docs (a command shown exactly once). */
+/** Pages `npm run docs` writes; test/docs/generated.spec.ts checks them against the code. */
+export const GENERATED_PAGES = ["docs/config-reference.md", "docs/policy-pack-rules.md"];
+
+/**
+ * The hand-written pages' text joined, for checks that hold across the docs (a command shown exactly
+ * once, commands shown with the generated pack config).
+ */
 export function allDocs(): string {
-  return [...docPages().values()].join("\n");
+  return [...docPages()]
+    .filter(([file]) => !GENERATED_PAGES.includes(file))
+    .map(([, text]) => text)
+    .join("\n");
 }
