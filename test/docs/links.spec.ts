@@ -44,13 +44,15 @@ describe("docs links", () => {
       for (const link of links(text)) {
         checked++;
         const [target, anchor] = link.split("#");
-        const resolved = target === "" ? path.join(ROOT, file) : path.resolve(ROOT, path.dirname(file), target);
+        const resolved =
+          target === "" ? path.join(ROOT, file) : path.resolve(ROOT, path.dirname(file), target);
         if (!fs.existsSync(resolved)) {
           broken.push(`${file}: ${link} (no file ${path.relative(ROOT, resolved)})`);
           continue;
         }
         if (anchor !== undefined && resolved.endsWith(".md")) {
-          if (!anchorsOf(fs.readFileSync(resolved, "utf8")).has(anchor)) broken.push(`${file}: ${link} (no heading)`);
+          if (!anchorsOf(fs.readFileSync(resolved, "utf8")).has(anchor))
+            broken.push(`${file}: ${link} (no heading)`);
         }
       }
     }

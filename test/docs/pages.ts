@@ -6,7 +6,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** The hand-written Markdown pages: README.md and docs/*.md (generated pages included), by path from the root. */
 export function docPages(): Map<string, string> {
-  const pages = new Map<string, string>([["README.md", fs.readFileSync(path.join(ROOT, "README.md"), "utf8")]]);
+  const pages = new Map<string, string>([
+    ["README.md", fs.readFileSync(path.join(ROOT, "README.md"), "utf8")],
+  ]);
   for (const f of fs.readdirSync(path.join(ROOT, "docs")).sort())
     if (f.endsWith(".md")) pages.set(`docs/${f}`, fs.readFileSync(path.join(ROOT, "docs", f), "utf8"));
   return pages;

@@ -307,7 +307,9 @@ describe("offline plan", function () {
       const excerpt = docs.slice(docs.indexOf("## An excerpt of a real report"));
       const quotedRows = rows(excerpt.slice(0, excerpt.indexOf("\n## ")));
       assert.ok(quotedRows.length >= 10, quotedRows.join("\n"));
-      const reportRows = new Set(rows(fs.readFileSync(path.join(tmp, "examples", "plan-management.md"), "utf8")));
+      const reportRows = new Set(
+        rows(fs.readFileSync(path.join(tmp, "examples", "plan-management.md"), "utf8")),
+      );
       assert.deepStrictEqual(
         quotedRows.filter((r) => !reportRows.has(r)),
         [],
