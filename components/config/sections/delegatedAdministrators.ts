@@ -10,7 +10,7 @@ import { section } from "../section";
 
 const serviceSchema = z
   .object({
-    /** The service principal, e.g. `guardduty.amazonaws.com` (the README lists the supported ones). */
+    /** The service principal, e.g. `guardduty.amazonaws.com` (docs/delegated-administrators.md lists the supported ones). */
     servicePrincipal: z.string({ error: "expected a service principal such as guardduty.amazonaws.com" }),
     /** The member account (by name); defaults to the suggested account for the service. */
     account: z.string({ error: "expected an account name" }).optional(),

@@ -8,7 +8,7 @@ import { section } from "../section";
  * account with roles of this stack gets EventBridge rules on the AssumeRole* CloudTrail events,
  * forwarded to one event bus and SNS topic in the security account (the security stack creates
  * them). Prerequisite: an organization trail that logs management events in every region; this
- * program never creates a trail (README: Who assumed what).
+ * program never creates a trail (docs/observability.md).
  */
 
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/[\w.-]{3,128}$/;

@@ -5,7 +5,7 @@ import { CheckContext } from "../checks";
 /**
  * `org-access:guardrails.rootAccess`: centralized root access for member accounts, enabled by the
  * management stack. Removing the root credentials that member accounts already have stays a
- * deliberate step per account (README), never something the program does.
+ * deliberate step per account (docs/guardrails.md), never something the program does.
  */
 export const rootAccessSchema = z
   .object({
