@@ -26,8 +26,12 @@ export const organizationalUnitSchema = z
   .object({
     name: name("organizational unit"),
     id: ouId,
-    /** Which workloads live here; drives the permissions-boundary and advisory rules. */
-    workload: z.boolean().optional(),
+    workload: z
+      .boolean()
+      .optional()
+      .meta({
+        description: "Which workloads live here; drives the permissions-boundary and advisory rules.",
+      }),
   })
   .strict();
 
@@ -36,8 +40,12 @@ export const accountSchema = z
   .object({
     name: name("account"),
     id: accountId,
-    /** OU name, or `root` for accounts directly under the organization root (the management account). */
-    ou: z.string({ error: "expected the name of the account's organizational unit, or `root`" }),
+    ou: z
+      .string({ error: "expected the name of the account's organizational unit, or `root`" })
+      .meta({
+        description:
+          "OU name, or `root` for accounts directly under the organization root (the management account).",
+      }),
     environment: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, "use a short lower-case environment name")
@@ -54,11 +62,14 @@ export const deploymentSchema = z
         'expected "management" (runs in the management account) or "security" (runs in the delegated-admin security account)',
     }),
     account: z.string({ error: "expected the name of the account this stack deploys from" }),
-    /** Role the home provider assumes (the pipeline's deploy role); ambient credentials when absent. */
     roleArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Role the home provider assumes (the pipeline's deploy role); ambient credentials when absent.",
+      }),
   })
   .strict();
 
@@ -77,17 +88,16 @@ export const providersSchema = z
       .regex(SESSION_NAME_PATTERN, "a session name is 2 to 64 letters, digits and + = , . @ _ -")
       .optional(),
     region: region.default("us-east-1"),
-    /**
-     * Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or
-     * `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on
-     * pull requests, set on the command line: `--config-path -c org-access:providers.access=preview`).
-     */
     access: z
       .enum(["deploy", "preview"], {
         error:
           'expected "deploy" (pulumi up) or "preview" (read-only pulumi preview through the member preview roles)',
       })
-      .default("deploy"),
+      .default("deploy")
+      .meta({
+        description:
+          "Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on pull requests, set on the command line: `--config-path -c org-access:providers.access=preview`).",
+      }),
   })
   .strict();
 
@@ -96,12 +106,13 @@ export const scopeSchema = z
   .object({
     accounts: z.array(z.string()).optional(),
     organizationalUnits: z.array(z.string()).optional(),
-    /**
-     * Whether this shard owns the organization-wide resources (StackSets, the management account's
-     * roles, delegated administrators, SCPs, Identity Center). Exactly one shard of each stack kind
-     * sets it; without a scope the stack owns them.
-     */
-    organizationWide: z.boolean({ error: "expected true or false" }).default(false),
+    organizationWide: z
+      .boolean({ error: "expected true or false" })
+      .default(false)
+      .meta({
+        description:
+          "Whether this shard owns the organization-wide resources (StackSets, the management account's roles, delegated administrators, SCPs, Identity Center). Exactly one shard of each stack kind sets it; without a scope the stack owns them.",
+      }),
   })
   .strict();
 

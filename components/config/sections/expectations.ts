@@ -142,34 +142,63 @@ const expectationSchema = z
   .object({
     principal: principalSchema,
     role: roleTargetSchema.optional(),
-    /** Role questions: also through chains of role assumptions (and escalation), not only directly. */
-    chain: z.boolean({ error: "expected true or false" }).optional(),
+    chain: z
+      .boolean({ error: "expected true or false" })
+      .optional()
+      .meta({
+        description:
+          "Role questions: also through chains of role assumptions (and escalation), not only directly.",
+      }),
     action: actionName.optional(),
     actions: z.array(actionName).min(1, "name at least one action").optional(),
-    /** Action questions: the resource acted on (an S3 object or bucket ARN, a KMS key ARN or alias). */
-    resource: z.string({ error: "expected a resource ARN" }).min(1).optional(),
-    /** Action questions: the account acted in (for actions on the account's own resources). */
-    account: z.string({ error: "expected an account name" }).optional(),
-    /** Action questions: the region of the request (`aws:RequestedRegion`); default: the providers' region. */
-    region: z.string({ error: "expected a region such as eu-west-1" }).optional(),
-    /** Condition keys the caller presents (known values: not left for the plan to satisfy). */
-    context: contextSchema.optional(),
-    /** Action questions: a session policy the caller passes when assuming the role it acts with. */
-    sessionPolicy: z.record(z.string(), z.unknown(), { error: "expected a policy document" }).optional(),
-    /**
-     * Action questions on a resource: statements added to its policy (the bucket or key policy this
-     * stack creates) for this question only, to ask what a widened policy would let in, e.g. whether
-     * the data-perimeter RCP still refuses outsiders when someone adds `Principal: "*"`.
-     */
+    resource: z
+      .string({ error: "expected a resource ARN" })
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Action questions: the resource acted on (an S3 object or bucket ARN, a KMS key ARN or alias).",
+      }),
+    account: z
+      .string({ error: "expected an account name" })
+      .optional()
+      .meta({
+        description: "Action questions: the account acted in (for actions on the account's own resources).",
+      }),
+    region: z
+      .string({ error: "expected a region such as eu-west-1" })
+      .optional()
+      .meta({
+        description:
+          "Action questions: the region of the request (`aws:RequestedRegion`); default: the providers' region.",
+      }),
+    context: contextSchema
+      .optional()
+      .meta({
+        description: "Condition keys the caller presents (known values: not left for the plan to satisfy).",
+      }),
+    sessionPolicy: z
+      .record(z.string(), z.unknown(), { error: "expected a policy document" })
+      .optional()
+      .meta({
+        description:
+          "Action questions: a session policy the caller passes when assuming the role it acts with.",
+      }),
     resourcePolicyStatements: z
       .array(z.record(z.string(), z.unknown(), { error: "expected a policy statement" }), {
         error: "expected a list of policy statements",
       })
       .min(1, "list at least one statement, or leave resourcePolicyStatements out")
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          'Action questions on a resource: statements added to its policy (the bucket or key policy this stack creates) for this question only, to ask what a widened policy would let in, e.g. whether the data-perimeter RCP still refuses outsiders when someone adds `Principal: "*"`.',
+      }),
     expect: z.enum(["allowed", "denied"], { error: 'expected "allowed" or "denied"' }),
-    /** Why this must hold; shown next to a failure so a reviewer knows what broke. */
-    why: z.string({ error: "expected a sentence saying why" }).optional(),
+    why: z
+      .string({ error: "expected a sentence saying why" })
+      .optional()
+      .meta({ description: "Why this must hold; shown next to a failure so a reviewer knows what broke." }),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -218,26 +247,38 @@ const expectationSchema = z
 /** Limits on chains of role assumptions, checked by the plan. */
 const chainsSchema = z
   .object({
-    /** A chain deeper than this is a finding (default 2: an entry point, a hop, a second hop). */
-    maxDepth: z.number({ error: "expected a number of hops" }).int().positive().default(2),
+    maxDepth: z
+      .number({ error: "expected a number of hops" })
+      .int()
+      .positive()
+      .default(2)
+      .meta({
+        description:
+          "A chain deeper than this is a finding (default 2: an entry point, a hop, a second hop).",
+      }),
   })
   .strict();
 
 const expectationsSchema = z
   .object({
     access: z.array(expectationSchema).default([]),
-    /**
-     * Above this many explicit AWS providers (one process each in a real `pulumi up`) the plan warns
-     * and suggests a StackSet rollout or sharding with `org-access:scope`.
-     */
-    maxProviders: z.number({ error: "expected a number of providers" }).int().positive().default(50),
+    maxProviders: z
+      .number({ error: "expected a number of providers" })
+      .int()
+      .positive()
+      .default(50)
+      .meta({
+        description:
+          "Above this many explicit AWS providers (one process each in a real `pulumi up`) the plan warns and suggests a StackSet rollout or sharding with `org-access:scope`.",
+      }),
     chains: chainsSchema.default({ maxDepth: 2 }),
-    /**
-     * Principals whose reach to admin-equivalent access is intended; a path from any other entry
-     * point is a finding. Default: the management account's principals, AWS services, Identity
-     * Center groups given a break-glass permission set, and this project's deploy pipeline.
-     */
-    adminPrincipals: z.array(principalSchema).optional(),
+    adminPrincipals: z
+      .array(principalSchema)
+      .optional()
+      .meta({
+        description:
+          "Principals whose reach to admin-equivalent access is intended; a path from any other entry point is a finding. Default: the management account's principals, AWS services, Identity Center groups given a break-glass permission set, and this project's deploy pipeline.",
+      }),
   })
   .strict()
   .optional();

@@ -56,30 +56,50 @@ const statementSchema = z
 
 const scpSchema = z
   .object({
-    /** The SCP's name; the policy in Organizations is `org-access-<name>`. */
-    name: name("SCP"),
+    name: name("SCP").meta({
+      description: "The SCP's name; the policy in Organizations is `org-access-<name>`.",
+    }),
     description: z.string().max(512, "Organizations accepts at most 512 characters").optional(),
-    /** Named guardrails to combine into this one policy (fewer policies, since each target takes 5). */
     presets: z
       .array(
         z.enum(SCP_PRESETS, {
           error: `expected one of ${SCP_PRESETS.join(", ")}`,
         }),
       )
-      .default([]),
-    /** Hand-written Deny statements appended after the presets. */
-    statements: z.array(statementSchema).default([]),
-    /** Regions the `region-allow-list` preset keeps open. */
-    allowedRegions: z.array(region).min(1, "list at least one region").optional(),
-    /**
-     * Principals the `deny-iam-users` and `region-allow-list` presets leave alone (break-glass), or
-     * that may still change protected roles: each an exact role or user ARN with its reason.
-     */
-    exemptions: z.array(principalExemptionSchema).default([]),
-    /** Role names `protect-managed-roles` covers besides every role this stack manages (e.g. roles of other stacks). */
-    protectedRoleNames: z.array(roleName).default([]),
-    /** Where it is attached: OU names (`root` for the organization root) and member account names. */
-    targets: targetsSchema.omit({ excludeAccounts: true }),
+      .default([])
+      .meta({
+        description:
+          "Named guardrails to combine into this one policy (fewer policies, since each target takes 5).",
+      }),
+    statements: z
+      .array(statementSchema)
+      .default([])
+      .meta({ description: "Hand-written Deny statements appended after the presets." }),
+    allowedRegions: z
+      .array(region)
+      .min(1, "list at least one region")
+      .optional()
+      .meta({ description: "Regions the `region-allow-list` preset keeps open." }),
+    exemptions: z
+      .array(principalExemptionSchema)
+      .default([])
+      .meta({
+        description:
+          "Principals the `deny-iam-users` and `region-allow-list` presets leave alone (break-glass), or that may still change protected roles: each an exact role or user ARN with its reason.",
+      }),
+    protectedRoleNames: z
+      .array(roleName)
+      .default([])
+      .meta({
+        description:
+          "Role names `protect-managed-roles` covers besides every role this stack manages (e.g. roles of other stacks).",
+      }),
+    targets: targetsSchema
+      .omit({ excludeAccounts: true })
+      .meta({
+        description:
+          "Where it is attached: OU names (`root` for the organization root) and member account names.",
+      }),
   })
   .strict()
   .superRefine((scp, ctx) => {
@@ -140,53 +160,82 @@ const scpSchema = z
 /** `permissionsBoundary.rollout`: how the boundary policy reaches the accounts. */
 const boundaryRolloutSchema = z
   .object({
-    /** `providers`: one policy per account through its provider; `stackset`: one StackSet over the boundary OUs. */
     mode: z
       .enum(["providers", "stackset"], {
         error:
           '"providers" (the policy is created in each account through its provider) or "stackset" (a service-managed StackSet over the boundary OUs creates it)',
       })
-      .default("providers"),
+      .default("providers")
+      .meta({
+        description:
+          "`providers`: one policy per account through its provider; `stackset`: one StackSet over the boundary OUs.",
+      }),
     stackSetName: stackSetNameSchema.default(DEFAULT_BOUNDARY_STACKSET_NAME),
     operationPreferences: operationPreferencesSchema,
     // Kept by default: a role that stays behind in an account that left keeps its guardrail.
     autoDeployment: autoDeploymentSchema(true),
-    /** Seconds a provider waits after the StackSet created the policy, before roles name it. */
-    propagationWaitSeconds: propagationWaitSchema(10),
+    propagationWaitSeconds: propagationWaitSchema(10).meta({
+      description: "Seconds a provider waits after the StackSet created the policy, before roles name it.",
+    }),
   })
   .strict();
 
 const boundarySchema = z
   .object({
     enabled: z.boolean({ error: "expected true or false" }).default(true),
-    /** The boundary policy's name in each account. */
     policyName: z
       .string()
       .regex(/^[\w+=,.@-]{1,128}$/, "use 1 to 128 letters, digits and + = , . @ _ -")
-      .default(DEFAULT_BOUNDARY_POLICY_NAME),
-    /** OUs whose accounts get the boundary; default: every OU marked `workload: true`. */
-    organizationalUnits: z.array(z.string({ error: "expected an OU name" })).optional(),
-    /** Extra accounts that get the boundary. */
-    accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-    /** Custom roles (by exact name) that must not carry the boundary, each with the reason. */
-    exemptRoles: z.array(roleExemptionSchema).default([]),
-    /** `providers` (default) or `stackset` over the boundary OUs; listed accounts always by provider. */
-    rollout: boundaryRolloutSchema.prefault({}),
+      .default(DEFAULT_BOUNDARY_POLICY_NAME)
+      .meta({ description: "The boundary policy's name in each account." }),
+    organizationalUnits: z
+      .array(z.string({ error: "expected an OU name" }))
+      .optional()
+      .meta({
+        description: "OUs whose accounts get the boundary; default: every OU marked `workload: true`.",
+      }),
+    accounts: z
+      .array(z.string({ error: "expected an account name" }))
+      .default([])
+      .meta({ description: "Extra accounts that get the boundary." }),
+    exemptRoles: z
+      .array(roleExemptionSchema)
+      .default([])
+      .meta({
+        description: "Custom roles (by exact name) that must not carry the boundary, each with the reason.",
+      }),
+    rollout: boundaryRolloutSchema
+      .prefault({})
+      .meta({
+        description:
+          "`providers` (default) or `stackset` over the boundary OUs; listed accounts always by provider.",
+      }),
   })
   .strict();
 
 const schema = z
   .object({
-    /** Service control policies and where they are attached. */
-    scps: z.array(scpSchema).default([]),
-    /** The boundary set on every custom role this program creates in workload accounts. */
-    permissionsBoundary: boundarySchema.optional(),
-    /** Resource control policies (the data perimeter) and where they are attached. */
-    resourceControlPolicies: z.array(resourceControlPolicySchema).default([]),
-    /** Centralized root access for member accounts. */
-    rootAccess: rootAccessSchema.optional(),
-    /** The organization's IAM Access Analyzer analyzers and their delegated administrator. */
-    accessAnalyzers: accessAnalyzersSchema.optional(),
+    scps: z
+      .array(scpSchema)
+      .default([])
+      .meta({ description: "Service control policies and where they are attached." }),
+    permissionsBoundary: boundarySchema
+      .optional()
+      .meta({
+        description: "The boundary set on every custom role this program creates in workload accounts.",
+      }),
+    resourceControlPolicies: z
+      .array(resourceControlPolicySchema)
+      .default([])
+      .meta({ description: "Resource control policies (the data perimeter) and where they are attached." }),
+    rootAccess: rootAccessSchema
+      .optional()
+      .meta({ description: "Centralized root access for member accounts." }),
+    accessAnalyzers: accessAnalyzersSchema
+      .optional()
+      .meta({
+        description: "The organization's IAM Access Analyzer analyzers and their delegated administrator.",
+      }),
   })
   .strict()
   .optional();

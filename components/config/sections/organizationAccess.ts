@@ -28,13 +28,16 @@ const memberRoleSchema = z
       })
       .strict()
       .default({ enabled: true, retainStacksOnAccountRemoval: true }),
-    /** Seconds a provider waits after the StackSet created the role it assumes (IAM propagation). */
     propagationWaitSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(0, "use 0 to 300 seconds")
       .max(300, "use 0 to 300 seconds")
-      .default(15),
+      .default(15)
+      .meta({
+        description:
+          "Seconds a provider waits after the StackSet created the role it assumes (IAM propagation).",
+      }),
   })
   .strict();
 
@@ -47,19 +50,25 @@ const managementRoleSchema = z
           'expected "create" (the role does not exist yet), "import" (adopt the existing role) or "unmanaged" (leave it alone)',
       })
       .default("unmanaged"),
-    /** AWS managed policy names or ARNs; must match the existing role exactly in import mode. */
     managedPolicies: z
       .array(z.string({ error: "expected a managed policy name or ARN" }))
-      .default(["AdministratorAccess"]),
-    /** Must match the existing role's description in import mode (none by default). */
-    description: z.string({ error: "expected a description string" }).max(1000).optional(),
+      .default(["AdministratorAccess"])
+      .meta({
+        description: "AWS managed policy names or ARNs; must match the existing role exactly in import mode.",
+      }),
+    description: z
+      .string({ error: "expected a description string" })
+      .max(1000)
+      .optional()
+      .meta({ description: "Must match the existing role's description in import mode (none by default)." }),
   })
   .strict();
 
 const schema = z
   .object({
-    /** The role's name in every account. */
-    roleName: roleName.default(ORGANIZATION_ACCESS_ROLE_NAME),
+    roleName: roleName
+      .default(ORGANIZATION_ACCESS_ROLE_NAME)
+      .meta({ description: "The role's name in every account." }),
     memberRole: memberRoleSchema.optional(),
     managementRole: managementRoleSchema.optional(),
   })

@@ -70,29 +70,34 @@ const exemptionSchema = z
           });
         }
       }),
-    /** Why this principal may reach the organization's resources; reviewed with the exemption. */
     reason: z
       .string({ error: "expected the reason for the exemption" })
       .trim()
-      .min(10, "say why this principal may reach the organization's resources (at least 10 characters)"),
+      .min(10, "say why this principal may reach the organization's resources (at least 10 characters)")
+      .meta({
+        description:
+          "Why this principal may reach the organization's resources; reviewed with the exemption.",
+      }),
   })
   .strict();
 
 /** A web identity provider trusted to federate into the organization's roles. */
 const webIdentityProviderSchema = z
   .object({
-    /** The issuer host and path, without `https://`, as its condition keys spell it. */
     issuer: z
       .string({ error: "expected the issuer, e.g. token.actions.githubusercontent.com" })
       .regex(ISSUER, {
         error: (issue) =>
           `${show(issue.input)} is not an issuer as IAM condition keys spell it; write the host and path without https://, e.g. token.actions.githubusercontent.com`,
-      }),
-    /** `sub` patterns (StringLike) of the organization's own tenant of a shared issuer. */
+      })
+      .meta({ description: "The issuer host and path, without `https://`, as its condition keys spell it." }),
     subjects: z
       .array(z.string({ error: "expected a sub pattern" }).min(1))
       .min(1, "list at least one sub pattern, or leave subjects out")
-      .optional(),
+      .optional()
+      .meta({
+        description: "`sub` patterns (StringLike) of the organization's own tenant of a shared issuer.",
+      }),
   })
   .strict()
   .superRefine((provider, ctx) => {
@@ -218,10 +223,10 @@ const statementSchema = z
 
 export const resourceControlPolicySchema = z
   .object({
-    /** The RCP's name; the policy in Organizations is `org-access-<name>`. */
-    name: name("RCP"),
+    name: name("RCP").meta({
+      description: "The RCP's name; the policy in Organizations is `org-access-<name>`.",
+    }),
     description: z.string().max(512, "Organizations accepts at most 512 characters").optional(),
-    /** Data-perimeter presets combined into this one policy (each target takes 4 besides RCPFullAWSAccess). */
     presets: z
       .array(
         z.string({ error: "expected a preset name" }).check((ctx) => {
@@ -235,8 +240,11 @@ export const resourceControlPolicySchema = z
         }),
       )
       .default([])
-      .transform((presets) => presets as RcpPreset[]),
-    /** The services whose resources the presets guard. */
+      .transform((presets) => presets as RcpPreset[])
+      .meta({
+        description:
+          "Data-perimeter presets combined into this one policy (each target takes 4 besides RCPFullAWSAccess).",
+      }),
     services: z
       .array(
         z.string({ error: "expected a service prefix such as s3" }).check((ctx) => {
@@ -250,15 +258,32 @@ export const resourceControlPolicySchema = z
         }),
       )
       .min(1, "list at least one service")
-      .default([...DEFAULT_PERIMETER_SERVICES]),
-    /** Principals outside the organization that `organization-principals-only` lets in, each with a reason. */
-    exemptions: z.array(exemptionSchema).default([]),
-    /** The web identity providers `trusted-web-identity-providers` lets federate into the organization. */
-    webIdentityProviders: z.array(webIdentityProviderSchema).default([]),
-    /** Hand-written Deny statements appended after the presets. */
-    statements: z.array(statementSchema).default([]),
-    /** Where it is attached: OU names (`root` for the organization root) and member account names. */
-    targets: targetsSchema.omit({ excludeAccounts: true }),
+      .default([...DEFAULT_PERIMETER_SERVICES])
+      .meta({ description: "The services whose resources the presets guard." }),
+    exemptions: z
+      .array(exemptionSchema)
+      .default([])
+      .meta({
+        description:
+          "Principals outside the organization that `organization-principals-only` lets in, each with a reason.",
+      }),
+    webIdentityProviders: z
+      .array(webIdentityProviderSchema)
+      .default([])
+      .meta({
+        description:
+          "The web identity providers `trusted-web-identity-providers` lets federate into the organization.",
+      }),
+    statements: z
+      .array(statementSchema)
+      .default([])
+      .meta({ description: "Hand-written Deny statements appended after the presets." }),
+    targets: targetsSchema
+      .omit({ excludeAccounts: true })
+      .meta({
+        description:
+          "Where it is attached: OU names (`root` for the organization root) and member account names.",
+      }),
   })
   .strict();
 

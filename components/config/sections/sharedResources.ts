@@ -15,13 +15,17 @@ export type SharedAccessLevel = (typeof SHARED_ACCESS_LEVELS)[number];
 
 const sharedResourceSchema = z
   .object({
-    /** Short name; resource names and the created consumer role derive from it. */
-    name: name("shared resource"),
-    /** The account that owns the bucket and key (by name). */
-    ownerAccount: z.string({ error: "expected the owning account's name" }),
-    /** What the consumer role may do with the objects under the prefix, and with the key. */
-    access: z.enum(SHARED_ACCESS_LEVELS, { error: 'expected "read", "write" or "read-write"' }),
-    /** The bucket, created in the owner account, and the one prefix the consumer reaches. */
+    name: name("shared resource").meta({
+      description: "Short name; resource names and the created consumer role derive from it.",
+    }),
+    ownerAccount: z
+      .string({ error: "expected the owning account's name" })
+      .meta({ description: "The account that owns the bucket and key (by name)." }),
+    access: z
+      .enum(SHARED_ACCESS_LEVELS, { error: 'expected "read", "write" or "read-write"' })
+      .meta({
+        description: "What the consumer role may do with the objects under the prefix, and with the key.",
+      }),
     bucket: z
       .object({
         name: z
@@ -35,31 +39,40 @@ const sharedResourceSchema = z
           ),
       })
       .strict()
-      .optional(),
-    /** A customer managed key in the owner account: encrypts the bucket, usable by the consumer role. */
+      .optional()
+      .meta({
+        description: "The bucket, created in the owner account, and the one prefix the consumer reaches.",
+      }),
     kmsKey: z
       .object({
-        /** Alias without the `alias/` prefix. */
         alias: z
           .string()
           .regex(KMS_ALIAS, "letters, digits, / _ -, not starting with aws/ (reserved for AWS keys)")
-          .optional(),
+          .optional()
+          .meta({ description: "Alias without the `alias/` prefix." }),
         description: z.string().max(8192).optional(),
       })
       .strict()
-      .optional(),
-    /** The role in the consumer account that reaches the resource. */
+      .optional()
+      .meta({
+        description:
+          "A customer managed key in the owner account: encrypts the bucket, usable by the consumer role.",
+      }),
     consumer: z
       .object({
         account: z.string({ error: "expected the consumer account's name" }),
         roleName,
-        /** Create the role, trusting this AWS service (e.g. ecs-tasks.amazonaws.com); without it, the role exists already and gets an inline policy. */
         trustedService: z
           .string()
           .regex(SERVICE_PRINCIPAL, "expected a service principal such as ecs-tasks.amazonaws.com")
-          .optional(),
+          .optional()
+          .meta({
+            description:
+              "Create the role, trusting this AWS service (e.g. ecs-tasks.amazonaws.com); without it, the role exists already and gets an inline policy.",
+          }),
       })
-      .strict(),
+      .strict()
+      .meta({ description: "The role in the consumer account that reaches the resource." }),
   })
   .strict()
   .superRefine((shared, ctx) => {
