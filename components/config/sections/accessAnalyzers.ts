@@ -35,8 +35,13 @@ export const accessAnalyzersSchema = z
       }),
     externalAccess: z
       .object({
-        enabled: z.boolean({ error: "expected true or false" }).default(true),
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.externalAccess),
+        enabled: z
+          .boolean({ error: "expected true or false" })
+          .default(true)
+          .meta({ description: "Create the external access analyzer." }),
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.externalAccess)
+          .meta({ description: "The analyzer's name." }),
       })
       .strict()
       .default({ enabled: true, analyzerName: DEFAULT_ANALYZER_NAMES.externalAccess })
@@ -46,19 +51,19 @@ export const accessAnalyzersSchema = z
       }),
     unusedAccess: z
       .object({
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.unusedAccess),
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.unusedAccess)
+          .meta({ description: "The analyzer's name." }),
         unusedAccessAgeDays: z
           .number({ error: "expected a number of days" })
           .int("expected a whole number of days")
           .min(1, "Access Analyzer accepts 1 to 365 days")
           .max(365, "Access Analyzer accepts 1 to 365 days")
           .meta({ description: "Days without use after which access is reported as unused." }),
-        excludeAccounts: accountNames
-          .default([])
-          .meta({
-            description:
-              "Member accounts whose roles and users generate no finding (never the delegated administrator).",
-          }),
+        excludeAccounts: accountNames.default([]).meta({
+          description:
+            "Member accounts whose roles and users generate no finding (never the delegated administrator).",
+        }),
       })
       .strict()
       .optional()
@@ -68,7 +73,9 @@ export const accessAnalyzersSchema = z
       }),
     internalAccess: z
       .object({
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.internalAccess),
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.internalAccess)
+          .meta({ description: "The analyzer's name." }),
         resourceTypes: z
           .array(
             z.enum(INTERNAL_ACCESS_RESOURCE_TYPES, {

@@ -28,11 +28,9 @@ const schema = z
       .string({ error: "expected an account name" })
       .default(DEFAULT_AUDIT_ACCOUNT)
       .meta({ description: "Account (by name) whose automation reads the members: the security account." }),
-    automationRoleName: roleName
-      .default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME)
-      .meta({
-        description: "The automation role in that account, the only principal the audit roles trust.",
-      }),
+    automationRoleName: roleName.default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME).meta({
+      description: "The automation role in that account, the only principal the audit roles trust.",
+    }),
     automationRole: z
       .object({
         trustedPrincipalArns: z
@@ -51,7 +49,11 @@ const schema = z
           }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({
+        description:
+          "The automation side of the trust: which principals of the automation account may start from it.",
+      }),
     roleName: roleName
       .default(DEFAULT_AUDIT_ROLE_NAME)
       .meta({ description: "The read role's name in every target account." }),
@@ -63,13 +65,10 @@ const schema = z
         },
       )
       .meta({ description: "Where the read role goes." }),
-    managedPolicies: z
-      .array(managedPolicyName)
-      .default(["SecurityAudit"])
-      .meta({
-        description:
-          "Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy.",
-      }),
+    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]).meta({
+      description:
+        "Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy.",
+    }),
     inlinePolicy: z
       .array(identityStatementSchema)
       .min(1, "list at least one statement, or remove inlinePolicy")
@@ -82,15 +81,20 @@ const schema = z
             error:
               '"providers" (the management stack creates each copy through per-account providers) or "stackset" (one service-managed StackSet over targets.organizationalUnits)',
           })
-          .default("providers"),
-        stackSetName: stackSetNameSchema
-          .optional()
+          .default("providers")
           .meta({
-            description: "The StackSet's name in the management account; default `org-access-<roleName>`.",
+            description:
+              "`providers`: one copy per account through its provider; `stackset`: one service-managed StackSet over `targets.organizationalUnits`.",
           }),
+        stackSetName: stackSetNameSchema.optional().meta({
+          description: "The StackSet's name in the management account; default `org-access-<roleName>`.",
+        }),
         operationPreferences: operationPreferencesSchema,
         // Access for an account that left the organization is access nobody reviews: remove it.
-        autoDeployment: autoDeploymentSchema(false),
+        autoDeployment: autoDeploymentSchema(false).meta({
+          description:
+            "StackSet auto-deployment; an account that leaves loses the read role (access nobody reviews is removed).",
+        }),
       })
       .strict()
       .prefault({})

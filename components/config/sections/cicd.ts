@@ -44,12 +44,23 @@ export const identityStatementSchema = z
     Sid: z
       .string({ error: "expected a statement ID" })
       .regex(SID, "a Sid is letters and digits only")
-      .optional(),
-    Effect: z.enum(["Allow", "Deny"], { error: 'expected "Allow" or "Deny"' }).default("Allow"),
-    Action: stringOrList.optional(),
-    NotAction: stringOrList.optional(),
-    Resource: stringOrList.default("*"),
-    Condition: z.record(z.string(), z.record(z.string(), stringOrList)).optional(),
+      .optional()
+      .meta({ description: "Statement ID: letters and digits." }),
+    Effect: z
+      .enum(["Allow", "Deny"], { error: 'expected "Allow" or "Deny"' })
+      .default("Allow")
+      .meta({ description: "`Allow` (default) or `Deny`." }),
+    Action: stringOrList
+      .optional()
+      .meta({ description: "Actions, one or a list; give `Action` or `NotAction`." }),
+    NotAction: stringOrList.optional().meta({
+      description: "Every action but these, only in a `Deny` (`Allow` with `NotAction` is refused).",
+    }),
+    Resource: stringOrList.default("*").meta({ description: "Resources, one or a list; `*` by default." }),
+    Condition: z
+      .record(z.string(), z.record(z.string(), stringOrList))
+      .optional()
+      .meta({ description: "IAM conditions: operator to condition key to value(s)." }),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -186,12 +197,9 @@ const permissionsSchema = {
     .array(identityStatementSchema)
     .optional()
     .meta({ description: "Hand-written statements, after the presets." }),
-  managedPolicies: z
-    .array(managedPolicyName)
-    .optional()
-    .meta({
-      description: "Managed policies to attach; never AdministratorAccess (see administratorAccess).",
-    }),
+  managedPolicies: z.array(managedPolicyName).optional().meta({
+    description: "Managed policies to attach; never AdministratorAccess (see administratorAccess).",
+  }),
 };
 
 const environmentOverrideSchema = z
@@ -199,7 +207,9 @@ const environmentOverrideSchema = z
     ...permissionsSchema,
     administratorAccess: z
       .object({
-        justification: justificationSchema,
+        justification: justificationSchema.meta({
+          description: "Why this environment's deployment role needs administrator rights.",
+        }),
       })
       .strict()
       .optional()
@@ -208,7 +218,11 @@ const environmentOverrideSchema = z
           "Administrator rights for this environment's deployment role, only with a written reason: a compromised pipeline with administrator rights owns the account.",
       }),
   })
-  .strict();
+  .strict()
+  .meta({
+    description:
+      "One environment's deployment role permissions, replacing the defaults, and the administrator exception.",
+  });
 
 const deploymentRolesSchema = z
   .object({
@@ -225,24 +239,19 @@ const deploymentRolesSchema = z
       .default(3600)
       .meta({ description: "Longest deployment session; role chaining caps it at one hour anyway." }),
     ...permissionsSchema,
-    environments: z
-      .record(z.string(), environmentOverrideSchema)
-      .default({})
-      .meta({
-        description:
-          "Per-environment permissions (replacing the defaults above), and the administrator exception.",
-      }),
+    environments: z.record(z.string(), environmentOverrideSchema).default({}).meta({
+      description:
+        "Per-environment permissions (replacing the defaults above), and the administrator exception.",
+    }),
   })
   .strict();
 
 const schema = z
   .object({
-    toolingAccount: z
-      .string({ error: "expected the name of the tooling account" })
-      .meta({
-        description:
-          "Account (by name) that holds the OIDC provider and the CI roles; never the management account.",
-      }),
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }).meta({
+      description:
+        "Account (by name) that holds the OIDC provider and the CI roles; never the management account.",
+    }),
     github: z
       .object({
         oidcProvider: z
@@ -261,14 +270,21 @@ const schema = z
           }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: "The GitHub OIDC provider in the tooling account." }),
     ciRoleNamePrefix: z
       .string()
       .regex(/^[\w+=,.@-]{1,24}$/, "use 1 to 24 letters, digits and + = , . @ _ -")
       .default(DEFAULT_CI_ROLE_PREFIX)
       .meta({ description: "CI role name prefix; the role is `<prefix><pipeline>`." }),
-    pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline"),
-    deploymentRoles: deploymentRolesSchema.prefault({}),
+    pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline").meta({
+      description:
+        "The pipelines: each gets a CI role that GitHub workflows assume, and may assume the deployment roles of its environments.",
+    }),
+    deploymentRoles: deploymentRolesSchema.prefault({}).meta({
+      description:
+        "The deployment roles in the workload accounts, one per account, named by environment; the CI roles assume them.",
+    }),
   })
   .strict()
   .optional();

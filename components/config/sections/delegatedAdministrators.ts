@@ -13,23 +13,15 @@ const serviceSchema = z
     servicePrincipal: z
       .string({ error: "expected a service principal such as guardduty.amazonaws.com" })
       .meta({
-        description:
-          "The service principal, e.g. `guardduty.amazonaws.com` (the README lists the supported ones).",
+        description: "The service principal (the docs list the supported ones).",
+        examples: ["guardduty.amazonaws.com"],
       }),
-    account: z
-      .string({ error: "expected an account name" })
-      .optional()
-      .meta({
-        description: "The member account (by name); defaults to the suggested account for the service.",
-      }),
-    regions: z
-      .array(region)
-      .min(1, "list at least one region")
-      .optional()
-      .meta({
-        description:
-          "Regions to designate the admin in, for regional services; default the providers' region.",
-      }),
+    account: z.string({ error: "expected an account name" }).optional().meta({
+      description: "The member account (by name); defaults to the suggested account for the service.",
+    }),
+    regions: z.array(region).min(1, "list at least one region").optional().meta({
+      description: "Regions to designate the admin in, for regional services; default the providers' region.",
+    }),
     policyTypes: z
       .array(
         z.enum(ORGANIZATION_POLICY_TYPES, {
@@ -54,14 +46,14 @@ const schema = z
       .string({ error: "expected an account name" })
       .default("infra-ops")
       .meta({ description: "Suggested default for infrastructure services (the guide's infra-ops)." }),
-    manageServiceAccess: z
-      .boolean({ error: "expected true or false" })
-      .default(true)
-      .meta({
-        description:
-          "Create `AwsServiceAccess` where a service needs it; turn off when your Organization resource lists them.",
-      }),
-    services: z.array(serviceSchema).min(1, "list at least one service"),
+    manageServiceAccess: z.boolean({ error: "expected true or false" }).default(true).meta({
+      description:
+        "Create `AwsServiceAccess` where a service needs it; turn off when your Organization resource lists them.",
+    }),
+    services: z
+      .array(serviceSchema)
+      .min(1, "list at least one service")
+      .meta({ description: "The services to delegate, each to a member account." }),
   })
   .strict()
   .optional();

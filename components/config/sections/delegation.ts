@@ -62,14 +62,12 @@ const delegationSchema = z
       .object({
         name: z
           .string({ error: "expected the group's name" })
-          .regex(GROUP_NAME, "use 1 to 128 letters, digits and + = , . @ _ -"),
-        create: z
-          .boolean({ error: "expected true or false" })
-          .default(false)
-          .meta({
-            description:
-              "`true`: this stack creates the group; `false` (default): it exists and only gets the inline policy.",
-          }),
+          .regex(GROUP_NAME, "use 1 to 128 letters, digits and + = , . @ _ -")
+          .meta({ description: "The IAM group's name in the identity account." }),
+        create: z.boolean({ error: "expected true or false" }).default(false).meta({
+          description:
+            "`true`: this stack creates the group; `false` (default): it exists and only gets the inline policy.",
+        }),
       })
       .strict()
       .meta({ description: "The identity account's group whose members get `sts:AssumeRole` on the roles." }),
@@ -77,14 +75,10 @@ const delegationSchema = z
       .boolean({ error: "expected true or false" })
       .default(true)
       .meta({ description: "MFA in the trust (and the group policy); on by default." }),
-    withoutMfaJustification: z
-      .string()
-      .trim()
-      .optional()
-      .meta({
-        description:
-          "Why the role may be assumed without MFA (role principals only, which cannot present MFA).",
-      }),
+    withoutMfaJustification: z.string().trim().optional().meta({
+      description:
+        "Why the role may be assumed without MFA (role principals only, which cannot present MFA).",
+    }),
     maxMfaAgeSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
@@ -107,7 +101,7 @@ const delegationSchema = z
         }),
       )
       .default([])
-      .meta({ description: "AWS managed policies of the role, e.g. ReadOnlyAccess." }),
+      .meta({ description: "AWS managed policies of the role.", examples: [["ReadOnlyAccess"]] }),
     inlinePolicy: z
       .array(
         identityStatementSchema.refine((st) => !allowsEveryAction(st), {
@@ -121,19 +115,13 @@ const delegationSchema = z
         description:
           "The role's inline statements; each also requires MFA and the source ranges, as the trust does.",
       }),
-    justification: justificationSchema
-      .optional()
-      .meta({
-        description:
-          "Why the role may hold admin-equivalent or privilege-escalating permissions, if it does.",
-      }),
-    requireSourceIdentity: z
-      .boolean({ error: "expected true or false" })
-      .default(false)
-      .meta({
-        description:
-          "Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every call of the session and of any role chained from it (CloudTrail `sourceIdentity`).",
-      }),
+    justification: justificationSchema.optional().meta({
+      description: "Why the role may hold admin-equivalent or privilege-escalating permissions, if it does.",
+    }),
+    requireSourceIdentity: z.boolean({ error: "expected true or false" }).default(false).meta({
+      description:
+        "Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every call of the session and of any role chained from it (CloudTrail `sourceIdentity`).",
+    }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()

@@ -74,18 +74,28 @@ const sessionDuration = z
     return isoDuration(minutes);
   });
 
-const customerManagedPolicySchema = z.union(
-  [
-    z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-    z
-      .object({
-        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
-      })
-      .strict(),
-  ],
-  { error: "expected a policy name, or { name, path }" },
-);
+const customerManagedPolicySchema = z
+  .union(
+    [
+      z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
+      z
+        .object({
+          name: z
+            .string()
+            .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
+            .meta({ description: "The customer managed policy's name." }),
+          path: z
+            .string()
+            .regex(POLICY_PATH, "a policy path starts and ends with /")
+            .default("/")
+            .meta({ description: "The policy's path; `/` by default." }),
+        })
+        .strict()
+        .meta({ description: "The policy by name and path." }),
+    ],
+    { error: "expected a policy name, or { name, path }" },
+  )
+  .meta({ description: "A customer managed policy: its name, or `{ name, path }`." });
 
 const boundarySchema = z
   .object({
@@ -94,8 +104,15 @@ const boundarySchema = z
       .meta({ description: "An AWS managed policy as the boundary, by name or ARN." }),
     customerManagedPolicy: z
       .object({
-        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
+        name: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
+          .meta({ description: "The customer managed policy's name." }),
+        path: z
+          .string()
+          .regex(POLICY_PATH, "a policy path starts and ends with /")
+          .default("/")
+          .meta({ description: "The policy's path; `/` by default." }),
       })
       .strict()
       .optional()
@@ -120,23 +137,21 @@ const permissionSetSchema = z
         description:
           "The permission set's name, shown on the AWS access portal (and in role names `AWSReservedSSO_<name>_...`).",
       }),
-    description: z.string().max(700, "Identity Center accepts at most 700 characters").optional(),
+    description: z
+      .string()
+      .max(700, "Identity Center accepts at most 700 characters")
+      .optional()
+      .meta({ description: "Shown on the AWS access portal." }),
     sessionDuration: sessionDuration
       .optional()
       .meta({ description: "Session length, ISO 8601 (`PT1H`) or minutes; one hour by default." }),
-    managedPolicies: z
-      .array(managedPolicyName)
-      .default([])
-      .meta({
-        description: "AWS managed policies (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or their ARNs.",
-      }),
-    customerManagedPolicies: z
-      .array(customerManagedPolicySchema)
-      .default([])
-      .meta({
-        description:
-          "Customer managed policies referenced by name (and path); they must exist in every assigned account.",
-      }),
+    managedPolicies: z.array(managedPolicyName).default([]).meta({
+      description: "AWS managed policies (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or their ARNs.",
+    }),
+    customerManagedPolicies: z.array(customerManagedPolicySchema).default([]).meta({
+      description:
+        "Customer managed policies referenced by name (and path); they must exist in every assigned account.",
+    }),
     inlinePolicy: z
       .array(identityStatementSchema)
       .min(1, "list at least one statement, or remove inlinePolicy")
@@ -145,19 +160,14 @@ const permissionSetSchema = z
     permissionsBoundary: boundarySchema
       .optional()
       .meta({ description: "A permissions boundary on the roles Identity Center creates from this set." }),
-    breakGlass: z
-      .boolean({ error: "expected true or false" })
-      .default(false)
-      .meta({
-        description:
-          "The emergency set: a one-hour session, tagged so its use stands out, for break-glass groups only.",
-      }),
-    justification: justificationSchema
-      .optional()
-      .meta({
-        description:
-          "Why a set that is not break-glass may grant admin-equivalent or privilege-escalating access.",
-      }),
+    breakGlass: z.boolean({ error: "expected true or false" }).default(false).meta({
+      description:
+        "The emergency set: a one-hour session, tagged so its use stands out, for break-glass groups only.",
+    }),
+    justification: justificationSchema.optional().meta({
+      description:
+        "Why a set that is not break-glass may grant admin-equivalent or privilege-escalating access.",
+    }),
   })
   .strict()
   .superRefine((set, ctx) => {
@@ -219,13 +229,10 @@ const schema = z
       .regex(IDENTITY_STORE_ID, "an identity store ID looks like d-1234567890")
       .optional()
       .meta({ description: "The identity store (`d-...`), for reference in outputs." }),
-    account: z
-      .string({ error: "expected an account name" })
-      .optional()
-      .meta({
-        description:
-          "Account (by name) that administers Identity Center: the management account or its delegated administrator.",
-      }),
+    account: z.string({ error: "expected an account name" }).optional().meta({
+      description:
+        "Account (by name) that administers Identity Center: the management account or its delegated administrator.",
+    }),
     groups: z
       .record(
         z.string().regex(NAME_PATTERN, "a group key is 1 to 40 lower-case letters, digits and hyphens"),
@@ -235,7 +242,10 @@ const schema = z
         }),
       )
       .meta({ description: "Group name (used in this config) to identity-store group ID." }),
-    permissionSets: z.array(permissionSetSchema).min(1, "list at least one permission set"),
+    permissionSets: z
+      .array(permissionSetSchema)
+      .min(1, "list at least one permission set")
+      .meta({ description: "The permission sets." }),
     breakGlassGroups: z
       .array(z.string({ error: "expected a group name from identityCenter.groups" }))
       .default([])
@@ -243,7 +253,10 @@ const schema = z
         description:
           "Groups (names from `groups`) that may be assigned a break-glass set; no other group may.",
       }),
-    assignments: z.array(assignmentSchema).default([]),
+    assignments: z.array(assignmentSchema).default([]).meta({
+      description:
+        "Which group gets which permission set in which accounts (the shared targets keys; the management account only with `includeManagementAccount: true`).",
+    }),
   })
   .strict()
   .optional();

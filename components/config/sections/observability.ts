@@ -29,14 +29,10 @@ export const observabilitySchema = z
       .string({ error: "expected the security account's name" })
       .meta({ description: "Account (by name) that holds the event bus and the alert topic." }),
     region: region.default("us-east-1").meta({ description: "Region of the event bus and the alert topic." }),
-    regions: z
-      .array(region)
-      .min(1)
-      .default(["us-east-1"])
-      .meta({
-        description:
-          "Regions whose STS endpoints are watched: us-east-1 (the global endpoint) and every region callers use.",
-      }),
+    regions: z.array(region).min(1).default(["us-east-1"]).meta({
+      description:
+        "Regions whose STS endpoints are watched: us-east-1 (the global endpoint) and every region callers use.",
+    }),
     eventBusName: z
       .string()
       .regex(BUS_OR_TOPIC_NAME, "use 1 to 50 letters, digits and . _ -")

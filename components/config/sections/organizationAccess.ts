@@ -10,7 +10,6 @@ import { section } from "../section";
 
 export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
 
-/** `memberRole`: the member-account role, rolled out by a service-managed StackSet. */
 const memberRoleSchema = z
   .object({
     /**
@@ -19,15 +18,27 @@ const memberRoleSchema = z
      * the role they already have (`excludeAccounts`). Never the management account.
      */
     ...targetFields,
-    stackSetName: stackSetNameSchema.default("org-access-OrganizationAccountAccessRole"),
+    stackSetName: stackSetNameSchema
+      .default("org-access-OrganizationAccountAccessRole")
+      .meta({ description: "The StackSet's name in the management account." }),
     operationPreferences: operationPreferencesSchema,
     autoDeployment: z
       .object({
-        enabled: z.boolean({ error: "expected true or false" }).default(true),
-        retainStacksOnAccountRemoval: z.boolean({ error: "expected true or false" }).default(true),
+        enabled: z
+          .boolean({ error: "expected true or false" })
+          .default(true)
+          .meta({ description: "Deploy the role to accounts that join a target OU later." }),
+        retainStacksOnAccountRemoval: z
+          .boolean({ error: "expected true or false" })
+          .default(true)
+          .meta({ description: "Keep the role in an account that leaves a target OU." }),
       })
       .strict()
-      .default({ enabled: true, retainStacksOnAccountRemoval: true }),
+      .default({ enabled: true, retainStacksOnAccountRemoval: true })
+      .meta({
+        description:
+          "StackSet auto-deployment: accounts that join a target OU get the role; accounts that leave keep it.",
+      }),
     propagationWaitSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
@@ -41,7 +52,6 @@ const memberRoleSchema = z
   })
   .strict();
 
-/** `managementRole`: the management account's own copy, trusting AWS Organizations. */
 const managementRoleSchema = z
   .object({
     mode: z
@@ -49,7 +59,11 @@ const managementRoleSchema = z
         error:
           'expected "create" (the role does not exist yet), "import" (adopt the existing role) or "unmanaged" (leave it alone)',
       })
-      .default("unmanaged"),
+      .default("unmanaged")
+      .meta({
+        description:
+          "`create` (the role does not exist yet), `import` (adopt the existing role) or `unmanaged` (leave it alone).",
+      }),
     managedPolicies: z
       .array(z.string({ error: "expected a managed policy name or ARN" }))
       .default(["AdministratorAccess"])
@@ -69,8 +83,12 @@ const schema = z
     roleName: roleName
       .default(ORGANIZATION_ACCESS_ROLE_NAME)
       .meta({ description: "The role's name in every account." }),
-    memberRole: memberRoleSchema.optional(),
-    managementRole: managementRoleSchema.optional(),
+    memberRole: memberRoleSchema
+      .optional()
+      .meta({ description: "The member-account role, rolled out by a service-managed StackSet." }),
+    managementRole: managementRoleSchema
+      .optional()
+      .meta({ description: "The management account's own copy, trusting AWS Organizations." }),
   })
   .strict()
   .optional();

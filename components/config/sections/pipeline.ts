@@ -30,12 +30,10 @@ export const DEFAULT_PIPELINE_ROLE_NAMES = {
 
 const roleNamesSchema = z
   .object({
-    pipeline: roleName
-      .default(DEFAULT_PIPELINE_ROLE_NAMES.pipeline)
-      .meta({
-        description:
-          "Tooling account: the deploy jobs' identity (GitHub OIDC, protected branch or environments).",
-      }),
+    pipeline: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.pipeline).meta({
+      description:
+        "Tooling account: the deploy jobs' identity (GitHub OIDC, protected branch or environments).",
+    }),
     preview: roleName
       .default(DEFAULT_PIPELINE_ROLE_NAMES.preview)
       .meta({ description: "Tooling account: the pull-request jobs' identity." }),
@@ -51,12 +49,10 @@ const roleNamesSchema = z
     previewSecurity: roleName
       .default(DEFAULT_PIPELINE_ROLE_NAMES.previewSecurity)
       .meta({ description: "Security account: read-only, for `pulumi preview` of the security stack." }),
-    previewMember: roleName
-      .default(DEFAULT_PIPELINE_ROLE_NAMES.previewMember)
-      .meta({
-        description:
-          "Every member account (StackSet on the organization root): read-only, assumed by the management stack's providers during `pulumi preview` (`org-access:providers.access: preview`).",
-      }),
+    previewMember: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewMember).meta({
+      description:
+        "Every member account (StackSet on the organization root): read-only, assumed by the management stack's providers during `pulumi preview` (`org-access:providers.access: preview`).",
+    }),
   })
   .strict();
 
@@ -85,24 +81,23 @@ const schema = z
       .default("main")
       .meta({ description: "The protected branch that deploys when no environments are configured." }),
     environments: z
-      .object({ management: environmentName, security: environmentName })
+      .object({
+        management: environmentName.meta({ description: "The management stack's GitHub environment." }),
+        security: environmentName.meta({ description: "The security stack's GitHub environment." }),
+      })
       .strict()
       .optional()
       .meta({
         description:
           "GitHub environments the deploy jobs run in, one per stack. When set, the pipeline role trusts these environment subjects instead of the branch, so the environments' protection rules (required reviewers, branch policy) gate every deployment.",
       }),
-    toolingAccount: z
-      .string({ error: "expected the name of the tooling account" })
-      .meta({
-        description: "Account (by name) that holds the pipeline's identities; never the management account.",
-      }),
-    securityAccount: z
-      .string({ error: "expected the name of the security stack's account" })
-      .meta({
-        description:
-          "Account (by name) the security stack deploys from: it holds that stack's deploy and preview roles.",
-      }),
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }).meta({
+      description: "Account (by name) that holds the pipeline's identities; never the management account.",
+    }),
+    securityAccount: z.string({ error: "expected the name of the security stack's account" }).meta({
+      description:
+        "Account (by name) the security stack deploys from: it holds that stack's deploy and preview roles.",
+    }),
     oidcProvider: z
       .enum(["create", "existing"], { error: 'expected "create" or "existing"' })
       .default("create")
@@ -110,13 +105,10 @@ const schema = z
         description:
           "`create` makes the GitHub OIDC provider in the tooling account; `existing` references the one already there (created by `org-access:cicd` or by hand). An account has one provider per URL.",
       }),
-    preview: z
-      .boolean({ error: "expected true or false" })
-      .default(true)
-      .meta({
-        description:
-          "Read-only preview roles and the pull-request identity; false leaves only the deploy path.",
-      }),
+    preview: z.boolean({ error: "expected true or false" }).default(true).meta({
+      description:
+        "Read-only preview roles and the pull-request identity; false leaves only the deploy path.",
+    }),
     sessionNamePrefix: z
       .string({ error: "expected a session name prefix" })
       .regex(SESSION_PREFIX_PATTERN, "use 1 to 32 letters, digits and + = , . @ _ -")
@@ -132,7 +124,9 @@ const schema = z
         description:
           "Longest session of every pipeline role; a deployment re-assumes rather than holding long sessions.",
       }),
-    roleNames: roleNamesSchema.prefault({}),
+    roleNames: roleNamesSchema
+      .prefault({})
+      .meta({ description: "The pipeline roles' names; each must be different." }),
   })
   .strict()
   .optional();

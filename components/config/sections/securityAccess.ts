@@ -17,7 +17,8 @@ const teamSchema = z
   .object({
     name: z
       .string({ error: "expected the team's name as a string" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "use 1 to 40 lower-case letters, digits and hyphens"),
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "use 1 to 40 lower-case letters, digits and hyphens")
+      .meta({ description: "The team's name, used in resource names." }),
     sourceRoleName: roleName.meta({
       description: "The role in the delegated-admin account that this team's automation runs as.",
     }),
@@ -67,8 +68,14 @@ const schema = z
       .string({ error: "expected an account name" })
       .default("security")
       .meta({ description: "The delegated-admin account (by name) that holds the source roles." }),
-    teams: z.array(teamSchema).min(1, "list at least one team"),
-    rollout: rolloutSchema.prefault({}),
+    teams: z.array(teamSchema).min(1, "list at least one team").meta({
+      description:
+        "The teams: each gets a source role in the delegated-admin account and a target role it may assume.",
+    }),
+    rollout: rolloutSchema.prefault({}).meta({
+      description:
+        "Where the target roles go and how: per-account providers from the management stack, or the security stack's StackSet.",
+    }),
   })
   .strict()
   .optional();

@@ -34,8 +34,14 @@ const externalId = z
 /** An inline policy the vendor documents, as a policy document (Allow with NotAction is refused). */
 const inlinePolicySchema = z
   .object({
-    Version: z.literal("2012-10-17").default("2012-10-17"),
-    Statement: z.array(identityStatementSchema).min(1, "list at least one statement"),
+    Version: z
+      .literal("2012-10-17")
+      .default("2012-10-17")
+      .meta({ description: "The policy language version; always `2012-10-17`." }),
+    Statement: z
+      .array(identityStatementSchema)
+      .min(1, "list at least one statement")
+      .meta({ description: "The policy's statements." }),
   })
   .strict();
 
@@ -70,22 +76,19 @@ const vendorSchema = z
       )
       .default([])
       .meta({
-        description: "The AWS managed policies the vendor documents (names such as SecurityAudit, or ARNs).",
+        description: "The AWS managed policies the vendor documents (names or ARNs).",
+        examples: [["SecurityAudit"]],
       }),
-    inlinePolicy: inlinePolicySchema
-      .optional()
-      .meta({
-        description:
-          "The vendor's documented inline policy, when its managed policies are not enough or too broad.",
-      }),
+    inlinePolicy: inlinePolicySchema.optional().meta({
+      description:
+        "The vendor's documented inline policy, when its managed policies are not enough or too broad.",
+    }),
     /** Where the role goes: accounts, OUs, exclusions, and the management account only by its own key. */
     ...targetFields,
-    justification: justificationSchema
-      .optional()
-      .meta({
-        description:
-          "Why this vendor's role may hold admin-equivalent or privilege-escalating permissions, if it does.",
-      }),
+    justification: justificationSchema.optional().meta({
+      description:
+        "Why this vendor's role may hold admin-equivalent or privilege-escalating permissions, if it does.",
+    }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
