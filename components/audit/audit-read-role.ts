@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { principalArnTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** The read role's description, the same whichever way it is rolled out. */
 export const AUDIT_READ_ROLE_DESCRIPTION =
@@ -44,12 +45,7 @@ export class AuditReadRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditReadRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:audit:AuditReadRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `AuditReadRole \`${name}\` needs the member account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "AuditReadRole", name, opts, "the member account's");
     if (args.managedPolicies.length === 0 && args.readPolicy === undefined) {
       throw new pulumi.ResourceError(`\`${name}\` has neither \`managedPolicies\` nor \`readPolicy\``, this);
     }

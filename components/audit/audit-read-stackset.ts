@@ -4,6 +4,7 @@ import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { PolicyDocument } from "../iam/documents";
 import { awsManagedPolicyArn } from "../naming";
 import { AUDIT_READ_POLICY_NAME, AUDIT_READ_ROLE_DESCRIPTION, auditReadTrust } from "./audit-read-role";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface AuditReadStackSetArgs extends OuStackSetRollout {
   /** The role's IAM name in every account (`AuditReadRole`). */
@@ -32,6 +33,7 @@ export class AuditReadStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditReadStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:audit:AuditReadStackSet", name, {}, opts);
+    requireExplicitProvider(this, "AuditReadStackSet", name, opts, "the administering account's");
     if (args.managedPolicies.length === 0 && args.readPolicy === undefined) {
       throw new pulumi.ResourceError(`\`${name}\` has neither \`managedPolicies\` nor \`readPolicy\``, this);
     }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allowAssumeRolesAtScale, policyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { sameAccountTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface AuditAutomationRoleArgs {
   /** The role's IAM name in the security account. */
@@ -28,12 +29,7 @@ export class AuditAutomationRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditAutomationRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:audit:AuditAutomationRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `AuditAutomationRole \`${name}\` needs the security account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "AuditAutomationRole", name, opts, "the security account's");
     if (args.auditRoleArns.length === 0) {
       throw new pulumi.ResourceError(
         `\`auditRoleArns\` of \`${name}\` is empty: the automation reaches nothing`,

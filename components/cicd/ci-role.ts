@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allowAssumeRolesAtScale, policyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { githubOidcTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface CiRoleArgs {
   /** The pipeline this role runs, for the description and tags. */
@@ -33,12 +34,7 @@ export class CiRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: CiRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:cicd:CiRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `CiRole \`${name}\` needs the tooling account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "CiRole", name, opts, "the tooling account's");
     if (args.deploymentRoleArns.length === 0) {
       throw new pulumi.ResourceError(
         `\`deploymentRoleArns\` of \`${name}\` is empty: the pipeline ${args.pipeline} deploys nowhere`,

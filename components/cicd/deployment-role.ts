@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { roleTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface DeploymentRoleArgs {
   /** The environment this role deploys (`prod`, `staging`). */
@@ -34,12 +35,7 @@ export class DeploymentRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeploymentRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:cicd:DeploymentRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `DeploymentRole \`${name}\` needs the workload account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "DeploymentRole", name, opts, "the workload account's");
     const managed = [...(args.managedPolicies ?? [])];
     if (managed.some((p) => /(^|\/)AdministratorAccess$/.test(p))) {
       throw new pulumi.ResourceError(

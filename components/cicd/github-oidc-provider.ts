@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface GithubOidcProviderArgs {
   /** `create` registers the provider; `existing` only references the one the account already has. */
@@ -25,12 +26,7 @@ export class GithubOidcProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: GithubOidcProviderArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:cicd:GithubOidcProvider", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `GithubOidcProvider \`${name}\` needs the tooling account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "GithubOidcProvider", name, opts, "the tooling account's");
     if (args.mode === "create") {
       const provider = new aws.iam.OpenIdConnectProvider(
         `${name}-provider`,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
 import { CfnManagedPolicySpec, managedPolicyTemplate, parameterDefaults, renderTemplate } from "./template";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface ManagedPolicyStackSetArgs extends StackSetRollout {
   /** The customer managed policy every target account gets. */
@@ -25,12 +26,7 @@ export class ManagedPolicyStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: ManagedPolicyStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:cloudformation:ManagedPolicyStackSet", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `ManagedPolicyStackSet \`${name}\` needs an explicit \`provider\` (the administering account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "ManagedPolicyStackSet", name, opts, "the administering account's");
     const template = managedPolicyTemplate({ ...args.policy, templateDescription: args.description });
     this.templateBody = renderTemplate(template);
     const { stackSet, instances } = serviceManagedStackSet(

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { recordStackSetRole } from "../observability/registry";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
 import { CfnRoleSpec, parameterDefaults, renderTemplate, roleTemplate } from "./template";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export type {
   StackSetAccountTarget,
@@ -37,12 +38,7 @@ export class RoleStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: RoleStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:cloudformation:RoleStackSet", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `RoleStackSet \`${name}\` needs an explicit \`provider\` (the administering account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "RoleStackSet", name, opts, "the administering account's");
     const targets = [...(args.organizationalUnits ?? []), ...(args.accounts ?? [])];
     // A target with its own boundary needs the template to take the boundary as a parameter.
     const parameterised =

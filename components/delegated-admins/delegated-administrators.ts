@@ -4,6 +4,7 @@ import { toJson } from "../iam/documents";
 import { slug } from "../naming";
 import { organizationsDelegationPolicy } from "./delegation-policy";
 import { DelegatedService, OrganizationPolicyType } from "./services";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** One service handed to one member account. */
 export interface DelegatedRegistration {
@@ -41,12 +42,7 @@ export class DelegatedAdministrators extends pulumi.ComponentResource {
 
   constructor(name: string, args: DelegatedAdministratorsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:delegated-admins:DelegatedAdministrators", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `DelegatedAdministrators \`${name}\` needs an explicit \`provider\` (the management account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "DelegatedAdministrators", name, opts, "the management account's");
     const administrators: Record<string, string> = {};
     const serviceAccess: string[] = [];
     for (const registration of args.registrations) {

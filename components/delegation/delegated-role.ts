@@ -3,6 +3,7 @@ import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { mfaPrincipalTrust } from "../iam/trust";
 import { requireSourceIdentity } from "./source-identity";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface DelegatedRoleArgs {
   /** The delegation's name, tagged on the role. */
@@ -42,12 +43,7 @@ export class DelegatedRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: DelegatedRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:delegation:DelegatedRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `DelegatedRole \`${name}\` needs the target account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "DelegatedRole", name, opts, "the target account's");
     if (args.principalArns.length === 0) {
       throw new pulumi.ResourceError(`\`principalArns\` of \`${name}\` is empty`, this);
     }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Conditions, policyDocument, PolicyDocument, PolicyStatement, toJson } from "../iam/documents";
 import { setSourceIdentityStatement } from "./source-identity";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** The group's side: `sts:AssumeRole` on exactly the delegation's role ARNs, under the trust's conditions. */
 export function delegationGroupPolicyDocument(args: {
@@ -50,12 +51,7 @@ export class DelegationGroupPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: DelegationGroupPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:delegation:DelegationGroupPolicy", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `DelegationGroupPolicy \`${name}\` needs the identity account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "DelegationGroupPolicy", name, opts, "the identity account's");
     if (args.createGroup) {
       this.group = new aws.iam.Group(`${name}-group`, { name: args.groupName }, { parent: this });
     }

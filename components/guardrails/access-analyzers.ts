@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireExplicitProvider } from "./organization-policy";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /**
  * Resource types an internal access analyzer can include (API_InternalAccessAnalysisRuleCriteria:

@@ -4,6 +4,7 @@ import { PropagationWait } from "../cloudformation/propagation-wait";
 import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { perAccountDocument, TEMPLATE_ACCOUNT_ID } from "../cloudformation/template";
 import { BOUNDARY_DESCRIPTION, boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface BoundaryStackSetArgs extends Omit<BoundaryDocumentArgs, "accountId">, OuStackSetRollout {
   /** Seconds to wait after each instance before roles name the new policy. */
@@ -25,6 +26,7 @@ export class BoundaryStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: BoundaryStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:guardrails:BoundaryStackSet", name, {}, opts);
+    requireExplicitProvider(this, "BoundaryStackSet", name, opts, "the administering account's");
     this.policyStackSet = new ManagedPolicyStackSet(
       `${name}-policies`,
       {

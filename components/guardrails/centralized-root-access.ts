@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireExplicitProvider } from "./organization-policy";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /**
  * The IAM features of centralized root access (id_root-enable-root-access.html; the values
@@ -35,7 +35,7 @@ export class CentralizedRootAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: CentralizedRootAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:guardrails:CentralizedRootAccess", name, {}, opts);
-    requireExplicitProvider(this, "CentralizedRootAccess", name, opts);
+    requireExplicitProvider(this, "CentralizedRootAccess", name, opts, "the management account's");
     if (args.features.length === 0) {
       throw new pulumi.ResourceError(
         `CentralizedRootAccess \`${name}\`: \`features\` is empty; list ${ROOT_ACCESS_FEATURES.join(" and/or ")}`,

@@ -76,19 +76,3 @@ export function createOrganizationPolicy(
   );
   return { policy, attachments };
 }
-
-/** A guardrail component never runs on a default provider: it needs the account it belongs to. */
-export function requireExplicitProvider(
-  component: pulumi.ComponentResource,
-  what: string,
-  name: string,
-  opts: pulumi.ComponentResourceOptions,
-  whose = "the management account's",
-): void {
-  if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-    throw new pulumi.ResourceError(
-      `${what} \`${name}\` needs an explicit \`provider\` (${whose})`,
-      component,
-    );
-  }
-}

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../iam/documents";
 import { BOUNDARY_DESCRIPTION, boundaryDocument, BoundaryDocumentArgs } from "./boundary-document";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface PermissionsBoundaryArgs extends BoundaryDocumentArgs {
   /** What the policy is for, shown in the IAM console. */
@@ -18,12 +19,7 @@ export class PermissionsBoundary extends pulumi.ComponentResource {
 
   constructor(name: string, args: PermissionsBoundaryArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:guardrails:PermissionsBoundary", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `PermissionsBoundary \`${name}\` needs an explicit \`provider\` (the workload account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "PermissionsBoundary", name, opts, "the workload account's");
     if (!/^\d{12}$/.test(args.accountId)) {
       throw new pulumi.ResourceError(
         `\`accountId\` ${JSON.stringify(args.accountId)} is not an account ID`,

@@ -1,12 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
-import {
-  createOrganizationPolicy,
-  OrganizationPolicyTarget,
-  requireExplicitProvider,
-} from "./organization-policy";
+import { createOrganizationPolicy, OrganizationPolicyTarget } from "./organization-policy";
 import { RCP_MAX_CHARACTERS } from "./rcp-documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface ResourceControlPolicyArgs {
   /** The policy's name in Organizations. */
@@ -32,7 +29,7 @@ export class ResourceControlPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: ResourceControlPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:guardrails:ResourceControlPolicy", name, {}, opts);
-    requireExplicitProvider(this, "ResourceControlPolicy", name, opts);
+    requireExplicitProvider(this, "ResourceControlPolicy", name, opts, "the management account's");
     const created = createOrganizationPolicy(this, name, {
       ...args,
       type: "RESOURCE_CONTROL_POLICY",

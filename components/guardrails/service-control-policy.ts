@@ -1,12 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
-import {
-  createOrganizationPolicy,
-  OrganizationPolicyTarget,
-  requireExplicitProvider,
-} from "./organization-policy";
+import { createOrganizationPolicy, OrganizationPolicyTarget } from "./organization-policy";
 import { SCP_MAX_CHARACTERS } from "./scp-documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** Where an SCP is attached: an OU, the organization root, or a member account. */
 export type ScpTarget = OrganizationPolicyTarget;
@@ -33,7 +30,7 @@ export class ServiceControlPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceControlPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:guardrails:ServiceControlPolicy", name, {}, opts);
-    requireExplicitProvider(this, "ServiceControlPolicy", name, opts);
+    requireExplicitProvider(this, "ServiceControlPolicy", name, opts, "the management account's");
     const created = createOrganizationPolicy(this, name, {
       ...args,
       type: "SERVICE_CONTROL_POLICY",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { slug } from "../naming";
 import { ExpandedAssignment } from "./assignments";
 import { PermissionSet, PermissionSetArgs } from "./permission-set";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface IdentityCenterAccessArgs {
   /** The Identity Center instance. */
@@ -24,12 +25,7 @@ export class IdentityCenterAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: IdentityCenterAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:identity-center:IdentityCenterAccess", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `IdentityCenterAccess \`${name}\` needs the Identity Center account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "IdentityCenterAccess", name, opts, "the Identity Center account's");
     const slugs = new Map<string, string>();
     for (const set of args.permissionSets) {
       const key = slug(set.permissionSetName);

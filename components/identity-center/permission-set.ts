@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, toJson } from "../iam/documents";
 import { awsManagedPolicyArn, shortHash } from "../naming";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** A customer managed policy reference: it must exist with this name and path in each assigned account. */
 export interface CustomerManagedPolicyRef {
@@ -42,12 +43,7 @@ export class PermissionSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: PermissionSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:identity-center:PermissionSet", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `PermissionSet \`${name}\` needs the Identity Center account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "PermissionSet", name, opts, "the Identity Center account's");
     const { instanceArn } = args;
     this.permissionSet = new aws.ssoadmin.PermissionSet(
       `${name}-set`,

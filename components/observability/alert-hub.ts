@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, toJson } from "../iam/documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface AssumeRoleAlertHubArgs {
   /** Name of the custom event bus the member accounts' rules forward to. */
@@ -30,12 +31,7 @@ export class AssumeRoleAlertHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: AssumeRoleAlertHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:observability:AssumeRoleAlertHub", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `AssumeRoleAlertHub \`${name}\` needs the security account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "AssumeRoleAlertHub", name, opts, "the security account's");
     if (args.accountIds.length === 0) {
       throw new pulumi.ResourceError(`\`accountIds\` of AssumeRoleAlertHub \`${name}\` is empty`, this);
     }

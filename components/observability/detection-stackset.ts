@@ -11,6 +11,7 @@ import { serviceManagedStackSet, StackSetRollout } from "../cloudformation/servi
 import { serviceTrust } from "../iam";
 import { DetectionSettings, detectionRuleName, forwarderPolicy } from "./detection";
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface AssumeRoleDetectionStackSetArgs
   extends
@@ -112,12 +113,7 @@ export class AssumeRoleDetectionStackSet extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super("org-access:observability:AssumeRoleDetectionStackSet", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `AssumeRoleDetectionStackSet \`${name}\` needs an explicit \`provider\` (the administering account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "AssumeRoleDetectionStackSet", name, opts, "the administering account's");
     const bounded = [...(args.organizationalUnits ?? []), ...(args.accounts ?? [])].some(
       (t) => t.permissionsBoundaryPolicyName !== undefined,
     );

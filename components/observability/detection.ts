@@ -4,6 +4,7 @@ import { policyDocument, PolicyDocument, serviceTrust, toJson } from "../iam";
 import { shortHash } from "../naming";
 import { CLOUDTRAIL_API_CALL } from "./alert-hub";
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** One role whose assumptions the account watches. */
 export interface WatchedRole {
@@ -97,12 +98,7 @@ export class AssumeRoleDetection extends pulumi.ComponentResource {
 
   constructor(name: string, args: AssumeRoleDetectionArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:observability:AssumeRoleDetection", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `AssumeRoleDetection \`${name}\` needs the account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "AssumeRoleDetection", name, opts, "the account's");
     if (args.regions.length === 0)
       throw new pulumi.ResourceError(`\`regions\` of \`${name}\` is empty`, this);
     const parent = { parent: this };

@@ -4,6 +4,7 @@ import { toJson } from "../iam/documents";
 import { serviceTrust } from "../iam/trust";
 import { awsManagedPolicyArn, shortHash } from "../naming";
 import { recordProviderRole } from "../observability/registry";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export const ORGANIZATIONS_SERVICE_PRINCIPAL = "organizations.amazonaws.com";
 
@@ -31,12 +32,7 @@ export class ManagementRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: ManagementRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:organization-access:ManagementRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `ManagementRole \`${name}\` needs an explicit \`provider\` (the management account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "ManagementRole", name, opts, "the management account's");
     if (args.mode !== "create" && args.mode !== "import") {
       throw new pulumi.ResourceError(
         `ManagementRole \`${name}\`: \`mode\` must be "create" or "import"`,

@@ -5,6 +5,7 @@ import { RoleStackSet, StackSetAccountTarget } from "../cloudformation/role-stac
 import { OuStackSetRollout } from "../cloudformation/service-managed-stackset";
 import { managementRootTrust } from "../iam/trust";
 import { awsManagedPolicyArn } from "../naming";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** The policy the guide's member-account role carries: full administration of the member account. */
 export const MEMBER_ROLE_POLICY = "AdministratorAccess";
@@ -36,6 +37,7 @@ export class MemberRoleStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: MemberRoleStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:organization-access:MemberRoleStackSet", name, {}, opts);
+    requireExplicitProvider(this, "MemberRoleStackSet", name, opts, "the management account's");
 
     this.roleStackSet = new RoleStackSet(
       `${name}-roles`,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RoleStackSet } from "../cloudformation/role-stackset";
 import { PolicyDocument } from "../iam/documents";
 import { previewProviderTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface MemberPreviewRolesArgs {
   /** The role's name in every member account (`pipeline.roleNames.previewMember`). */
@@ -42,6 +43,7 @@ export class MemberPreviewRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: MemberPreviewRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:pipeline:MemberPreviewRoles", name, {}, opts);
+    requireExplicitProvider(this, "MemberPreviewRoles", name, opts, "the administering account's");
     this.roleStackSet = new RoleStackSet(
       `${name}-roles`,
       {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessRole } from "../iam/role";
 import { GITHUB_OIDC_HOST, githubOidcNamedSessionTrust, STS_AUDIENCE } from "../iam/trust";
 import { assumeRolesPolicy } from "./permissions";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface PipelineIdentityArgs {
   /** `create` makes the tooling account's GitHub OIDC provider; `existing` trusts the one already there. */
@@ -47,12 +48,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:pipeline:PipelineIdentity", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `PipelineIdentity \`${name}\` needs the tooling account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "PipelineIdentity", name, opts, "the tooling account's");
     if (args.deployRoleArns.length === 0) {
       throw new pulumi.ResourceError(
         `\`deployRoleArns\` of \`${name}\` is empty: the pipeline would reach nothing`,

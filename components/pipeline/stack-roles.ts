@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { pipelineChainTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface PipelineStackRolesArgs {
   /** Which stack these roles deploy and preview (`management` or `security`), for descriptions. */
@@ -43,12 +44,7 @@ export class PipelineStackRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineStackRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:pipeline:PipelineStackRoles", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined) {
-      throw new pulumi.ResourceError(
-        `PipelineStackRoles \`${name}\` needs the stack account's \`provider\`; default providers are disabled`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "PipelineStackRoles", name, opts, "the stack account's");
     if (args.pipelineRoleArn === args.previewRoleArn) {
       throw new pulumi.ResourceError(
         `\`previewRoleArn\` of \`${name}\` is the pipeline role: pull requests would deploy`,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allowAssumeRoleNames, policyDocument, PolicyDocument, toJson } from "../iam/documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** The statement ID, and the managed policy's name: `AllowAssume<RoleName>` (`AllowAssumeSecurityAccessRole`). */
 export function callerPolicySid(roleNames: readonly string[]): string {
@@ -47,6 +48,7 @@ export class CallerPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: CallerPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:security-access:CallerPolicy", name, {}, opts);
+    requireExplicitProvider(this, "CallerPolicy", name, opts, "the security account's");
     let document: PolicyDocument;
     try {
       document = callerPolicyDocument(args);

@@ -3,6 +3,7 @@ import { AccessRole } from "../iam/role";
 import { sameAccountTrust } from "../iam/trust";
 import { roleArn } from "../naming";
 import { CallerPolicy } from "./caller-policy";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface SourceRoleArgs {
   /** The source role's name in the delegated-admin account. */
@@ -33,6 +34,7 @@ export class SourceRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: SourceRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:security-access:SourceRole", name, {}, opts);
+    requireExplicitProvider(this, "SourceRole", name, opts, "the security account's");
     this.callerPolicy = new CallerPolicy(
       `${name}-caller`,
       {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { principalArnTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export const TARGET_TRUST_SID = "TrustDelegatedAdminSourceRoles";
 
@@ -38,12 +39,7 @@ export class TargetRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: TargetRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:security-access:TargetRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `TargetRole \`${name}\` needs an explicit \`provider\` (the target account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "TargetRole", name, opts, "the target account's");
     this.role = new AccessRole(
       `${name}-role`,
       {

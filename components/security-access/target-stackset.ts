@@ -6,6 +6,7 @@ import {
 } from "../cloudformation/role-stackset";
 import { awsManagedPolicyArn } from "../naming";
 import { targetRoleTrust } from "./target-role";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface TargetStackSetArgs {
   /** The target role's name in every account. */
@@ -42,6 +43,7 @@ export class TargetStackSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: TargetStackSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:security-access:TargetStackSet", name, {}, opts);
+    requireExplicitProvider(this, "TargetStackSet", name, opts, "the administering account's");
     this.roleStackSet = new RoleStackSet(
       `${name}-roles`,
       {

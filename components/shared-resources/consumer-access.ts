@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, toJson } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { serviceTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 /** The inline policy's name on the consumer role. */
 export const consumerPolicyName = (shareName: string) => `org-access-shared-${shareName}`;
@@ -30,12 +31,7 @@ export class ConsumerRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConsumerRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:shared-resources:ConsumerRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `ConsumerRole \`${name}\` needs an explicit \`provider\` (the consumer account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "ConsumerRole", name, opts, "the consumer account's");
     this.role = new AccessRole(
       `${name}-role`,
       {
@@ -69,12 +65,7 @@ export class ConsumerPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConsumerPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:shared-resources:ConsumerPolicy", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `ConsumerPolicy \`${name}\` needs an explicit \`provider\` (the consumer account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "ConsumerPolicy", name, opts, "the consumer account's");
     this.policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       { role: args.roleName, name: args.policyName, policy: toJson(args.document) },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SharedAccessLevel } from "../config/sections/sharedResources";
 import { toJson } from "../iam/documents";
 import { bucketPolicyDocument } from "./documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface SharedBucketArgs {
   /** The bucket's globally unique name. */
@@ -31,12 +32,7 @@ export class SharedBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: SharedBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:shared-resources:SharedBucket", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `SharedBucket \`${name}\` needs an explicit \`provider\` (the owner account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "SharedBucket", name, opts, "the owner account's");
     if (args.prefix.includes("*") || args.prefix.startsWith("/") || args.prefix.endsWith("/")) {
       throw new pulumi.ResourceError(
         `\`prefix\` ${JSON.stringify(args.prefix)} must be a plain key prefix without wildcards or edge slashes`,

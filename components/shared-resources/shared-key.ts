@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../iam/documents";
 import { keyPolicyDocument, ShareScope } from "./documents";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export interface SharedKeyArgs {
   /** The owner account, whose root keeps administration of the key. */
@@ -30,12 +31,7 @@ export class SharedKey extends pulumi.ComponentResource {
 
   constructor(name: string, args: SharedKeyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:shared-resources:SharedKey", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `SharedKey \`${name}\` needs an explicit \`provider\` (the owner account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "SharedKey", name, opts, "the owner account's");
     this.key = new aws.kms.Key(
       `${name}-key`,
       {

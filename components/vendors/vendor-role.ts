@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../iam/documents";
 import { AccessRole } from "../iam/role";
 import { externalIdTrust } from "../iam/trust";
+import { requireExplicitProvider } from "../explicit-provider";
 
 export const VENDOR_TRUST_SID = "TrustVendorWithExternalId";
 
@@ -47,12 +48,7 @@ export class VendorRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: VendorRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("org-access:vendors:VendorRole", name, {}, opts);
-    if (opts.provider === undefined && opts.parent === undefined && opts.providers === undefined) {
-      throw new pulumi.ResourceError(
-        `VendorRole \`${name}\` needs an explicit \`provider\` (the target account's)`,
-        this,
-      );
-    }
+    requireExplicitProvider(this, "VendorRole", name, opts, "the target account's");
     if (args.managedPolicies.length === 0 && args.inlinePolicy === undefined) {
       throw new pulumi.ResourceError(
         `VendorRole \`${name}\` has neither \`managedPolicies\` nor \`inlinePolicy\``,
