@@ -74,24 +74,26 @@ const sessionDuration = z
     return isoDuration(minutes);
   });
 
+/** A customer managed policy by name and path. */
+const customerManagedPolicyRef = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
+      .meta({ description: "The customer managed policy's name." }),
+    path: z
+      .string()
+      .regex(POLICY_PATH, "a policy path starts and ends with /")
+      .default("/")
+      .meta({ description: "The policy's path; `/` by default." }),
+  })
+  .strict();
+
 const customerManagedPolicySchema = z
   .union(
     [
       z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-      z
-        .object({
-          name: z
-            .string()
-            .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
-            .meta({ description: "The customer managed policy's name." }),
-          path: z
-            .string()
-            .regex(POLICY_PATH, "a policy path starts and ends with /")
-            .default("/")
-            .meta({ description: "The policy's path; `/` by default." }),
-        })
-        .strict()
-        .meta({ description: "The policy by name and path." }),
+      customerManagedPolicyRef.meta({ description: "The policy by name and path." }),
     ],
     { error: "expected a policy name, or { name, path }" },
   )
@@ -102,23 +104,9 @@ const boundarySchema = z
     managedPolicy: managedPolicyName
       .optional()
       .meta({ description: "An AWS managed policy as the boundary, by name or ARN." }),
-    customerManagedPolicy: z
-      .object({
-        name: z
-          .string()
-          .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
-          .meta({ description: "The customer managed policy's name." }),
-        path: z
-          .string()
-          .regex(POLICY_PATH, "a policy path starts and ends with /")
-          .default("/")
-          .meta({ description: "The policy's path; `/` by default." }),
-      })
-      .strict()
-      .optional()
-      .meta({
-        description: "A customer managed policy (which must exist with this name in every assigned account).",
-      }),
+    customerManagedPolicy: customerManagedPolicyRef.optional().meta({
+      description: "A customer managed policy (which must exist with this name in every assigned account).",
+    }),
   })
   .strict()
   .refine((b) => (b.managedPolicy === undefined) !== (b.customerManagedPolicy === undefined), {

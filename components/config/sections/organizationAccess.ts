@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  autoDeploymentSchema,
   DEFAULT_OPERATION_PREFERENCES,
   operationPreferencesSchema,
   stackSetNameSchema,
@@ -22,23 +23,10 @@ const memberRoleSchema = z
       .default("org-access-OrganizationAccountAccessRole")
       .meta({ description: "The StackSet's name in the management account." }),
     operationPreferences: operationPreferencesSchema,
-    autoDeployment: z
-      .object({
-        enabled: z
-          .boolean({ error: "expected true or false" })
-          .default(true)
-          .meta({ description: "Deploy the role to accounts that join a target OU later." }),
-        retainStacksOnAccountRemoval: z
-          .boolean({ error: "expected true or false" })
-          .default(true)
-          .meta({ description: "Keep the role in an account that leaves a target OU." }),
-      })
-      .strict()
-      .default({ enabled: true, retainStacksOnAccountRemoval: true })
-      .meta({
-        description:
-          "StackSet auto-deployment: accounts that join a target OU get the role; accounts that leave keep it.",
-      }),
+    autoDeployment: autoDeploymentSchema(true).meta({
+      description:
+        "StackSet auto-deployment: accounts that join a target OU get the role; accounts that leave keep it.",
+    }),
     propagationWaitSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
