@@ -9,7 +9,6 @@ import { CheckContext } from "../checks";
  */
 export const rootAccessSchema = z
   .object({
-    /** `RootCredentialsManagement` (remove, audit, recover member root credentials) and `RootSessions` (sts:AssumeRoot). */
     features: z
       .array(
         z.enum(ROOT_ACCESS_FEATURES, {
@@ -17,7 +16,11 @@ export const rootAccessSchema = z
         }),
       )
       .min(1, `list at least one feature: ${ROOT_ACCESS_FEATURES.join(", ")}`)
-      .default([...ROOT_ACCESS_FEATURES]),
+      .default([...ROOT_ACCESS_FEATURES])
+      .meta({
+        description:
+          "`RootCredentialsManagement` (remove, audit, recover member root credentials) and `RootSessions` (sts:AssumeRoot).",
+      }),
   })
   .strict();
 
