@@ -1,6 +1,6 @@
 // `npm run bench`: measures the program against the bare Pulumi floor, the policy pack and the access
 // graph on synthetic organizations of 10, 100 and 1,000 accounts. Each measurement runs in a fresh
-// process; each figure is the median of several runs. Targets are in the README; this prints them
+// process; each figure is the median of several runs. Targets are in docs/scaling.md; this prints them
 // next to the measurements and never fails on them (it is a measurement, not a test).
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -228,7 +228,7 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-/** The trail's target: a million records in under 60 s on one core, memory flat (README: Who assumed what). */
+/** The trail's target: a million records in under 60 s on one core, memory flat (docs/observability.md). */
 const TRAIL_TARGET_SECONDS = 60;
 
 async function measureTrail(records: number): Promise<void> {

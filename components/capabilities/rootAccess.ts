@@ -4,7 +4,7 @@ import { CentralizedRootAccess } from "../guardrails/centralized-root-access";
 /**
  * The `rootAccess` capability (management stack, organization-wide shard): centralized root access
  * for member accounts. Removing the root credentials members already have is a separate,
- * deliberate step per account (README), never done here.
+ * deliberate step per account (docs/guardrails.md), never done here.
  */
 export const rootAccess: Capability = {
   name: "rootAccess",
@@ -24,7 +24,7 @@ export const rootAccess: Capability = {
         : "iam.amazonaws.com (managed elsewhere)",
       nextSteps: [
         "audit each member account's root credentials from the management account: aws sts assume-root --region <region> --target-principal <account id> --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
-        "remove them deliberately, one account at a time, with the IAMDeleteRootUserCredentials task policy (README: Centralized root access)",
+        "remove them deliberately, one account at a time, with the IAMDeleteRootUserCredentials task policy (docs/guardrails.md: Centralized root access)",
       ],
     };
   },

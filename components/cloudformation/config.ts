@@ -23,16 +23,27 @@ export const DEFAULT_OPERATION_PREFERENCES = {
   failureToleranceCount: 0,
 } as const;
 
-/** `operationPreferences`: how many accounts a StackSet operation touches at once, and how many may fail. */
+/** `operationPreferences`, the StackSet operation preferences. */
 export const operationPreferencesSchema = z
   .object({
-    maxConcurrentCount: count("maxConcurrentCount", 1).optional(),
-    maxConcurrentPercentage: percentage("maxConcurrentPercentage", 1).optional(),
-    failureToleranceCount: count("failureToleranceCount", 0).optional(),
-    failureTolerancePercentage: percentage("failureTolerancePercentage", 0).optional(),
+    maxConcurrentCount: count("maxConcurrentCount", 1).optional().meta({
+      description:
+        "How many accounts an operation touches at once (at most `failureToleranceCount` + 1); or `maxConcurrentPercentage`.",
+    }),
+    maxConcurrentPercentage: percentage("maxConcurrentPercentage", 1).optional().meta({
+      description: "The share of accounts an operation touches at once, in percent; or `maxConcurrentCount`.",
+    }),
+    failureToleranceCount: count("failureToleranceCount", 0).optional().meta({
+      description: "How many accounts may fail before the operation stops; or `failureTolerancePercentage`.",
+    }),
+    failureTolerancePercentage: percentage("failureTolerancePercentage", 0).optional().meta({
+      description:
+        "The share of accounts that may fail before the operation stops, in percent; or `failureToleranceCount`.",
+    }),
     regionConcurrencyType: z
       .enum(["SEQUENTIAL", "PARALLEL"], { error: 'expected "SEQUENTIAL" or "PARALLEL"' })
-      .optional(),
+      .optional()
+      .meta({ description: "`SEQUENTIAL` or `PARALLEL`: whether regions are deployed one at a time." }),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -63,7 +74,11 @@ export const operationPreferencesSchema = z
       });
     }
   })
-  .default(DEFAULT_OPERATION_PREFERENCES);
+  .default(DEFAULT_OPERATION_PREFERENCES)
+  .meta({
+    description:
+      "StackSet operation preferences: how many accounts an operation touches at once, and how many may fail.",
+  });
 
 export type OperationPreferencesConfig = z.infer<typeof operationPreferencesSchema>;
 
@@ -71,8 +86,14 @@ export type OperationPreferencesConfig = z.infer<typeof operationPreferencesSche
 export function autoDeploymentSchema(retainByDefault: boolean) {
   return z
     .object({
-      enabled: z.boolean({ error: "expected true or false" }).default(true),
-      retainStacksOnAccountRemoval: z.boolean({ error: "expected true or false" }).default(retainByDefault),
+      enabled: z
+        .boolean({ error: "expected true or false" })
+        .default(true)
+        .meta({ description: "Deploy to accounts that join a target OU later." }),
+      retainStacksOnAccountRemoval: z
+        .boolean({ error: "expected true or false" })
+        .default(retainByDefault)
+        .meta({ description: "Keep the stack (and what it created) in an account that leaves a target OU." }),
     })
     .strict()
     .default({ enabled: true, retainStacksOnAccountRemoval: retainByDefault });

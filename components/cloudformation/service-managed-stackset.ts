@@ -123,7 +123,7 @@ export const BOUNDED_SUFFIX = "-bounded";
  * instance's create finds its stacks in place, then the old one's delete removes the stacks of every
  * account of its targets. Instances are therefore protected: the engine refuses to replace or delete
  * one (pulumi/pulumi pkg/resource/deploy/step_generator.go, "unable to replace resource ... as it is
- * currently marked for protection"), and README "Changing StackSet targets" gives the safe procedure.
+ * currently marked for protection"), and docs/organization-access-role.md "Changing StackSet targets" gives the safe procedure.
  */
 export function serviceManagedStackSet(
   name: string,

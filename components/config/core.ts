@@ -12,96 +12,126 @@ import {
   tags,
 } from "./primitives";
 
-/** `org-access:organization`: the facts every trust policy and SCP is built from. */
 export const organizationSchema = z
   .object({
-    id: organizationId,
-    managementAccountId: accountId,
-    rootId: rootId,
+    id: organizationId.meta({
+      description: "Organization ID (`o-…`); used in every `aws:PrincipalOrgID` condition.",
+    }),
+    managementAccountId: accountId.meta({
+      description: "The management (payer) account's ID; must be in `accounts`.",
+    }),
+    rootId: rootId.meta({ description: "The organization root (`r-…`), for SCP attachments." }),
   })
   .strict();
 
-/** `org-access:organizationalUnits`: OUs by name; accounts and targets refer to them by name. */
 export const organizationalUnitSchema = z
   .object({
-    name: name("organizational unit"),
-    id: ouId,
-    /** Which workloads live here; drives the permissions-boundary and advisory rules. */
-    workload: z.boolean().optional(),
+    name: name("organizational unit").meta({
+      description: "The OU's name, lower-case; accounts and targets refer to it.",
+    }),
+    id: ouId.meta({ description: "The OU's ID (`ou-…`)." }),
+    workload: z.boolean().optional().meta({
+      description: "Which workloads live here; drives the permissions-boundary and advisory rules.",
+    }),
   })
   .strict();
 
-/** `org-access:accounts`: the account inventory. */
 export const accountSchema = z
   .object({
-    name: name("account"),
-    id: accountId,
-    /** OU name, or `root` for accounts directly under the organization root (the management account). */
-    ou: z.string({ error: "expected the name of the account's organizational unit, or `root`" }),
+    name: name("account").meta({
+      description: "The account's name, lower-case; everything else in the config refers to it.",
+    }),
+    id: accountId.meta({
+      description: "The 12-digit account ID, as a quoted string (quotes keep leading zeros).",
+    }),
+    ou: z.string({ error: "expected the name of the account's organizational unit, or `root`" }).meta({
+      description:
+        "OU name, or `root` for accounts directly under the organization root (the management account).",
+    }),
     environment: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, "use a short lower-case environment name")
-      .optional(),
-    tags,
+      .optional()
+      .meta({
+        description:
+          "The account's environment (`prod`, `staging`, …): CI/CD pipelines deploy to accounts by environment.",
+      }),
+    tags: tags.meta({ description: "Tags of the account, as a flat string map." }),
   })
   .strict();
 
-/** `org-access:deployment`: which stack this is and which account it runs in. */
 export const deploymentSchema = z
   .object({
-    kind: z.enum(["management", "security"], {
-      error:
-        'expected "management" (runs in the management account) or "security" (runs in the delegated-admin security account)',
+    kind: z
+      .enum(["management", "security"], {
+        error:
+          'expected "management" (runs in the management account) or "security" (runs in the delegated-admin security account)',
+      })
+      .meta({ description: "Which stack this is; decides the capabilities it deploys." }),
+    account: z.string({ error: "expected the name of the account this stack deploys from" }).meta({
+      description:
+        "The account the stack deploys from (a management stack must name the management account).",
     }),
-    account: z.string({ error: "expected the name of the account this stack deploys from" }),
-    /** Role the home provider assumes (the pipeline's deploy role); ambient credentials when absent. */
     roleArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Role the home provider assumes (the pipeline's deploy role); ambient credentials when absent.",
+      }),
   })
   .strict();
 
-/** `org-access:providers`: how the stack reaches the accounts it manages. */
 export const providersSchema = z
   .object({
-    roleName: roleName.default("OrganizationAccountAccessRole"),
+    roleName: roleName
+      .default("OrganizationAccountAccessRole")
+      .meta({ description: "Role the per-account providers assume." }),
     sessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(900, "sessions last at least 15 minutes (900 seconds); set a value from 900 to 3600")
       .max(3600, "role chaining caps sessions at 1 hour (3600 seconds); set a value from 900 to 3600")
-      .default(900),
+      .default(900)
+      .meta({
+        description: "Provider session length in seconds (900 to 3600; role chaining caps it at one hour).",
+      }),
     sessionName: z
       .string()
       .regex(SESSION_NAME_PATTERN, "a session name is 2 to 64 letters, digits and + = , . @ _ -")
-      .optional(),
-    region: region.default("us-east-1"),
-    /**
-     * Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or
-     * `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on
-     * pull requests, set on the command line: `--config-path -c org-access:providers.access=preview`).
-     */
+      .optional()
+      .meta({ description: "Provider session name, as CloudTrail shows it; default `org-access-<stack>`." }),
+    region: region
+      .default("us-east-1")
+      .meta({ description: "Region of every provider (IAM is global; StackSets are regional)." }),
     access: z
       .enum(["deploy", "preview"], {
         error:
           'expected "deploy" (pulumi up) or "preview" (read-only pulumi preview through the member preview roles)',
       })
-      .default("deploy"),
+      .default("deploy")
+      .meta({
+        description:
+          "Which role member-account providers assume: `deploy` (`roleName`, for `pulumi up`) or `preview` (the read-only member preview role of `org-access:pipeline`, for `pulumi preview` on pull requests, set on the command line: `--config-path -c org-access:providers.access=preview`).",
+      }),
   })
   .strict();
 
-/** `org-access:scope`: limit the accounts this stack rolls out to, so large organizations shard stacks. */
 export const scopeSchema = z
   .object({
-    accounts: z.array(z.string()).optional(),
-    organizationalUnits: z.array(z.string()).optional(),
-    /**
-     * Whether this shard owns the organization-wide resources (StackSets, the management account's
-     * roles, delegated administrators, SCPs, Identity Center). Exactly one shard of each stack kind
-     * sets it; without a scope the stack owns them.
-     */
-    organizationWide: z.boolean({ error: "expected true or false" }).default(false),
+    accounts: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Accounts (by name) this stack rolls out to; default: all." }),
+    organizationalUnits: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "OUs (by name) whose accounts this stack rolls out to; default: all." }),
+    organizationWide: z.boolean({ error: "expected true or false" }).default(false).meta({
+      description:
+        "Whether this shard owns the organization-wide resources (StackSets, the management account's roles, delegated administrators, SCPs, Identity Center). Exactly one shard of each stack kind sets it; without a scope the stack owns them.",
+    }),
   })
   .strict();
 

@@ -40,10 +40,8 @@ export const exactPrincipalArnSchema = z
 export const principalExemptionSchema = z
   .object(
     {
-      /** The exact role or user ARN. */
-      principal: exactPrincipalArnSchema,
-      /** Why this principal is exempt. */
-      reason: exemptionReasonSchema,
+      principal: exactPrincipalArnSchema.meta({ description: "The exact role or user ARN." }),
+      reason: exemptionReasonSchema.meta({ description: "Why this principal is exempt." }),
     },
     { error: "write each exemption as { principal: <exact role or user ARN>, reason: <why it is exempt> }" },
   )
@@ -53,10 +51,8 @@ export const principalExemptionSchema = z
 export const roleExemptionSchema = z
   .object(
     {
-      /** The role's exact IAM name (no wildcards). */
-      role: roleName,
-      /** Why this role is exempt. */
-      reason: exemptionReasonSchema,
+      role: roleName.meta({ description: "The role's exact IAM name (no wildcards)." }),
+      reason: exemptionReasonSchema.meta({ description: "Why this role is exempt." }),
     },
     { error: "write each exemption as { role: <exact role name>, reason: <why it is exempt> }" },
   )

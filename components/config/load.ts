@@ -136,7 +136,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
       {
         path: `${prefix}*`,
         message:
-          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see Pulumi.management.yaml and the README's config reference)",
+          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see Pulumi.management.yaml and docs/config-reference.md)",
       },
     ]);
   }
@@ -222,7 +222,7 @@ function rawValueAt(raw: Record<string, unknown>, path: ConfigPath): unknown {
 
 function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
   if (issue.code === "invalid_type" && issue.path.length === 1 && raw[String(issue.path[0])] === undefined) {
-    return `is required; set it in the stack file (see the README's config reference)`;
+    return `is required; set it in the stack file (see docs/config-reference.md)`;
   }
   // A missing key: say so, then what it takes (a schema's own message says only the latter).
   if (

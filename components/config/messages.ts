@@ -162,7 +162,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
     case "not_multiple_of":
       return `${showValue(input)} is not a multiple of ${issue.divisor}`;
     case "invalid_union":
-      return `${showValue(input)} matches none of the accepted forms; see the README's config reference for this key`;
+      return `${showValue(input)} matches none of the accepted forms; see docs/config-reference.md for this key`;
     case "invalid_key":
       return `${showValue(input)} is not a valid key here`;
     case "invalid_element":

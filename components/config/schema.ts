@@ -43,25 +43,75 @@ export const sections = [
 /** The whole stack config, one property per `org-access:<key>`, before the checks across keys. */
 export const configObjectSchema = z
   .object({
-    organization: organizationSchema,
-    organizationalUnits: z.array(organizationalUnitSchema).default([]),
-    accounts: z.array(accountSchema).min(1, "list at least the management account"),
-    deployment: deploymentSchema,
-    providers: providersSchema.prefault({}),
-    scope: scopeSchema.optional(),
-    organizationAccess: organizationAccessSection.schema,
-    securityAccess: securityAccessSection.schema,
-    delegatedAdministrators: delegatedAdministratorsSection.schema,
-    identityCenter: identityCenterSection.schema,
-    cicd: cicdSection.schema,
-    audit: auditSection.schema,
-    sharedResources: sharedResourcesSection.schema,
-    vendors: vendorsSection.schema,
-    delegation: delegationSection.schema,
-    guardrails: guardrailsSection.schema,
-    pipeline: pipelineSection.schema,
-    expectations: expectationsSection.schema,
-    observability: observabilitySection.schema,
+    organization: organizationSchema.meta({
+      description: "The facts every trust policy and SCP is built from.",
+    }),
+    organizationalUnits: z
+      .array(organizationalUnitSchema)
+      .default([])
+      .meta({ description: "OUs by name; accounts and targets refer to them by name." }),
+    accounts: z
+      .array(accountSchema)
+      .min(1, "list at least the management account")
+      .meta({ description: "The account inventory: every account this program reaches, by name." }),
+    deployment: deploymentSchema.meta({ description: "Which stack this is and which account it runs in." }),
+    providers: providersSchema
+      .prefault({})
+      .meta({ description: "How the stack reaches the accounts it manages." }),
+    scope: scopeSchema.optional().meta({
+      description:
+        "Limit the accounts this stack rolls out to, so large organizations shard their stacks; the home account is always in scope.",
+    }),
+    organizationAccess: organizationAccessSection.schema.meta({
+      description:
+        "The organization access role (`OrganizationAccountAccessRole`): the member-account copy by StackSet, and the management account's own copy.",
+    }),
+    securityAccess: securityAccessSection.schema.meta({
+      description:
+        "Security teams' access: a source role per team in the delegated-admin account and the target role it may assume in member accounts.",
+    }),
+    delegatedAdministrators: delegatedAdministratorsSection.schema.meta({
+      description: "Delegated administrators of AWS services, registered from the management account.",
+    }),
+    identityCenter: identityCenterSection.schema.meta({
+      description: "IAM Identity Center: groups, permission sets and their assignments to accounts.",
+    }),
+    cicd: cicdSection.schema.meta({
+      description:
+        "CI/CD for workloads: the GitHub OIDC provider, CI roles per pipeline and the deployment roles they assume in the workload accounts.",
+    }),
+    audit: auditSection.schema.meta({
+      description:
+        "The audit read role in member accounts, trusted only by the security account's automation.",
+    }),
+    sharedResources: sharedResourcesSection.schema.meta({
+      description:
+        "Cross-account shared resources: an S3 prefix (and a KMS key) in an owner account, reached by one role in a consumer account.",
+    }),
+    vendors: vendorsSection.schema.meta({
+      description:
+        "Third-party vendor roles: trusted by the vendor's account with an ExternalId, in the target accounts.",
+    }),
+    delegation: delegationSection.schema.meta({
+      description:
+        "Delegation from IAM users in an identity account to roles in target accounts, with MFA and source networks.",
+    }),
+    guardrails: guardrailsSection.schema.meta({
+      description:
+        "Guardrails: SCPs, the permissions boundary, RCPs, centralized root access and IAM Access Analyzer.",
+    }),
+    pipeline: pipelineSection.schema.meta({
+      description:
+        "This project's own deployment pipeline: the GitHub OIDC identities and the deploy and preview roles of both stacks.",
+    }),
+    expectations: expectationsSection.schema.meta({
+      description:
+        "Who must (or must not) be able to assume which role or do which action, checked by the offline plan (`npm run plan`); the program creates nothing from this key.",
+    }),
+    observability: observabilitySection.schema.meta({
+      description:
+        "Alerts on role use: EventBridge rules in the watched accounts forward STS events to the security account's bus and an SNS topic.",
+    }),
   })
   .strict();
 

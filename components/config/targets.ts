@@ -7,14 +7,28 @@ import { CheckContext, ConfigPath, formatPath } from "./checks";
  * explicit, visible choice. The runtime side is `AccountInventory.reach` / `forStack`.
  */
 export const targetFields = {
-  /** Accounts by name. The management account is reached only through `includeManagementAccount`. */
-  accounts: z.array(z.string({ error: "expected an account name" })).default([]),
-  /** OUs by name: every account in them (the management account only with `includeManagementAccount`). */
-  organizationalUnits: z.array(z.string({ error: "expected an organizational unit name" })).default([]),
-  /** Accounts of the targeted OUs that are left out. */
-  excludeAccounts: z.array(z.string({ error: "expected an account name" })).default([]),
-  /** Reach the management account too; off unless the stack file says so. */
-  includeManagementAccount: z.boolean({ error: "expected true or false" }).default(false),
+  accounts: z
+    .array(z.string({ error: "expected an account name" }))
+    .default([])
+    .meta({
+      description:
+        "Accounts by name. The management account is reached only through `includeManagementAccount`.",
+    }),
+  organizationalUnits: z
+    .array(z.string({ error: "expected an organizational unit name" }))
+    .default([])
+    .meta({
+      description:
+        "OUs by name: every account in them (the management account only with `includeManagementAccount`).",
+    }),
+  excludeAccounts: z
+    .array(z.string({ error: "expected an account name" }))
+    .default([])
+    .meta({ description: "Accounts of the targeted OUs that are left out." }),
+  includeManagementAccount: z
+    .boolean({ error: "expected true or false" })
+    .default(false)
+    .meta({ description: "Reach the management account too; off unless the stack file says so." }),
 };
 
 /** `targets: { accounts, organizationalUnits, excludeAccounts, includeManagementAccount }`. */

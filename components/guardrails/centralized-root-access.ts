@@ -26,7 +26,7 @@ export interface CentralizedRootAccessArgs {
 /**
  * Centralized root access for member accounts, from the management account: IAM's trusted access,
  * then the features. Enabling them removes no existing root credentials: that is a separate,
- * deliberate step per member account (README), never something this component does.
+ * deliberate step per member account (docs/guardrails.md), never something this component does.
  */
 export class CentralizedRootAccess extends pulumi.ComponentResource {
   public readonly features: aws.iam.OrganizationsFeatures;

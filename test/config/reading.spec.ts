@@ -166,7 +166,7 @@ describe("secrets value by value", () => {
 });
 
 describe("defaults that depend on other keys", () => {
-  it("gives the workload OUs the permissions boundary without a guardrails block, as the README says", () => {
+  it("gives the workload OUs the permissions boundary without a guardrails block, as docs/guardrails.md says", () => {
     const guardrails = exampleValue<Json>("management", "guardrails");
     const { permissionsBoundary: _dropped, ...rest } = guardrails;
     const { config } = loadConfig(exampleConfig("management", { guardrails: rest }));

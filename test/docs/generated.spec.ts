@@ -10,6 +10,7 @@ import {
   keyRows,
   renderConfigReference,
   typeOf,
+  undescribedKeys,
 } from "../../tools/docs/config-reference";
 import { z } from "zod";
 import {
@@ -59,6 +60,38 @@ describe("generated docs", () => {
       );
     });
   }
+});
+
+describe("config descriptions", () => {
+  it("gives every documented config key the schema's own description", () => {
+    assert.deepStrictEqual(undescribedKeys(configValueSchema()), []);
+  });
+
+  it("puts a key's description on its JSON Schema property, where editors show it", () => {
+    const config = (stackFileSchema().properties as Record<string, JsonSchema>).config;
+    const providers = (config.properties as Record<string, JsonSchema>)["org-access:providers"];
+    assert.strictEqual(providers.description, "How the stack reaches the accounts it manages.");
+  });
+
+  it("names every key the schema leaves undescribed, by its full path", () => {
+    const schema = z.object({
+      widget: z
+        .object({
+          size: z.number().default(3).meta({ description: "How big." }),
+          colour: z.string().optional(),
+          parts: z.array(z.object({ name: z.string() }).strict()).optional(),
+        })
+        .describe("A widget."),
+      gadget: z.boolean().optional(),
+    });
+    const json = z.toJSONSchema(schema, { io: "input", target: "draft-7" }) as JsonSchema;
+    assert.deepStrictEqual(undescribedKeys(json), [
+      "org-access:widget.colour",
+      "org-access:widget.parts",
+      "org-access:widget.parts[].name",
+      "org-access:gadget",
+    ]);
+  });
 });
 
 describe("npm run docs -- --check", () => {
@@ -149,7 +182,13 @@ describe("stack file JSON Schema", () => {
   it("takes bounds and defaults from the config schema", () => {
     const providers = (configValueSchema().properties as Record<string, JsonSchema>).providers;
     const session = (providers.properties as Record<string, JsonSchema>).sessionDurationSeconds;
-    assert.deepStrictEqual(session, { default: 900, type: "integer", minimum: 900, maximum: 3600 });
+    assert.deepStrictEqual(session, {
+      default: 900,
+      description: "Provider session length in seconds (900 to 3600; role chaining caps it at one hour).",
+      type: "integer",
+      minimum: 900,
+      maximum: 3600,
+    });
   });
 });
 

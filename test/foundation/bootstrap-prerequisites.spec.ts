@@ -1,11 +1,10 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "../../components/iam/trust";
-import { exampleValue, REPO_ROOT } from "../harness";
+import { exampleValue } from "../harness";
+import { allDocs, docPage } from "../docs/pages";
 
 /**
- * What the program assumes of the organization is listed once, in order, in the README's bootstrap,
+ * What the program assumes of the organization is listed once, in order, in the bootstrap of docs/pipelines.md,
  * each with the command that does it, and with the example stacks' own values:
  * - a policy type must be enabled on the root before a policy of that type is attached
  *   (AWS Organizations API Reference, EnablePolicyType / AttachPolicy `PolicyTypeNotEnabledException`);
@@ -16,7 +15,9 @@ import { exampleValue, REPO_ROOT } from "../harness";
  * - the GitHub OIDC provider's URL and audience are what the pipeline's provider registers.
  */
 
-const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+/** The bootstrap lives in docs/pipelines.md; "once" is across README.md and every docs page. */
+const PIPELINES = docPage("docs/pipelines.md");
+const DOCS = allDocs();
 
 interface Row {
   readonly prerequisite: string;
@@ -26,8 +27,8 @@ interface Row {
 
 /** The prerequisites table of the bootstrap's step 0. */
 function prerequisites(): Row[] {
-  const section = README.split(/\n(?=### )/).find((s) => s.startsWith("### Bootstrap: the one run"));
-  assert.ok(section !== undefined, "the README has the bootstrap section");
+  const section = PIPELINES.split(/\n(?=## )/).find((s) => s.startsWith("## Bootstrap: the one run"));
+  assert.ok(section !== undefined, "docs/pipelines.md has the bootstrap section");
   const step0 = section.slice(section.indexOf("**0. What the program assumes of the organization.**"));
   return step0
     .split("\n")
@@ -46,7 +47,7 @@ function commands(cell: string): string[] {
   return [...cell.matchAll(/`(aws [^`]+)`/g)].map((m) => m[1]);
 }
 
-describe("the bootstrap's prerequisites (README)", () => {
+describe("the bootstrap's prerequisites (docs/pipelines.md)", () => {
   const rows = prerequisites();
 
   it("lists what the program assumes of the organization once, in the order it is done", () => {
@@ -72,7 +73,7 @@ describe("the bootstrap's prerequisites (README)", () => {
       "aws iam create-open-id-connect-provider",
       "aws cloudtrail create-trail",
     ]) {
-      assert.strictEqual(README.split(command).length - 1, 1, command);
+      assert.strictEqual(DOCS.split(command).length - 1, 1, command);
     }
   });
 

@@ -1,6 +1,8 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigValidationError, loadConfig } from "../../components/config";
-import { configErrorOf, exampleConfig, exampleValue } from "../harness";
+import { configErrorOf, exampleConfig, exampleValue, REPO_ROOT } from "../harness";
 
 type Account = { name: string; id: string; ou: string; environment?: string };
 
@@ -35,6 +37,25 @@ describe("stack config validation", () => {
           '"12345" is not a 12-digit account ID; write the account\'s 12 digits as a quoted string (quotes keep leading zeros)',
       },
     ]);
+  });
+
+  it("prints the error docs/architecture.md quotes, every problem at once", () => {
+    const docs = fs.readFileSync(path.join(REPO_ROOT, "docs", "architecture.md"), "utf8");
+    const quoted = /```\n(org-access: stack config is invalid[\s\S]*?)\n```/.exec(docs)?.[1];
+    assert.ok(quoted, "docs/architecture.md quotes a validation error");
+    let printed = "";
+    try {
+      loadConfig(
+        exampleConfig("management", {
+          accounts: withAccount(3, { id: "12345" }),
+          scope: { accounts: ["prodd"] },
+        }),
+      );
+    } catch (err) {
+      assert.ok(err instanceof ConfigValidationError, String(err));
+      printed = err.message;
+    }
+    assert.strictEqual(printed, quoted);
   });
 
   it("accepts an unquoted 12-digit ID that YAML read as a number", () => {
@@ -176,7 +197,7 @@ describe("stack config validation", () => {
     assert.deepStrictEqual(issuesOf({ organization: undefined }), [
       {
         path: "org-access:organization",
-        message: "is required; set it in the stack file (see the README's config reference)",
+        message: "is required; set it in the stack file (see docs/config-reference.md)",
       },
     ]);
   });

@@ -8,9 +8,10 @@ import { stackConfigOf, stackPackConfig } from "../../tools/pack-config";
 import { packResources } from "../../tools/plan/policy";
 import { main as policyCheck } from "../../tools/policy-check";
 import { exampleConfig, ProgramRun, REPO_ROOT, runProgram, StackConfig } from "../harness";
+import { allDocs, docPages } from "../docs/pages";
 
 /**
- * The workflows and the README run the policy pack exactly as this test does: it reads every
+ * The workflows and the docs (README.md, docs/) run the policy pack exactly as this test does: it reads every
  * `pulumi up` / `pulumi preview` / `pulumi policy enable` of `.github/workflows/*.yml`, takes its
  * `--policy-pack` directory, its `--policy-pack-config` (or `--config`) file and the step that writes
  * that file, runs that step's `policy:check` command, and runs the pack with the result over the
@@ -25,7 +26,9 @@ import { exampleConfig, ProgramRun, REPO_ROOT, runProgram, StackConfig } from ".
  */
 
 const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
-const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+/** README.md and the docs pages, where the commands a person runs are shown. */
+const PAGES = docPages();
+const DOCS = allDocs();
 type Stack = "management" | "security";
 
 /** Splits a shell command line into words: quotes, backslash-newlines and runs of blanks. */
@@ -233,9 +236,9 @@ function workflowFiles(): Record<string, string> {
   );
 }
 
-/** Commands in README code (fenced blocks and inline spans), whitespace normalised. */
+/** Commands in the docs' code (fenced blocks and inline spans), whitespace normalised. */
 function readmeCommands(): string[] {
-  const spans = [...README.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`]+)`/g)].flatMap((m) =>
+  const spans = [...DOCS.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`]+)`/g)].flatMap((m) =>
     m[1] !== undefined ? m[1].split("\n") : [m[2]],
   );
   return spans.map((s) => s.replace(/\s+/g, " ").trim()).filter((s) => s.length > 0);
@@ -245,7 +248,7 @@ const PACK_NAME = /new PolicyPack\(\s*"([^"]+)"/.exec(
   fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "index.ts"), "utf8"),
 )?.[1];
 
-describe("the policy pack as the workflows and the README run it", function () {
+describe("the policy pack as the workflows and the docs run it", function () {
   this.timeout(900000);
   let runs: PackRun[];
   let pack: RunningPack;
@@ -323,7 +326,7 @@ jobs:
     ]);
   });
 
-  it("names the pack in Pulumi Cloud by its PolicyPack name, in the workflow and the README", () => {
+  it("names the pack in Pulumi Cloud by its PolicyPack name, in the workflow and the docs", () => {
     assert.strictEqual(PACK_NAME, "org-access");
     assert.strictEqual(pack.name, PACK_NAME, "GetAnalyzerInfo reports the PolicyPack name");
     const npmName = (
@@ -338,7 +341,7 @@ jobs:
       [`\${{ vars.PULUMI_ORG }}/${PACK_NAME}`],
     );
     const cloud = readmeCommands().filter((c) => /pulumi policy (enable|disable) \S/.test(c));
-    assert.ok(cloud.length >= 2, "the README shows how to enable and disable the pack");
+    assert.ok(cloud.length >= 2, "the docs show how to enable and disable the pack");
     for (const command of cloud) {
       assert.match(command, new RegExp(`pulumi policy (enable|disable) \\S+/${PACK_NAME} `), command);
     }
@@ -346,7 +349,7 @@ jobs:
       assert.ok(!command.includes(npmName), command);
   });
 
-  it("shows in the README only pack runs with the generated config", () => {
+  it("shows in the docs only pack runs with the generated config", () => {
     const commands = readmeCommands();
     const withPack = commands.filter((c) => /pulumi (up|preview)\b.*--policy-pack /.test(c));
     assert.ok(withPack.length >= 4, withPack.join("\n"));
@@ -357,10 +360,10 @@ jobs:
     assert.ok(generators.length >= 2);
     for (const c of generators)
       assert.match(c, /policy:check -- --emit-pack-config --stack \S+( --config \S+)? > \S+$/, c);
-    assert.ok(!README.includes("org-facts.json"));
+    assert.ok(!DOCS.includes("org-facts.json"));
   });
 
-  it("deploys in the README's one order: the deploy jobs and every README section run management, then security", () => {
+  it("deploys in the docs' one order: the deploy jobs and every docs section run management, then security", () => {
     const deploy = YAML.parse(workflowFiles()["deploy.yml"]) as { jobs: Record<string, Job> };
     // Jobs in dependency order (each after the jobs it needs).
     const order: string[] = [];
@@ -372,25 +375,26 @@ jobs:
     Object.keys(deploy.jobs).forEach(visit);
     assert.deepStrictEqual(order, ["management", "security"]);
     assert.deepStrictEqual(deploy.jobs.security.needs, "management");
-    // Each README section that deploys both stacks names them in that order.
-    const deploying = README.split(/\n(?=#{2,3} )/)
-      .map((text) => ({
-        title: text.split("\n")[0],
+    // Each section of README.md or docs/ that deploys both stacks names them in that order.
+    const deploying = [...PAGES]
+      .flatMap(([file, page]) => page.split(/\n(?=#{2,3} )/).map((text) => ({ file, text })))
+      .map(({ file, text }) => ({
+        title: `${file} ${text.split("\n")[0]}`,
         stacks: [...text.matchAll(/pulumi up --stack <org>\/(management|security)\b/g)].map((m) => m[1]),
       }))
       .filter((section) => new Set(section.stacks).size === 2);
     assert.deepStrictEqual(
       deploying.map((section) => section.title),
       [
-        "## Deploying for real",
-        "### Bootstrap: the one run a person makes",
-        "### Break-glass: when the pipeline role is broken",
+        "README.md ## Deploying for real",
+        "docs/pipelines.md ## Bootstrap: the one run a person makes",
+        "docs/pipelines.md ## Break-glass: when the pipeline role is broken",
       ],
     );
     for (const section of deploying)
       assert.deepStrictEqual([...new Set(section.stacks)], order, section.title);
     assert.match(
-      README.replace(/\s+/g, " "),
+      (PAGES.get("README.md") ?? "").replace(/\s+/g, " "),
       /prerequisites once \(see _Bootstrap_ under Pipelines\), then the \*\*management\*\* stack, then the \*\*security\*\* stack/,
     );
   });

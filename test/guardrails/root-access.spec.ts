@@ -46,7 +46,7 @@ describe("centralized root access", () => {
     const out = (run.outputs.capabilities as Record<string, Record<string, unknown>>).rootAccess;
     assert.deepStrictEqual(out.nextSteps, [
       "audit each member account's root credentials from the management account: aws sts assume-root --region <region> --target-principal <account id> --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
-      "remove them deliberately, one account at a time, with the IAMDeleteRootUserCredentials task policy (README: Centralized root access)",
+      "remove them deliberately, one account at a time, with the IAMDeleteRootUserCredentials task policy (docs/guardrails.md: Centralized root access)",
     ]);
     // No resource of this program touches a member's root user.
     assert.deepStrictEqual(

@@ -6,6 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../tools/plan";
 import { plan, PlanOutcome } from "../../tools/plan/run";
+import { printSummary } from "../../tools/plan/summary";
 import { PlanReport } from "../../tools/plan/types";
 import { exampleConfig, exampleValue, REPO_ROOT, SECRET_PLACEHOLDER } from "../harness";
 import type { Extras } from "./fixtures/extras-program";
@@ -278,6 +279,42 @@ describe("offline plan", function () {
       );
       assert.match(md, /### Access matrix/);
       assert.match(md, /## Resources per account/);
+    });
+    it("is what docs/plan.md quotes: the summary `npm run plan` prints and the rows of its report excerpt", () => {
+      const outcome = reports.management as PlanOutcome;
+      const docs = fs.readFileSync(path.join(REPO_ROOT, "docs", "plan.md"), "utf8");
+      // The console summary: the fenced block that starts with the plan's title line.
+      const quoted = /```\n(org-access plan: management[\s\S]*?)```/.exec(docs)?.[1].trimEnd().split("\n");
+      assert.ok(quoted, "docs/plan.md quotes the summary of the management plan");
+      const printed: string[] = [];
+      printSummary(outcome, { out: (t) => printed.push(...t.trimEnd().split("\n")), err: () => undefined });
+      // The report paths are relative to where the plan ran: compare them by file name.
+      const files = (line: string) => line.replace(/\S*(plan-management\.\w+(\.md)?)/g, "$1");
+      assert.deepStrictEqual(quoted.map(files), printed.map(files));
+      // The report excerpt: each quoted table row is a row of the generated Markdown report.
+      const cells = (row: string) =>
+        row
+          .trim()
+          .slice(1, -1)
+          .split(" | ")
+          .map((c) => c.trim())
+          .join(" | ");
+      const rows = (md: string) =>
+        md
+          .split("\n")
+          .filter((l) => l.startsWith("|") && !/^\|[\s|:-]+\|$/.test(l))
+          .map(cells);
+      const excerpt = docs.slice(docs.indexOf("## An excerpt of a real report"));
+      const quotedRows = rows(excerpt.slice(0, excerpt.indexOf("\n## ")));
+      assert.ok(quotedRows.length >= 10, quotedRows.join("\n"));
+      const reportRows = new Set(
+        rows(fs.readFileSync(path.join(tmp, "examples", "plan-management.md"), "utf8")),
+      );
+      assert.deepStrictEqual(
+        quotedRows.filter((r) => !reportRows.has(r)),
+        [],
+        "rows docs/plan.md quotes that the report does not have",
+      );
     });
   });
 

@@ -460,3 +460,30 @@ describe("trail: command line", () => {
     );
   });
 });
+
+describe("trail: the runs docs/observability.md quotes", () => {
+  // Each quoted run is "`npm run trail -- <args>` (exit <code>):" followed by its output in a fenced
+  // block. The plans it names under plan-out/ are read from the fixtures' copies of them.
+  const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "observability.md"), "utf8");
+  const quoted = [...docs.matchAll(/`npm run trail -- ([^`]+)` \(exit (\d)\):\n\n```\n([\s\S]*?)```/g)].map(
+    (m) => ({
+      args: m[1],
+      code: Number(m[2]),
+      output: m[3],
+    }),
+  );
+  const fixturePlan = (arg: string) => arg.replace(/^plan-out\//, "test/trail/fixtures/plans/");
+
+  it("quotes at least the three runs of the fixtures", () => {
+    assert.ok(quoted.length >= 3, quoted.map((q) => q.args).join("\n"));
+  });
+
+  for (const q of quoted) {
+    it(`prints what it quotes for: ${q.args}`, async () => {
+      const result = await run(q.args.split(" ").map(fixturePlan));
+      const printed = (result.out + result.err).replace(/test\/trail\/fixtures\/plans\//g, "plan-out/");
+      assert.equal(printed.trimEnd(), q.output.trimEnd());
+      assert.equal(result.code, q.code);
+    });
+  }
+});

@@ -37,8 +37,8 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
 };
 
-/** The procedure README "Changing StackSet targets" details, in one line. */
-const README = 'README "Changing StackSet targets and removing access"';
+/** The procedure docs/organization-access-role.md "Changing StackSet targets" details, in one line. */
+const README = 'docs/organization-access-role.md "Changing StackSet targets and removing access"';
 
 /** What the current run is, for the comparison: resources with the URNs they had before (aliases). */
 export interface CurrentResource extends PlannedResource {

@@ -1,6 +1,6 @@
 /**
  * The plan report: the JSON written to `plan-<stack>.json` and the data the Markdown is rendered from.
- * Field names are a stable interface (the README documents them); add fields, never rename.
+ * Field names are a stable interface (docs/plan.md documents them); add fields, never rename.
  */
 
 /** One resource the program would register. */

@@ -27,48 +27,73 @@ const accountNames = z.array(z.string({ error: "expected an account name" }));
 
 export const accessAnalyzersSchema = z
   .object({
-    /** The member account registered as Access Analyzer's delegated administrator; the analyzers live there. */
-    delegatedAdministrator: z.string({ error: "expected the name of the delegated administrator account" }),
-    /** External access (`ORGANIZATION`): resources reachable from outside the organization. On by default. */
+    delegatedAdministrator: z
+      .string({ error: "expected the name of the delegated administrator account" })
+      .meta({
+        description:
+          "The member account registered as Access Analyzer's delegated administrator; the analyzers live there.",
+      }),
     externalAccess: z
       .object({
-        enabled: z.boolean({ error: "expected true or false" }).default(true),
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.externalAccess),
+        enabled: z
+          .boolean({ error: "expected true or false" })
+          .default(true)
+          .meta({ description: "Create the external access analyzer." }),
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.externalAccess)
+          .meta({ description: "The analyzer's name." }),
       })
       .strict()
-      .default({ enabled: true, analyzerName: DEFAULT_ANALYZER_NAMES.externalAccess }),
-    /** Unused access (`ORGANIZATION_UNUSED_ACCESS`): roles, keys, passwords and permissions left unused. */
+      .default({ enabled: true, analyzerName: DEFAULT_ANALYZER_NAMES.externalAccess })
+      .meta({
+        description:
+          "External access (`ORGANIZATION`): resources reachable from outside the organization. On by default.",
+      }),
     unusedAccess: z
       .object({
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.unusedAccess),
-        /** Days without use after which access is reported as unused. */
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.unusedAccess)
+          .meta({ description: "The analyzer's name." }),
         unusedAccessAgeDays: z
           .number({ error: "expected a number of days" })
           .int("expected a whole number of days")
           .min(1, "Access Analyzer accepts 1 to 365 days")
-          .max(365, "Access Analyzer accepts 1 to 365 days"),
-        /** Member accounts whose roles and users generate no finding (never the delegated administrator). */
-        excludeAccounts: accountNames.default([]),
+          .max(365, "Access Analyzer accepts 1 to 365 days")
+          .meta({ description: "Days without use after which access is reported as unused." }),
+        excludeAccounts: accountNames.default([]).meta({
+          description:
+            "Member accounts whose roles and users generate no finding (never the delegated administrator).",
+        }),
       })
       .strict()
-      .optional(),
-    /** Internal access (`ORGANIZATION_INTERNAL_ACCESS`): who inside the organization reaches critical resources. */
+      .optional()
+      .meta({
+        description:
+          "Unused access (`ORGANIZATION_UNUSED_ACCESS`): roles, keys, passwords and permissions left unused.",
+      }),
     internalAccess: z
       .object({
-        analyzerName: analyzerName.default(DEFAULT_ANALYZER_NAMES.internalAccess),
-        /** Only these resource types; all the supported ones when empty. */
+        analyzerName: analyzerName
+          .default(DEFAULT_ANALYZER_NAMES.internalAccess)
+          .meta({ description: "The analyzer's name." }),
         resourceTypes: z
           .array(
             z.enum(INTERNAL_ACCESS_RESOURCE_TYPES, {
               error: `expected a resource type internal access analyzers support: ${INTERNAL_ACCESS_RESOURCE_TYPES.join(", ")}`,
             }),
           )
-          .default([]),
-        /** Only resources of these member accounts; every account when empty. */
-        accounts: accountNames.default([]),
+          .default([])
+          .meta({ description: "Only these resource types; all the supported ones when empty." }),
+        accounts: accountNames
+          .default([])
+          .meta({ description: "Only resources of these member accounts; every account when empty." }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Internal access (`ORGANIZATION_INTERNAL_ACCESS`): who inside the organization reaches critical resources.",
+      }),
   })
   .strict();
 

@@ -24,13 +24,15 @@ export const DEFAULT_AUDIT_ACCOUNT = "security";
 
 const schema = z
   .object({
-    /** Account (by name) whose automation reads the members: the security account. */
-    automationAccount: z.string({ error: "expected an account name" }).default(DEFAULT_AUDIT_ACCOUNT),
-    /** The automation role in that account, the only principal the audit roles trust. */
-    automationRoleName: roleName.default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME),
+    automationAccount: z
+      .string({ error: "expected an account name" })
+      .default(DEFAULT_AUDIT_ACCOUNT)
+      .meta({ description: "Account (by name) whose automation reads the members: the security account." }),
+    automationRoleName: roleName.default(DEFAULT_AUDIT_AUTOMATION_ROLE_NAME).meta({
+      description: "The automation role in that account, the only principal the audit roles trust.",
+    }),
     automationRole: z
       .object({
-        /** Principals of the automation account that may start from it (ARNs); default: that account. */
         trustedPrincipalArns: z
           .array(
             z
@@ -40,27 +42,38 @@ const schema = z
                 "expected an IAM role or user ARN of the automation account",
               ),
           )
-          .default([]),
+          .default([])
+          .meta({
+            description:
+              "Principals of the automation account that may start from it (ARNs); default: that account.",
+          }),
       })
       .strict()
-      .prefault({}),
-    /** The read role's name in every target account. */
-    roleName: roleName.default(DEFAULT_AUDIT_ROLE_NAME),
-    /** Where the read role goes. */
-    targets: targetsSchema.refine(
-      (t) => t.organizationalUnits.length > 0 || t.accounts.length > 0 || t.includeManagementAccount,
-      {
-        message: "list the organizationalUnits or accounts that get the audit read role",
-      },
-    ),
-    /** Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy. */
-    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]),
-    /** A tighter custom read policy, instead of or besides the managed ones. */
+      .prefault({})
+      .meta({
+        description:
+          "The automation side of the trust: which principals of the automation account may start from it.",
+      }),
+    roleName: roleName
+      .default(DEFAULT_AUDIT_ROLE_NAME)
+      .meta({ description: "The read role's name in every target account." }),
+    targets: targetsSchema
+      .refine(
+        (t) => t.organizationalUnits.length > 0 || t.accounts.length > 0 || t.includeManagementAccount,
+        {
+          message: "list the organizationalUnits or accounts that get the audit read role",
+        },
+      )
+      .meta({ description: "Where the read role goes." }),
+    managedPolicies: z.array(managedPolicyName).default(["SecurityAudit"]).meta({
+      description:
+        "Read-only managed policies; `SecurityAudit` by default, `[]` with a tighter inlinePolicy.",
+    }),
     inlinePolicy: z
       .array(identityStatementSchema)
       .min(1, "list at least one statement, or remove inlinePolicy")
-      .optional(),
-    /** How the role reaches the accounts: per-account providers, or one StackSet over the target OUs. */
+      .optional()
+      .meta({ description: "A tighter custom read policy, instead of or besides the managed ones." }),
     rollout: z
       .object({
         mode: z
@@ -68,22 +81,34 @@ const schema = z
             error:
               '"providers" (the management stack creates each copy through per-account providers) or "stackset" (one service-managed StackSet over targets.organizationalUnits)',
           })
-          .default("providers"),
-        /** The StackSet's name in the management account; default `org-access-<roleName>`. */
-        stackSetName: stackSetNameSchema.optional(),
+          .default("providers")
+          .meta({
+            description:
+              "`providers`: one copy per account through its provider; `stackset`: one service-managed StackSet over `targets.organizationalUnits`.",
+          }),
+        stackSetName: stackSetNameSchema.optional().meta({
+          description: "The StackSet's name in the management account; default `org-access-<roleName>`.",
+        }),
         operationPreferences: operationPreferencesSchema,
         // Access for an account that left the organization is access nobody reviews: remove it.
-        autoDeployment: autoDeploymentSchema(false),
+        autoDeployment: autoDeploymentSchema(false).meta({
+          description:
+            "StackSet auto-deployment; an account that leaves loses the read role (access nobody reviews is removed).",
+        }),
       })
       .strict()
-      .prefault({}),
-    /** Longest session of the read role. */
+      .prefault({})
+      .meta({
+        description:
+          "How the role reaches the accounts: per-account providers, or one StackSet over the target OUs.",
+      }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(900, "sessions last at least 900 seconds; set 900 to 3600")
       .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
-      .default(3600),
+      .default(3600)
+      .meta({ description: "Longest session of the read role." }),
   })
   .strict()
   .superRefine((audit, ctx) => {

@@ -44,12 +44,23 @@ export const identityStatementSchema = z
     Sid: z
       .string({ error: "expected a statement ID" })
       .regex(SID, "a Sid is letters and digits only")
-      .optional(),
-    Effect: z.enum(["Allow", "Deny"], { error: 'expected "Allow" or "Deny"' }).default("Allow"),
-    Action: stringOrList.optional(),
-    NotAction: stringOrList.optional(),
-    Resource: stringOrList.default("*"),
-    Condition: z.record(z.string(), z.record(z.string(), stringOrList)).optional(),
+      .optional()
+      .meta({ description: "Statement ID: letters and digits." }),
+    Effect: z
+      .enum(["Allow", "Deny"], { error: 'expected "Allow" or "Deny"' })
+      .default("Allow")
+      .meta({ description: "`Allow` (default) or `Deny`." }),
+    Action: stringOrList
+      .optional()
+      .meta({ description: "Actions, one or a list; give `Action` or `NotAction`." }),
+    NotAction: stringOrList.optional().meta({
+      description: "Every action but these, only in a `Deny` (`Allow` with `NotAction` is refused).",
+    }),
+    Resource: stringOrList.default("*").meta({ description: "Resources, one or a list; `*` by default." }),
+    Condition: z
+      .record(z.string(), z.record(z.string(), stringOrList))
+      .optional()
+      .meta({ description: "IAM conditions: operator to condition key to value(s)." }),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -95,7 +106,6 @@ const TAG_NAME = /^[A-Za-z0-9._/-]{1,200}$/;
  */
 const subjectSchema = z
   .object({
-    /** `ORG/REPO`, or `ORG@<owner id>/REPO@<repo id>` (the immutable form GitHub uses for new repositories). */
     repository: z
       .string({ error: "expected the repository as ORG/REPO" })
       .refine((v) => REPOSITORY_PATTERN.test(v), {
@@ -103,22 +113,31 @@ const subjectSchema = z
           String(issue.input).includes("*")
             ? `${show(issue.input)} would let every repository of the organization assume the CI role; name one repository as ORG/REPO (or ORG@<owner id>/REPO@<repo id>)`
             : `${show(issue.input)} is not ORG/REPO (or ORG@<owner id>/REPO@<repo id>)`,
+      })
+      .meta({
+        description:
+          "`ORG/REPO`, or `ORG@<owner id>/REPO@<repo id>` (the immutable form GitHub uses for new repositories).",
       }),
-    /** A protected branch that deploys. */
     branch: z
       .string()
       .regex(BRANCH_NAME, "use the branch's exact name, without wildcards or spaces")
-      .optional(),
-    /** A GitHub environment whose protection rules gate the deployment (preferred for prod). */
+      .optional()
+      .meta({ description: "A protected branch that deploys." }),
     environment: z
       .string()
       .regex(
         ENVIRONMENT_NAME,
         "use the GitHub environment's exact name: letters, digits and . _ -, no wildcards",
       )
-      .optional(),
-    /** A release tag that deploys. */
-    tag: z.string().regex(TAG_NAME, "use the tag's exact name, without wildcards or spaces").optional(),
+      .optional()
+      .meta({
+        description: "A GitHub environment whose protection rules gate the deployment (preferred for prod).",
+      }),
+    tag: z
+      .string()
+      .regex(TAG_NAME, "use the tag's exact name, without wildcards or spaces")
+      .optional()
+      .meta({ description: "A release tag that deploys." }),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -147,94 +166,125 @@ export function githubSubject(subject: GithubSubjectConfig): string {
 
 const pipelineSchema = z
   .object({
-    /** Short name; the CI role is `<ciRoleNamePrefix><name>`, e.g. `ci-prod`. */
-    name: name("pipeline"),
-    /** The GitHub workflows (repository and branch, tag or environment) that run as this pipeline. */
+    name: name("pipeline").meta({
+      description: "Short name; the CI role is `<ciRoleNamePrefix><name>`, e.g. `ci-prod`.",
+    }),
     subjects: z
       .array(subjectSchema)
-      .min(1, "list at least one subject (repository and branch or environment)"),
-    /** Account environments (org-access:accounts[].environment) this pipeline deploys to. */
+      .min(1, "list at least one subject (repository and branch or environment)")
+      .meta({
+        description:
+          "The GitHub workflows (repository and branch, tag or environment) that run as this pipeline.",
+      }),
     environments: z
       .array(z.string({ error: "expected an environment name" }))
-      .min(1, "list the environments this pipeline deploys to"),
+      .min(1, "list the environments this pipeline deploys to")
+      .meta({
+        description: "Account environments (org-access:accounts[].environment) this pipeline deploys to.",
+      }),
   })
   .strict();
 
 const permissionsSchema = {
-  /** Named permission sets for the deployment role (`scoped-ecs`: the guide's ECS/EC2 example). */
   presets: z
     .array(z.enum(DEPLOYMENT_PRESETS, { error: `expected one of ${DEPLOYMENT_PRESETS.join(", ")}` }))
-    .optional(),
-  /** Hand-written statements, after the presets. */
-  statements: z.array(identityStatementSchema).optional(),
-  /** Managed policies to attach; never AdministratorAccess (see administratorAccess). */
-  managedPolicies: z.array(managedPolicyName).optional(),
+    .optional()
+    .meta({
+      description:
+        "Named permission sets for the deployment role (`scoped-ecs`: the guide's ECS/EC2 example).",
+    }),
+  statements: z
+    .array(identityStatementSchema)
+    .optional()
+    .meta({ description: "Hand-written statements, after the presets." }),
+  managedPolicies: z.array(managedPolicyName).optional().meta({
+    description: "Managed policies to attach; never AdministratorAccess (see administratorAccess).",
+  }),
 };
 
 const environmentOverrideSchema = z
   .object({
     ...permissionsSchema,
-    /**
-     * Administrator rights for this environment's deployment role, only with a written reason: a
-     * compromised pipeline with administrator rights owns the account.
-     */
     administratorAccess: z
       .object({
-        justification: justificationSchema,
+        justification: justificationSchema.meta({
+          description: "Why this environment's deployment role needs administrator rights.",
+        }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Administrator rights for this environment's deployment role, only with a written reason: a compromised pipeline with administrator rights owns the account.",
+      }),
   })
-  .strict();
+  .strict()
+  .meta({
+    description:
+      "One environment's deployment role permissions, replacing the defaults, and the administrator exception.",
+  });
 
 const deploymentRolesSchema = z
   .object({
-    /** Role name prefix; the role is `<prefix><environment>`. */
     roleNamePrefix: z
       .string()
       .regex(/^[\w+=,.@-]{1,40}$/, "use 1 to 40 letters, digits and + = , . @ _ -")
-      .default(DEFAULT_DEPLOYMENT_ROLE_PREFIX),
-    /** Longest deployment session; role chaining caps it at one hour anyway. */
+      .default(DEFAULT_DEPLOYMENT_ROLE_PREFIX)
+      .meta({ description: "Role name prefix; the role is `<prefix><environment>`." }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(900, "sessions last at least 900 seconds; set 900 to 3600")
       .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
-      .default(3600),
+      .default(3600)
+      .meta({ description: "Longest deployment session; role chaining caps it at one hour anyway." }),
     ...permissionsSchema,
-    /** Per-environment permissions (replacing the defaults above), and the administrator exception. */
-    environments: z.record(z.string(), environmentOverrideSchema).default({}),
+    environments: z.record(z.string(), environmentOverrideSchema).default({}).meta({
+      description:
+        "Per-environment permissions (replacing the defaults above), and the administrator exception.",
+    }),
   })
   .strict();
 
 const schema = z
   .object({
-    /** Account (by name) that holds the OIDC provider and the CI roles; never the management account. */
-    toolingAccount: z.string({ error: "expected the name of the tooling account" }),
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }).meta({
+      description:
+        "Account (by name) that holds the OIDC provider and the CI roles; never the management account.",
+    }),
     github: z
       .object({
-        /**
-         * `create` makes the GitHub OIDC provider in the tooling account; `existing` trusts the one
-         * already there (an account has one provider per URL).
-         */
         oidcProvider: z
           .enum(["create", "existing"], { error: 'expected "create" or "existing"' })
-          .default("create"),
-        /** Certificate thumbprints; IAM no longer needs them for GitHub, so none by default. */
+          .default("create")
+          .meta({
+            description:
+              "`create` makes the GitHub OIDC provider in the tooling account; `existing` trusts the one already there (an account has one provider per URL).",
+          }),
         thumbprints: z
           .array(z.string().regex(/^[0-9a-fA-F]{40}$/, "a thumbprint is 40 hexadecimal characters"))
           .max(5, "IAM keeps at most 5 thumbprints")
-          .optional(),
+          .optional()
+          .meta({
+            description: "Certificate thumbprints; IAM no longer needs them for GitHub, so none by default.",
+          }),
       })
       .strict()
-      .prefault({}),
-    /** CI role name prefix; the role is `<prefix><pipeline>`. */
+      .prefault({})
+      .meta({ description: "The GitHub OIDC provider in the tooling account." }),
     ciRoleNamePrefix: z
       .string()
       .regex(/^[\w+=,.@-]{1,24}$/, "use 1 to 24 letters, digits and + = , . @ _ -")
-      .default(DEFAULT_CI_ROLE_PREFIX),
-    pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline"),
-    deploymentRoles: deploymentRolesSchema.prefault({}),
+      .default(DEFAULT_CI_ROLE_PREFIX)
+      .meta({ description: "CI role name prefix; the role is `<prefix><pipeline>`." }),
+    pipelines: z.array(pipelineSchema).min(1, "list at least one pipeline").meta({
+      description:
+        "The pipelines: each gets a CI role that GitHub workflows assume, and may assume the deployment roles of its environments.",
+    }),
+    deploymentRoles: deploymentRolesSchema.prefault({}).meta({
+      description:
+        "The deployment roles in the workload accounts, one per account, named by environment; the CI roles assume them.",
+    }),
   })
   .strict()
   .optional();

@@ -10,13 +10,18 @@ import { section } from "../section";
 
 const serviceSchema = z
   .object({
-    /** The service principal, e.g. `guardduty.amazonaws.com` (the README lists the supported ones). */
-    servicePrincipal: z.string({ error: "expected a service principal such as guardduty.amazonaws.com" }),
-    /** The member account (by name); defaults to the suggested account for the service. */
-    account: z.string({ error: "expected an account name" }).optional(),
-    /** Regions to designate the admin in, for regional services; default the providers' region. */
-    regions: z.array(region).min(1, "list at least one region").optional(),
-    /** For organizations.amazonaws.com: the organization policy types the account may manage. */
+    servicePrincipal: z
+      .string({ error: "expected a service principal such as guardduty.amazonaws.com" })
+      .meta({
+        description: "The service principal (the docs list the supported ones).",
+        examples: ["guardduty.amazonaws.com"],
+      }),
+    account: z.string({ error: "expected an account name" }).optional().meta({
+      description: "The member account (by name); defaults to the suggested account for the service.",
+    }),
+    regions: z.array(region).min(1, "list at least one region").optional().meta({
+      description: "Regions to designate the admin in, for regional services; default the providers' region.",
+    }),
     policyTypes: z
       .array(
         z.enum(ORGANIZATION_POLICY_TYPES, {
@@ -24,19 +29,31 @@ const serviceSchema = z
         }),
       )
       .min(1, "list at least one policy type")
-      .optional(),
+      .optional()
+      .meta({
+        description: "For organizations.amazonaws.com: the organization policy types the account may manage.",
+      }),
   })
   .strict();
 
 const schema = z
   .object({
-    /** Suggested default for security services (the guide's sec-ops). */
-    securityAccount: z.string({ error: "expected an account name" }).default("security"),
-    /** Suggested default for infrastructure services (the guide's infra-ops). */
-    infrastructureAccount: z.string({ error: "expected an account name" }).default("infra-ops"),
-    /** Create `AwsServiceAccess` where a service needs it; turn off when your Organization resource lists them. */
-    manageServiceAccess: z.boolean({ error: "expected true or false" }).default(true),
-    services: z.array(serviceSchema).min(1, "list at least one service"),
+    securityAccount: z
+      .string({ error: "expected an account name" })
+      .default("security")
+      .meta({ description: "Suggested default for security services (the guide's sec-ops)." }),
+    infrastructureAccount: z
+      .string({ error: "expected an account name" })
+      .default("infra-ops")
+      .meta({ description: "Suggested default for infrastructure services (the guide's infra-ops)." }),
+    manageServiceAccess: z.boolean({ error: "expected true or false" }).default(true).meta({
+      description:
+        "Create `AwsServiceAccess` where a service needs it; turn off when your Organization resource lists them.",
+    }),
+    services: z
+      .array(serviceSchema)
+      .min(1, "list at least one service")
+      .meta({ description: "The services to delegate, each to a member account." }),
   })
   .strict()
   .optional();

@@ -35,15 +35,15 @@ const cidr = z
 
 const delegationSchema = z
   .object({
-    /** Short name, used in resource names and the group policy's name. */
-    name: name("delegation"),
-    /** Account (by name) where the IAM users live; never the management account. */
-    identityAccount: z.string({ error: "expected the identity account's name" }),
+    name: name("delegation").meta({
+      description: "Short name, used in resource names and the group policy's name.",
+    }),
+    identityAccount: z
+      .string({ error: "expected the identity account's name" })
+      .meta({ description: "Account (by name) where the IAM users live; never the management account." }),
     /** Where the role goes: accounts, OUs, exclusions, and the management account only by its own key. */
     ...targetFields,
-    /** The role's name in every target account. */
-    roleName,
-    /** Who may assume it: user names (`alice`), `user/<name>`, `role/<name>`, or ARNs in the identity account. */
+    roleName: roleName.meta({ description: "The role's name in every target account." }),
     principals: z
       .array(
         z
@@ -53,31 +53,46 @@ const delegationSchema = z
               "expected a user name (alice), user/<name>, role/<name> or an IAM user or role ARN; no wildcards",
           }),
       )
-      .min(1, "name the IAM users or roles that may assume the role; a group cannot be a principal"),
-    /** The identity account's group whose members get `sts:AssumeRole` on the roles. */
+      .min(1, "name the IAM users or roles that may assume the role; a group cannot be a principal")
+      .meta({
+        description:
+          "Who may assume it: user names (`alice`), `user/<name>`, `role/<name>`, or ARNs in the identity account.",
+      }),
     group: z
       .object({
         name: z
           .string({ error: "expected the group's name" })
-          .regex(GROUP_NAME, "use 1 to 128 letters, digits and + = , . @ _ -"),
-        /** `true`: this stack creates the group; `false` (default): it exists and only gets the inline policy. */
-        create: z.boolean({ error: "expected true or false" }).default(false),
+          .regex(GROUP_NAME, "use 1 to 128 letters, digits and + = , . @ _ -")
+          .meta({ description: "The IAM group's name in the identity account." }),
+        create: z.boolean({ error: "expected true or false" }).default(false).meta({
+          description:
+            "`true`: this stack creates the group; `false` (default): it exists and only gets the inline policy.",
+        }),
       })
-      .strict(),
-    /** MFA in the trust (and the group policy); on by default. */
-    requireMfa: z.boolean({ error: "expected true or false" }).default(true),
-    /** Why the role may be assumed without MFA (role principals only, which cannot present MFA). */
-    withoutMfaJustification: z.string().trim().optional(),
-    /** How old the MFA sign-in may be, in seconds (`aws:MultiFactorAuthAge`). */
+      .strict()
+      .meta({ description: "The identity account's group whose members get `sts:AssumeRole` on the roles." }),
+    requireMfa: z
+      .boolean({ error: "expected true or false" })
+      .default(true)
+      .meta({ description: "MFA in the trust (and the group policy); on by default." }),
+    withoutMfaJustification: z.string().trim().optional().meta({
+      description:
+        "Why the role may be assumed without MFA (role principals only, which cannot present MFA).",
+    }),
     maxMfaAgeSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(300, "use at least 300 seconds")
       .max(129600, "an MFA session lasts at most 36 hours (129600 seconds)")
-      .optional(),
-    /** Networks the calls must come from (`aws:SourceIp`), e.g. the office's static address. */
-    sourceIpRanges: z.array(cidr).min(1, "list at least one range, or remove sourceIpRanges").optional(),
-    /** AWS managed policies of the role, e.g. ReadOnlyAccess. */
+      .optional()
+      .meta({ description: "How old the MFA sign-in may be, in seconds (`aws:MultiFactorAuthAge`)." }),
+    sourceIpRanges: z
+      .array(cidr)
+      .min(1, "list at least one range, or remove sourceIpRanges")
+      .optional()
+      .meta({
+        description: "Networks the calls must come from (`aws:SourceIp`), e.g. the office's static address.",
+      }),
     managedPolicies: z
       .array(
         managedPolicyName.refine((p) => !isAdministratorAccess(p), {
@@ -85,8 +100,8 @@ const delegationSchema = z
             "delegated people get what the job needs, not AdministratorAccess; use ReadOnlyAccess plus an inlinePolicy of the actions the job needs",
         }),
       )
-      .default([]),
-    /** The role's inline statements; each also requires MFA and the source ranges, as the trust does. */
+      .default([])
+      .meta({ description: "AWS managed policies of the role.", examples: [["ReadOnlyAccess"]] }),
     inlinePolicy: z
       .array(
         identityStatementSchema.refine((st) => !allowsEveryAction(st), {
@@ -95,21 +110,25 @@ const delegationSchema = z
         }),
       )
       .min(1, "list at least one statement, or remove inlinePolicy")
-      .optional(),
-    /** Why the role may hold admin-equivalent or privilege-escalating permissions, if it does. */
-    justification: justificationSchema.optional(),
-    /**
-     * Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every
-     * call of the session and of any role chained from it (CloudTrail `sourceIdentity`).
-     */
-    requireSourceIdentity: z.boolean({ error: "expected true or false" }).default(false),
-    /** Longest session of the role. */
+      .optional()
+      .meta({
+        description:
+          "The role's inline statements; each also requires MFA and the source ranges, as the trust does.",
+      }),
+    justification: justificationSchema.optional().meta({
+      description: "Why the role may hold admin-equivalent or privilege-escalating permissions, if it does.",
+    }),
+    requireSourceIdentity: z.boolean({ error: "expected true or false" }).default(false).meta({
+      description:
+        "Require `sts:SourceIdentity` to be the caller's IAM user name: the person's name stays on every call of the session and of any role chained from it (CloudTrail `sourceIdentity`).",
+    }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(900, "sessions last at least 900 seconds")
       .max(43200, "IAM's maximum is 43200 seconds")
-      .default(3600),
+      .default(3600)
+      .meta({ description: "Longest session of the role." }),
   })
   .strict()
   .superRefine((d, ctx) => {

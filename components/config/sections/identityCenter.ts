@@ -74,31 +74,39 @@ const sessionDuration = z
     return isoDuration(minutes);
   });
 
-const customerManagedPolicySchema = z.union(
-  [
-    z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-    z
-      .object({
-        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
-      })
-      .strict(),
-  ],
-  { error: "expected a policy name, or { name, path }" },
-);
+/** A customer managed policy by name and path. */
+const customerManagedPolicyRef = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name")
+      .meta({ description: "The customer managed policy's name." }),
+    path: z
+      .string()
+      .regex(POLICY_PATH, "a policy path starts and ends with /")
+      .default("/")
+      .meta({ description: "The policy's path; `/` by default." }),
+  })
+  .strict();
+
+const customerManagedPolicySchema = z
+  .union(
+    [
+      z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
+      customerManagedPolicyRef.meta({ description: "The policy by name and path." }),
+    ],
+    { error: "expected a policy name, or { name, path }" },
+  )
+  .meta({ description: "A customer managed policy: its name, or `{ name, path }`." });
 
 const boundarySchema = z
   .object({
-    /** An AWS managed policy as the boundary, by name or ARN. */
-    managedPolicy: managedPolicyName.optional(),
-    /** A customer managed policy (which must exist with this name in every assigned account). */
-    customerManagedPolicy: z
-      .object({
-        name: z.string().regex(/^[\w+=,.@-]{1,128}$/, "expected the customer managed policy's name"),
-        path: z.string().regex(POLICY_PATH, "a policy path starts and ends with /").default("/"),
-      })
-      .strict()
-      .optional(),
+    managedPolicy: managedPolicyName
+      .optional()
+      .meta({ description: "An AWS managed policy as the boundary, by name or ARN." }),
+    customerManagedPolicy: customerManagedPolicyRef.optional().meta({
+      description: "A customer managed policy (which must exist with this name in every assigned account).",
+    }),
   })
   .strict()
   .refine((b) => (b.managedPolicy === undefined) !== (b.customerManagedPolicy === undefined), {
@@ -107,29 +115,47 @@ const boundarySchema = z
 
 const permissionSetSchema = z
   .object({
-    /** The permission set's name, shown on the AWS access portal (and in role names `AWSReservedSSO_<name>_...`). */
-    name: z.string({ error: "expected the permission set's name" }).regex(PERMISSION_SET_NAME, {
-      error: (issue) =>
-        `${show(issue.input)} is not a valid permission set name; use 1 to 32 letters, digits and + = , . @ _ -`,
+    name: z
+      .string({ error: "expected the permission set's name" })
+      .regex(PERMISSION_SET_NAME, {
+        error: (issue) =>
+          `${show(issue.input)} is not a valid permission set name; use 1 to 32 letters, digits and + = , . @ _ -`,
+      })
+      .meta({
+        description:
+          "The permission set's name, shown on the AWS access portal (and in role names `AWSReservedSSO_<name>_...`).",
+      }),
+    description: z
+      .string()
+      .max(700, "Identity Center accepts at most 700 characters")
+      .optional()
+      .meta({ description: "Shown on the AWS access portal." }),
+    sessionDuration: sessionDuration
+      .optional()
+      .meta({ description: "Session length, ISO 8601 (`PT1H`) or minutes; one hour by default." }),
+    managedPolicies: z.array(managedPolicyName).default([]).meta({
+      description: "AWS managed policies (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or their ARNs.",
     }),
-    description: z.string().max(700, "Identity Center accepts at most 700 characters").optional(),
-    /** Session length, ISO 8601 (`PT1H`) or minutes; one hour by default. */
-    sessionDuration: sessionDuration.optional(),
-    /** AWS managed policies (`ReadOnlyAccess`, `job-function/ViewOnlyAccess`) or their ARNs. */
-    managedPolicies: z.array(managedPolicyName).default([]),
-    /** Customer managed policies referenced by name (and path); they must exist in every assigned account. */
-    customerManagedPolicies: z.array(customerManagedPolicySchema).default([]),
-    /** Statements of the set's inline policy. */
+    customerManagedPolicies: z.array(customerManagedPolicySchema).default([]).meta({
+      description:
+        "Customer managed policies referenced by name (and path); they must exist in every assigned account.",
+    }),
     inlinePolicy: z
       .array(identityStatementSchema)
       .min(1, "list at least one statement, or remove inlinePolicy")
-      .optional(),
-    /** A permissions boundary on the roles Identity Center creates from this set. */
-    permissionsBoundary: boundarySchema.optional(),
-    /** The emergency set: a one-hour session, tagged so its use stands out, for break-glass groups only. */
-    breakGlass: z.boolean({ error: "expected true or false" }).default(false),
-    /** Why a set that is not break-glass may grant admin-equivalent or privilege-escalating access. */
-    justification: justificationSchema.optional(),
+      .optional()
+      .meta({ description: "Statements of the set's inline policy." }),
+    permissionsBoundary: boundarySchema
+      .optional()
+      .meta({ description: "A permissions boundary on the roles Identity Center creates from this set." }),
+    breakGlass: z.boolean({ error: "expected true or false" }).default(false).meta({
+      description:
+        "The emergency set: a one-hour session, tagged so its use stands out, for break-glass groups only.",
+    }),
+    justification: justificationSchema.optional().meta({
+      description:
+        "Why a set that is not break-glass may grant admin-equivalent or privilege-escalating access.",
+    }),
   })
   .strict()
   .superRefine((set, ctx) => {
@@ -160,10 +186,12 @@ const permissionSetSchema = z
 
 const assignmentSchema = z
   .object({
-    /** A group name from `groups`. */
-    group: z.string({ error: "expected a group name from identityCenter.groups" }),
-    /** A permission set name from `permissionSets`. */
-    permissionSet: z.string({ error: "expected a permission set name from identityCenter.permissionSets" }),
+    group: z
+      .string({ error: "expected a group name from identityCenter.groups" })
+      .meta({ description: "A group name from `groups`." }),
+    permissionSet: z
+      .string({ error: "expected a permission set name from identityCenter.permissionSets" })
+      .meta({ description: "A permission set name from `permissionSets`." }),
     /** Where the assignment applies: accounts, OUs, exclusions, and the management account only by its own key. */
     ...targetFields,
   })
@@ -174,32 +202,49 @@ const assignmentSchema = z
 
 const schema = z
   .object({
-    /** The Identity Center instance: `arn:aws:sso:::instance/ssoins-...` (IAM Identity Center console, Settings). */
-    instanceArn: z.string({ error: "expected the Identity Center instance ARN" }).regex(INSTANCE_ARN, {
-      error: (issue) =>
-        `${show(issue.input)} is not an Identity Center instance ARN; it looks like arn:aws:sso:::instance/ssoins-1234567890abcdef`,
-    }),
-    /** The identity store (`d-...`), for reference in outputs. */
+    instanceArn: z
+      .string({ error: "expected the Identity Center instance ARN" })
+      .regex(INSTANCE_ARN, {
+        error: (issue) =>
+          `${show(issue.input)} is not an Identity Center instance ARN; it looks like arn:aws:sso:::instance/ssoins-1234567890abcdef`,
+      })
+      .meta({
+        description:
+          "The Identity Center instance: `arn:aws:sso:::instance/ssoins-...` (IAM Identity Center console, Settings).",
+      }),
     identityStoreId: z
       .string()
       .regex(IDENTITY_STORE_ID, "an identity store ID looks like d-1234567890")
-      .optional(),
-    /** Account (by name) that administers Identity Center: the management account or its delegated administrator. */
-    account: z.string({ error: "expected an account name" }).optional(),
-    /** Group name (used in this config) to identity-store group ID. */
-    groups: z.record(
-      z.string().regex(NAME_PATTERN, "a group key is 1 to 40 lower-case letters, digits and hyphens"),
-      z.string({ error: "expected the group's identity-store ID" }).regex(GROUP_ID, {
-        error: (issue) =>
-          `${show(issue.input)} is not an identity-store group ID; copy the Group ID from IAM Identity Center, Groups (a GUID)`,
-      }),
-    ),
-    permissionSets: z.array(permissionSetSchema).min(1, "list at least one permission set"),
-    /** Groups (names from `groups`) that may be assigned a break-glass set; no other group may. */
+      .optional()
+      .meta({ description: "The identity store (`d-...`), for reference in outputs." }),
+    account: z.string({ error: "expected an account name" }).optional().meta({
+      description:
+        "Account (by name) that administers Identity Center: the management account or its delegated administrator.",
+    }),
+    groups: z
+      .record(
+        z.string().regex(NAME_PATTERN, "a group key is 1 to 40 lower-case letters, digits and hyphens"),
+        z.string({ error: "expected the group's identity-store ID" }).regex(GROUP_ID, {
+          error: (issue) =>
+            `${show(issue.input)} is not an identity-store group ID; copy the Group ID from IAM Identity Center, Groups (a GUID)`,
+        }),
+      )
+      .meta({ description: "Group name (used in this config) to identity-store group ID." }),
+    permissionSets: z
+      .array(permissionSetSchema)
+      .min(1, "list at least one permission set")
+      .meta({ description: "The permission sets." }),
     breakGlassGroups: z
       .array(z.string({ error: "expected a group name from identityCenter.groups" }))
-      .default([]),
-    assignments: z.array(assignmentSchema).default([]),
+      .default([])
+      .meta({
+        description:
+          "Groups (names from `groups`) that may be assigned a break-glass set; no other group may.",
+      }),
+    assignments: z.array(assignmentSchema).default([]).meta({
+      description:
+        "Which group gets which permission set in which accounts (the shared targets keys; the management account only with `includeManagementAccount: true`).",
+    }),
   })
   .strict()
   .optional();

@@ -9,7 +9,7 @@ import { section } from "../section";
  * account with roles of this stack gets EventBridge rules on the AssumeRole* CloudTrail events,
  * forwarded to one event bus and SNS topic in the security account (the security stack creates
  * them). Prerequisite: an organization trail that logs management events in every region; this
- * program never creates a trail (README: Who assumed what).
+ * program never creates a trail (docs/observability.md).
  */
 
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/[\w.-]{3,128}$/;
@@ -17,41 +17,52 @@ const BUS_OR_TOPIC_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 
 export const observabilitySchema = z
   .object({
-    /** ARN of the organization trail the alerts rely on (a prerequisite; never created here). */
     organizationTrail: z
       .string({ error: "name the organization trail's ARN: the alerts see only what a trail records" })
       .regex(
         TRAIL_ARN,
         "expected a trail ARN such as arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail",
-      ),
-    /** Account (by name) that holds the event bus and the alert topic. */
-    securityAccount: z.string({ error: "expected the security account's name" }),
-    /** Region of the event bus and the alert topic. */
-    region: region.default("us-east-1"),
-    /** Regions whose STS endpoints are watched: us-east-1 (the global endpoint) and every region callers use. */
-    regions: z.array(region).min(1).default(["us-east-1"]),
-    /** The security account's event bus. */
+      )
+      .meta({
+        description: "ARN of the organization trail the alerts rely on (a prerequisite; never created here).",
+      }),
+    securityAccount: z
+      .string({ error: "expected the security account's name" })
+      .meta({ description: "Account (by name) that holds the event bus and the alert topic." }),
+    region: region.default("us-east-1").meta({ description: "Region of the event bus and the alert topic." }),
+    regions: z.array(region).min(1).default(["us-east-1"]).meta({
+      description:
+        "Regions whose STS endpoints are watched: us-east-1 (the global endpoint) and every region callers use.",
+    }),
     eventBusName: z
       .string()
       .regex(BUS_OR_TOPIC_NAME, "use 1 to 50 letters, digits and . _ -")
-      .default("org-access-assume-role-alerts"),
-    /** The SNS topic alerts go to. */
+      .default("org-access-assume-role-alerts")
+      .meta({ description: "The security account's event bus." }),
     topicName: z
       .string()
       .regex(BUS_OR_TOPIC_NAME, "use 1 to 50 letters, digits and . _ -")
-      .default("org-access-assume-role-alerts"),
-    /** Email addresses subscribed to the alert topic (security stack). */
-    alertEmails: z.array(z.email({ error: "expected an email address" })).default([]),
-    /** IAM name of the role EventBridge forwards events with, in every watched account. */
+      .default("org-access-assume-role-alerts")
+      .meta({ description: "The SNS topic alerts go to." }),
+    alertEmails: z
+      .array(z.email({ error: "expected an email address" }))
+      .default([])
+      .meta({ description: "Email addresses subscribed to the alert topic (security stack)." }),
     forwarderRoleName: z
       .string()
       .regex(ROLE_NAME_PATTERN, "use 1 to 64 letters, digits and + = , . @ _ -")
-      .default("org-access-assume-role-alerts-forwarder"),
-    /** EventBridge's event pattern quota of the accounts: 2048 by default, at most 4096 after a quota increase. */
+      .default("org-access-assume-role-alerts-forwarder")
+      .meta({
+        description: "IAM name of the role EventBridge forwards events with, in every watched account.",
+      }),
     maxPatternCharacters: z
       .number({ error: "expected a number of characters" })
       .int()
-      .default(DEFAULT_MAX_PATTERN_CHARACTERS),
+      .default(DEFAULT_MAX_PATTERN_CHARACTERS)
+      .meta({
+        description:
+          "EventBridge's event pattern quota of the accounts: 2048 by default, at most 4096 after a quota increase.",
+      }),
   })
   .strict()
   .superRefine(

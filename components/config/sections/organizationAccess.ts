@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  autoDeploymentSchema,
   DEFAULT_OPERATION_PREFERENCES,
   operationPreferencesSchema,
   stackSetNameSchema,
@@ -10,7 +11,6 @@ import { section } from "../section";
 
 export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
 
-/** `memberRole`: the member-account role, rolled out by a service-managed StackSet. */
 const memberRoleSchema = z
   .object({
     /**
@@ -19,26 +19,27 @@ const memberRoleSchema = z
      * the role they already have (`excludeAccounts`). Never the management account.
      */
     ...targetFields,
-    stackSetName: stackSetNameSchema.default("org-access-OrganizationAccountAccessRole"),
+    stackSetName: stackSetNameSchema
+      .default("org-access-OrganizationAccountAccessRole")
+      .meta({ description: "The StackSet's name in the management account." }),
     operationPreferences: operationPreferencesSchema,
-    autoDeployment: z
-      .object({
-        enabled: z.boolean({ error: "expected true or false" }).default(true),
-        retainStacksOnAccountRemoval: z.boolean({ error: "expected true or false" }).default(true),
-      })
-      .strict()
-      .default({ enabled: true, retainStacksOnAccountRemoval: true }),
-    /** Seconds a provider waits after the StackSet created the role it assumes (IAM propagation). */
+    autoDeployment: autoDeploymentSchema(true).meta({
+      description:
+        "StackSet auto-deployment: accounts that join a target OU get the role; accounts that leave keep it.",
+    }),
     propagationWaitSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(0, "use 0 to 300 seconds")
       .max(300, "use 0 to 300 seconds")
-      .default(15),
+      .default(15)
+      .meta({
+        description:
+          "Seconds a provider waits after the StackSet created the role it assumes (IAM propagation).",
+      }),
   })
   .strict();
 
-/** `managementRole`: the management account's own copy, trusting AWS Organizations. */
 const managementRoleSchema = z
   .object({
     mode: z
@@ -46,22 +47,36 @@ const managementRoleSchema = z
         error:
           'expected "create" (the role does not exist yet), "import" (adopt the existing role) or "unmanaged" (leave it alone)',
       })
-      .default("unmanaged"),
-    /** AWS managed policy names or ARNs; must match the existing role exactly in import mode. */
+      .default("unmanaged")
+      .meta({
+        description:
+          "`create` (the role does not exist yet), `import` (adopt the existing role) or `unmanaged` (leave it alone).",
+      }),
     managedPolicies: z
       .array(z.string({ error: "expected a managed policy name or ARN" }))
-      .default(["AdministratorAccess"]),
-    /** Must match the existing role's description in import mode (none by default). */
-    description: z.string({ error: "expected a description string" }).max(1000).optional(),
+      .default(["AdministratorAccess"])
+      .meta({
+        description: "AWS managed policy names or ARNs; must match the existing role exactly in import mode.",
+      }),
+    description: z
+      .string({ error: "expected a description string" })
+      .max(1000)
+      .optional()
+      .meta({ description: "Must match the existing role's description in import mode (none by default)." }),
   })
   .strict();
 
 const schema = z
   .object({
-    /** The role's name in every account. */
-    roleName: roleName.default(ORGANIZATION_ACCESS_ROLE_NAME),
-    memberRole: memberRoleSchema.optional(),
-    managementRole: managementRoleSchema.optional(),
+    roleName: roleName
+      .default(ORGANIZATION_ACCESS_ROLE_NAME)
+      .meta({ description: "The role's name in every account." }),
+    memberRole: memberRoleSchema
+      .optional()
+      .meta({ description: "The member-account role, rolled out by a service-managed StackSet." }),
+    managementRole: managementRoleSchema
+      .optional()
+      .meta({ description: "The management account's own copy, trusting AWS Organizations." }),
   })
   .strict()
   .optional();

@@ -30,23 +30,29 @@ export const DEFAULT_PIPELINE_ROLE_NAMES = {
 
 const roleNamesSchema = z
   .object({
-    /** Tooling account: the deploy jobs' identity (GitHub OIDC, protected branch or environments). */
-    pipeline: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.pipeline),
-    /** Tooling account: the pull-request jobs' identity. */
-    preview: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.preview),
-    /** Management account: what `pulumi up` of the management stack runs as. */
-    deployManagement: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.deployManagement),
-    /** Security account: what `pulumi up` of the security stack runs as. */
-    deploySecurity: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.deploySecurity),
-    /** Management account: read-only, for `pulumi preview` of the management stack. */
-    previewManagement: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewManagement),
-    /** Security account: read-only, for `pulumi preview` of the security stack. */
-    previewSecurity: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewSecurity),
-    /**
-     * Every member account (StackSet on the organization root): read-only, assumed by the management
-     * stack's providers during `pulumi preview` (`org-access:providers.access: preview`).
-     */
-    previewMember: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewMember),
+    pipeline: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.pipeline).meta({
+      description:
+        "Tooling account: the deploy jobs' identity (GitHub OIDC, protected branch or environments).",
+    }),
+    preview: roleName
+      .default(DEFAULT_PIPELINE_ROLE_NAMES.preview)
+      .meta({ description: "Tooling account: the pull-request jobs' identity." }),
+    deployManagement: roleName
+      .default(DEFAULT_PIPELINE_ROLE_NAMES.deployManagement)
+      .meta({ description: "Management account: what `pulumi up` of the management stack runs as." }),
+    deploySecurity: roleName
+      .default(DEFAULT_PIPELINE_ROLE_NAMES.deploySecurity)
+      .meta({ description: "Security account: what `pulumi up` of the security stack runs as." }),
+    previewManagement: roleName
+      .default(DEFAULT_PIPELINE_ROLE_NAMES.previewManagement)
+      .meta({ description: "Management account: read-only, for `pulumi preview` of the management stack." }),
+    previewSecurity: roleName
+      .default(DEFAULT_PIPELINE_ROLE_NAMES.previewSecurity)
+      .meta({ description: "Security account: read-only, for `pulumi preview` of the security stack." }),
+    previewMember: roleName.default(DEFAULT_PIPELINE_ROLE_NAMES.previewMember).meta({
+      description:
+        "Every member account (StackSet on the organization root): read-only, assumed by the management stack's providers during `pulumi preview` (`org-access:providers.access: preview`).",
+    }),
   })
   .strict();
 
@@ -59,50 +65,68 @@ const environmentName = z
 
 const schema = z
   .object({
-    /** The repository whose workflows deploy this project: `ORG/REPO` or `ORG@<id>/REPO@<id>`. */
     repository: z
       .string({ error: "expected the repository as ORG/REPO" })
       .regex(
         REPOSITORY_PATTERN,
         "expected ORG/REPO (or ORG@<owner id>/REPO@<repo id> for repositories with immutable subjects), without wildcards",
-      ),
-    /** The protected branch that deploys when no environments are configured. */
+      )
+      .meta({
+        description:
+          "The repository whose workflows deploy this project: `ORG/REPO` or `ORG@<id>/REPO@<id>`.",
+      }),
     branch: z
       .string({ error: "expected a branch name" })
       .regex(BRANCH_PATTERN, "use the branch's exact name, without wildcards or spaces")
-      .default("main"),
-    /**
-     * GitHub environments the deploy jobs run in, one per stack. When set, the pipeline role trusts
-     * these environment subjects instead of the branch, so the environments' protection rules
-     * (required reviewers, branch policy) gate every deployment.
-     */
-    environments: z.object({ management: environmentName, security: environmentName }).strict().optional(),
-    /** Account (by name) that holds the pipeline's identities; never the management account. */
-    toolingAccount: z.string({ error: "expected the name of the tooling account" }),
-    /** Account (by name) the security stack deploys from: it holds that stack's deploy and preview roles. */
-    securityAccount: z.string({ error: "expected the name of the security stack's account" }),
-    /**
-     * `create` makes the GitHub OIDC provider in the tooling account; `existing` references the one
-     * already there (created by `org-access:cicd` or by hand). An account has one provider per URL.
-     */
+      .default("main")
+      .meta({ description: "The protected branch that deploys when no environments are configured." }),
+    environments: z
+      .object({
+        management: environmentName.meta({ description: "The management stack's GitHub environment." }),
+        security: environmentName.meta({ description: "The security stack's GitHub environment." }),
+      })
+      .strict()
+      .optional()
+      .meta({
+        description:
+          "GitHub environments the deploy jobs run in, one per stack. When set, the pipeline role trusts these environment subjects instead of the branch, so the environments' protection rules (required reviewers, branch policy) gate every deployment.",
+      }),
+    toolingAccount: z.string({ error: "expected the name of the tooling account" }).meta({
+      description: "Account (by name) that holds the pipeline's identities; never the management account.",
+    }),
+    securityAccount: z.string({ error: "expected the name of the security stack's account" }).meta({
+      description:
+        "Account (by name) the security stack deploys from: it holds that stack's deploy and preview roles.",
+    }),
     oidcProvider: z
       .enum(["create", "existing"], { error: 'expected "create" or "existing"' })
-      .default("create"),
-    /** Read-only preview roles and the pull-request identity; false leaves only the deploy path. */
-    preview: z.boolean({ error: "expected true or false" }).default(true),
-    /** Session names must start with this; the workflow appends the run ID. */
+      .default("create")
+      .meta({
+        description:
+          "`create` makes the GitHub OIDC provider in the tooling account; `existing` references the one already there (created by `org-access:cicd` or by hand). An account has one provider per URL.",
+      }),
+    preview: z.boolean({ error: "expected true or false" }).default(true).meta({
+      description:
+        "Read-only preview roles and the pull-request identity; false leaves only the deploy path.",
+    }),
     sessionNamePrefix: z
       .string({ error: "expected a session name prefix" })
       .regex(SESSION_PREFIX_PATTERN, "use 1 to 32 letters, digits and + = , . @ _ -")
-      .default("gha-"),
-    /** Longest session of every pipeline role; a deployment re-assumes rather than holding long sessions. */
+      .default("gha-")
+      .meta({ description: "Session names must start with this; the workflow appends the run ID." }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(900, "sessions last at least 900 seconds; set 900 to 3600")
       .max(3600, "role chaining caps sessions at 3600 seconds; set 900 to 3600")
-      .default(3600),
-    roleNames: roleNamesSchema.prefault({}),
+      .default(3600)
+      .meta({
+        description:
+          "Longest session of every pipeline role; a deployment re-assumes rather than holding long sessions.",
+      }),
+    roleNames: roleNamesSchema
+      .prefault({})
+      .meta({ description: "The pipeline roles' names; each must be different." }),
   })
   .strict()
   .optional();

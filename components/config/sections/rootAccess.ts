@@ -5,11 +5,10 @@ import { CheckContext } from "../checks";
 /**
  * `org-access:guardrails.rootAccess`: centralized root access for member accounts, enabled by the
  * management stack. Removing the root credentials that member accounts already have stays a
- * deliberate step per account (README), never something the program does.
+ * deliberate step per account (docs/guardrails.md), never something the program does.
  */
 export const rootAccessSchema = z
   .object({
-    /** `RootCredentialsManagement` (remove, audit, recover member root credentials) and `RootSessions` (sts:AssumeRoot). */
     features: z
       .array(
         z.enum(ROOT_ACCESS_FEATURES, {
@@ -17,7 +16,11 @@ export const rootAccessSchema = z
         }),
       )
       .min(1, `list at least one feature: ${ROOT_ACCESS_FEATURES.join(", ")}`)
-      .default([...ROOT_ACCESS_FEATURES]),
+      .default([...ROOT_ACCESS_FEATURES])
+      .meta({
+        description:
+          "`RootCredentialsManagement` (remove, audit, recover member root credentials) and `RootSessions` (sts:AssumeRoot).",
+      }),
   })
   .strict();
 

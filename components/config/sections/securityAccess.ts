@@ -17,30 +17,41 @@ const teamSchema = z
   .object({
     name: z
       .string({ error: "expected the team's name as a string" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "use 1 to 40 lower-case letters, digits and hyphens"),
-    /** The role in the delegated-admin account that this team's automation runs as. */
-    sourceRoleName: roleName,
-    /** The role in target accounts this team may assume; unique per team. */
-    targetRoleName: roleName.default(DEFAULT_SECURITY_ACCESS_ROLE_NAME),
-    /** Who may assume the source role: role names or ARNs in the delegated-admin account; empty = that account. */
-    trustedPrincipals: z.array(z.string({ error: "expected a role name or ARN" })).default([]),
-    /** What the target role may do: AWS managed policy names or ARNs. */
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "use 1 to 40 lower-case letters, digits and hyphens")
+      .meta({ description: "The team's name, used in resource names." }),
+    sourceRoleName: roleName.meta({
+      description: "The role in the delegated-admin account that this team's automation runs as.",
+    }),
+    targetRoleName: roleName
+      .default(DEFAULT_SECURITY_ACCESS_ROLE_NAME)
+      .meta({ description: "The role in target accounts this team may assume; unique per team." }),
+    trustedPrincipals: z
+      .array(z.string({ error: "expected a role name or ARN" }))
+      .default([])
+      .meta({
+        description:
+          "Who may assume the source role: role names or ARNs in the delegated-admin account; empty = that account.",
+      }),
     managedPolicies: z
       .array(z.string({ error: "expected a managed policy name or ARN" }))
       .min(1, "list at least one policy, e.g. SecurityAudit")
-      .default(["SecurityAudit"]),
+      .default(["SecurityAudit"])
+      .meta({ description: "What the target role may do: AWS managed policy names or ARNs." }),
   })
   .strict();
 
 const rolloutSchema = z
   .object({
-    /** `providers`: the management stack creates each target role; `stackset`: the security stack's StackSet does. */
     mode: z
       .enum(["providers", "stackset"], {
         error:
           '"providers" (the management stack creates each copy through per-account providers) or "stackset" (the security stack rolls it out by StackSet)',
       })
-      .default("providers"),
+      .default("providers")
+      .meta({
+        description:
+          "`providers`: the management stack creates each target role; `stackset`: the security stack's StackSet does.",
+      }),
     /**
      * OUs and accounts; `accounts` are the exceptional ones, deployed one by one by the management
      * stack in both modes; `includeManagementAccount: true` deploys the payer copy (management stack
@@ -53,10 +64,18 @@ const rolloutSchema = z
 
 const schema = z
   .object({
-    /** The delegated-admin account (by name) that holds the source roles. */
-    delegatedAdminAccount: z.string({ error: "expected an account name" }).default("security"),
-    teams: z.array(teamSchema).min(1, "list at least one team"),
-    rollout: rolloutSchema.prefault({}),
+    delegatedAdminAccount: z
+      .string({ error: "expected an account name" })
+      .default("security")
+      .meta({ description: "The delegated-admin account (by name) that holds the source roles." }),
+    teams: z.array(teamSchema).min(1, "list at least one team").meta({
+      description:
+        "The teams: each gets a source role in the delegated-admin account and a target role it may assume.",
+    }),
+    rollout: rolloutSchema.prefault({}).meta({
+      description:
+        "Where the target roles go and how: per-account providers from the management stack, or the security stack's StackSet.",
+    }),
   })
   .strict()
   .optional();

@@ -34,49 +34,68 @@ const externalId = z
 /** An inline policy the vendor documents, as a policy document (Allow with NotAction is refused). */
 const inlinePolicySchema = z
   .object({
-    Version: z.literal("2012-10-17").default("2012-10-17"),
-    Statement: z.array(identityStatementSchema).min(1, "list at least one statement"),
+    Version: z
+      .literal("2012-10-17")
+      .default("2012-10-17")
+      .meta({ description: "The policy language version; always `2012-10-17`." }),
+    Statement: z
+      .array(identityStatementSchema)
+      .min(1, "list at least one statement")
+      .meta({ description: "The policy's statements." }),
   })
   .strict();
 
 const vendorSchema = z
   .object({
-    /** Short name; the role is `vendor-<name>` unless `roleName` says otherwise. */
-    name: name("vendor"),
-    /** The vendor's own AWS account, outside the organization. */
-    accountId,
-    /** The vendor's role that assumes ours, when the vendor documents one; default: the vendor account. */
+    name: name("vendor").meta({
+      description: "Short name; the role is `vendor-<name>` unless `roleName` says otherwise.",
+    }),
+    accountId: accountId.meta({ description: "The vendor's own AWS account, outside the organization." }),
     principalArn: z
       .string()
       .regex(VENDOR_PRINCIPAL_ARN, "expected the vendor's IAM role or user ARN")
-      .optional(),
-    /** The ExternalId the vendor issued for this organization; a Pulumi secret. */
-    externalId,
-    /** IAM name of the role in each target account. */
-    roleName: roleName.optional(),
-    /** What the integration does, shown on the role. */
-    description: z.string().max(1000).optional(),
-    /** The AWS managed policies the vendor documents (names such as SecurityAudit, or ARNs). */
+      .optional()
+      .meta({
+        description:
+          "The vendor's role that assumes ours, when the vendor documents one; default: the vendor account.",
+      }),
+    externalId: externalId.meta({
+      description: "The ExternalId the vendor issued for this organization; a Pulumi secret.",
+    }),
+    roleName: roleName.optional().meta({ description: "IAM name of the role in each target account." }),
+    description: z
+      .string()
+      .max(1000)
+      .optional()
+      .meta({ description: "What the integration does, shown on the role." }),
     managedPolicies: z
       .array(
         z
           .string()
           .regex(POLICY_NAME_OR_ARN, "expected a managed policy name such as SecurityAudit, or a policy ARN"),
       )
-      .default([]),
-    /** The vendor's documented inline policy, when its managed policies are not enough or too broad. */
-    inlinePolicy: inlinePolicySchema.optional(),
+      .default([])
+      .meta({
+        description: "The AWS managed policies the vendor documents (names or ARNs).",
+        examples: [["SecurityAudit"]],
+      }),
+    inlinePolicy: inlinePolicySchema.optional().meta({
+      description:
+        "The vendor's documented inline policy, when its managed policies are not enough or too broad.",
+    }),
     /** Where the role goes: accounts, OUs, exclusions, and the management account only by its own key. */
     ...targetFields,
-    /** Why this vendor's role may hold admin-equivalent or privilege-escalating permissions, if it does. */
-    justification: justificationSchema.optional(),
-    /** Longest vendor session in seconds. */
+    justification: justificationSchema.optional().meta({
+      description:
+        "Why this vendor's role may hold admin-equivalent or privilege-escalating permissions, if it does.",
+    }),
     maxSessionDurationSeconds: z
       .number({ error: "expected a number of seconds" })
       .int()
       .min(3600, "IAM's minimum is 3600 seconds")
       .max(43200, "IAM's maximum is 43200 seconds")
-      .default(3600),
+      .default(3600)
+      .meta({ description: "Longest vendor session in seconds." }),
   })
   .strict()
   .superRefine((vendor, ctx) => {
