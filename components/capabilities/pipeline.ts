@@ -16,6 +16,7 @@ import { PipelineIdentity } from "../pipeline/pipeline-identity";
 import { expandAssignments } from "../identity-center/assignments";
 import { PipelineStackRoles } from "../pipeline/stack-roles";
 import { detectionStackSetNames } from "../observability/detection-stackset";
+import { BOUNDED_SUFFIX } from "../cloudformation/service-managed-stackset";
 import { delegatedAdminStackSetNames } from "./securityAccess";
 
 /**
@@ -184,7 +185,11 @@ function deployMemberPreviewRoles(
 function securityStackSetNames(ctx: StackContext): string[] {
   const roleStackSets = delegatedAdminStackSetNames(ctx.config.securityAccess);
   const regions = ctx.config.observability?.regions ?? [];
-  return [...roleStackSets, ...roleStackSets.flatMap((name) => detectionStackSetNames(name, regions))];
+  const names = [...roleStackSets, ...roleStackSets.flatMap((name) => detectionStackSetNames(name, regions))];
+  // Each may also have its `-bounded` variant for the targets that carry a permissions boundary
+  // (serviceManagedStackSet): granted whether or not a target needs it today, so adding a boundary to
+  // an OU never leaves the security pipeline unable to manage the StackSet it creates.
+  return names.flatMap((name) => [name, `${name}${BOUNDED_SUFFIX}`]);
 }
 
 function deploySecurityStack(ctx: StackContext, config: PipelineConfig, layout: PipelineLayout) {

@@ -67,12 +67,17 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
   it("lets the security deploy role manage exactly its DELEGATED_ADMIN StackSets, in the management account", () => {
     const deploy = statements(security, "pipeline-security-deploy-OrgAccessDeploy");
     // The security-access role StackSets and the observability detection StackSet beside each, per
-    // watched region (the example watches us-east-1).
+    // watched region (the example watches us-east-1), each with its `-bounded` twin for the targets
+    // that carry the permissions boundary.
     const names = [
       "org-access-ComplianceAccessRole",
       "org-access-ComplianceAccessRole-alerts-us-east-1",
+      "org-access-ComplianceAccessRole-alerts-us-east-1-bounded",
+      "org-access-ComplianceAccessRole-bounded",
       "org-access-SecurityAccessRole",
       "org-access-SecurityAccessRole-alerts-us-east-1",
+      "org-access-SecurityAccessRole-alerts-us-east-1-bounded",
+      "org-access-SecurityAccessRole-bounded",
     ];
     const resources = [
       ...names.map((name) => `arn:aws:cloudformation:*:${MANAGEMENT}:stackset/${name}:*`),
@@ -132,19 +137,28 @@ describe("pipeline deploy roles: StackSets and Identity Center as AWS authorizes
         .filter((arn) => arn.includes(":stackset/"))
         .map((arn) => /:stackset\/(.+):\*$/.exec(arn)?.[1])
         .sort();
+    // The example's workload OUs carry the permissions boundary, so each StackSet has its `-bounded` twin.
     assert.deepStrictEqual(stackSets(twoRegions), [
       "org-access-ComplianceAccessRole",
       "org-access-ComplianceAccessRole-alerts-eu-west-1",
+      "org-access-ComplianceAccessRole-alerts-eu-west-1-bounded",
       "org-access-ComplianceAccessRole-alerts-us-east-1",
+      "org-access-ComplianceAccessRole-alerts-us-east-1-bounded",
+      "org-access-ComplianceAccessRole-bounded",
       "org-access-SecurityAccessRole",
       "org-access-SecurityAccessRole-alerts-eu-west-1",
+      "org-access-SecurityAccessRole-alerts-eu-west-1-bounded",
       "org-access-SecurityAccessRole-alerts-us-east-1",
+      "org-access-SecurityAccessRole-alerts-us-east-1-bounded",
+      "org-access-SecurityAccessRole-bounded",
     ]);
     assert.deepStrictEqual(granted(twoRegions), stackSets(twoRegions));
     const without = await runExample("security", { observability: undefined });
     assert.deepStrictEqual(stackSets(without), [
       "org-access-ComplianceAccessRole",
+      "org-access-ComplianceAccessRole-bounded",
       "org-access-SecurityAccessRole",
+      "org-access-SecurityAccessRole-bounded",
     ]);
     assert.deepStrictEqual(granted(without), stackSets(without));
   });
