@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     // The whole effective-access work: the model, every edge (conditions and variants included),
     // escalation, reach from every entry point and the expectations.
     const { config: loaded } = loadConfig(config);
-    const run = await runProgram({ stack, config });
+    // As the plan runs it: without source-mapped stack traces, whose memory is the program's, not the
+    // access graph's (with them, a thousand accounts' program and graph together outgrow Node's heap).
+    const run = await runProgram({ stack, config, sourceMappedStacks: false });
     const start = process.hrtime.bigint();
     const model = buildModel(run.resources, orgFactsFor(loaded));
     const { access, reach } = await analyzeAccess(model, loaded);

@@ -644,24 +644,57 @@ function assignmentEdges(model: IamModel): AccessEdge[] {
   });
 }
 
+/** An Allow statement's patterns, read once per policy document. */
+interface AllowPatterns {
+  readonly actions?: readonly string[];
+  readonly notActions?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly notResources?: readonly string[];
+}
+
+const allowPatterns = new WeakMap<object, readonly AllowPatterns[]>();
+
+function allowStatements(policy: unknown): readonly AllowPatterns[] {
+  const key = policy !== null && typeof policy === "object" ? policy : undefined;
+  const cached = key === undefined ? undefined : allowPatterns.get(key);
+  if (cached !== undefined) return cached;
+  const read = statementsOf(policy as PolicyDocument)
+    .filter((s) => s.Effect === "Allow")
+    .map((s) => ({
+      ...(s.Action !== undefined ? { actions: asList(s.Action) } : { notActions: asList(s.NotAction) }),
+      ...(s.Resource !== undefined
+        ? { resources: asList(s.Resource) }
+        : s.NotResource !== undefined
+          ? { notResources: asList(s.NotResource) }
+          : {}),
+    }));
+  if (key !== undefined) allowPatterns.set(key, read);
+  return read;
+}
+
+function actionAllowed(s: AllowPatterns, action: string): boolean {
+  return s.actions !== undefined
+    ? s.actions.some((a) => globMatch(a, action, true))
+    : !(s.notActions ?? []).some((a) => globMatch(a, action, true));
+}
+
 /** Whether some Allow statement of these policies could match the action on the resource (before simulating). */
 export function mayAllow(policies: readonly NamedPolicy[], action: string, resource: string): boolean {
   return policies.some((p) =>
-    statementsOf(p.policy as PolicyDocument).some((s) => {
-      if (s.Effect !== "Allow") return false;
-      const actionOk =
-        s.Action !== undefined
-          ? asList(s.Action).some((a) => globMatch(a, action, true))
-          : !asList(s.NotAction).some((a) => globMatch(a, action, true));
-      const resourceOk =
-        s.Resource !== undefined
-          ? asList(s.Resource).some((r) => globMatch(r, resource, false))
-          : s.NotResource !== undefined
-            ? !asList(s.NotResource).some((r) => globMatch(r, resource, false))
-            : true;
-      return actionOk && resourceOk;
+    allowStatements(p.policy).some((s) => {
+      if (!actionAllowed(s, action)) return false;
+      return s.resources !== undefined
+        ? s.resources.some((r) => globMatch(r, resource, false))
+        : s.notResources !== undefined
+          ? !s.notResources.some((r) => globMatch(r, resource, false))
+          : true;
     }),
   );
+}
+
+/** Whether some Allow statement of these policies could match the action on any resource. */
+export function mayAllowAction(policies: readonly NamedPolicy[], action: string): boolean {
+  return policies.some((p) => allowStatements(p.policy).some((s) => actionAllowed(s, action)));
 }
 
 const globs = new Map<string, RegExp>();

@@ -6,6 +6,7 @@ import {
   describePrincipal,
   identityOf,
   mayAllow,
+  mayAllowAction,
   resourceFacts,
   trustedCallers,
 } from "./access";
@@ -76,16 +77,20 @@ export async function escalationEdges(
     // An admin-equivalent identity already holds its account: becoming another role there adds nothing.
     if (adminRoles.has(actor.arn)) continue;
     const policies = actor.identityPolicies;
+    // Most identities hold neither permission: one look at their statements spares every target.
+    const rewrites = mayAllowAction(policies, "iam:UpdateAssumeRolePolicy");
+    const passes = mayAllowAction(policies, "iam:PassRole");
+    if (!rewrites && !passes) continue;
     const candidates = byAccount.get(actor.account) ?? [];
     for (const target of candidates) {
       if (target.arn === actor.arn || target.kind === "identity-center") continue;
-      if (mayAllow(policies, "iam:UpdateAssumeRolePolicy", target.arn)) {
+      if (rewrites && mayAllow(policies, "iam:UpdateAssumeRolePolicy", target.arn)) {
         const decided = await actorDecides(model, actor, "iam:UpdateAssumeRolePolicy", target);
         if (decided.decision === "allowed") {
           out.push(escalation(model, actor, target, "rewrites the trust policy of", decided.reason));
         }
       }
-      if (!mayAllow(policies, "iam:PassRole", target.arn)) continue;
+      if (!passes || !mayAllow(policies, "iam:PassRole", target.arn)) continue;
       for (const service of trustedCallers(target).flatMap((c) =>
         c.kind === "service" ? [c.service] : [],
       )) {
@@ -207,12 +212,20 @@ function escalation(
  */
 export async function adminEquivalence(model: IamModel): Promise<Map<string, string>> {
   const admins = new Map<string, string>();
+  // Roles share documents (a managed policy, a StackSet's copy in every account): classify each once.
+  const verdicts = new WeakMap<object, string>();
+  const verdictOf = (policy: unknown): string => {
+    if (policy === null || typeof policy !== "object") return classifyPolicy(policy).verdict;
+    let verdict = verdicts.get(policy);
+    if (verdict === undefined) verdicts.set(policy, (verdict = classifyPolicy(policy).verdict));
+    return verdict;
+  };
   for (const role of model.roles) {
-    const admin = role.identityPolicies.find((p) => classifyPolicy(p.policy).verdict === "admin-equivalent");
+    const admin = role.identityPolicies.find((p) => verdictOf(p.policy) === "admin-equivalent");
     if (admin === undefined) continue;
     if (
       role.permissionsBoundary !== undefined &&
-      classifyPolicy(role.permissionsBoundary.policy).verdict !== "admin-equivalent"
+      verdictOf(role.permissionsBoundary.policy) !== "admin-equivalent"
     )
       continue;
     const probe: ModelRole = {

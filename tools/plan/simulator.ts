@@ -125,15 +125,23 @@ export async function simulate(
       resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: request.context,
     },
-    sessionPolicy: request.sessionPolicy?.policy,
-    identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
-    serviceControlPolicies: request.scps.map(level),
-    resourceControlPolicies: (request.rcps ?? []).map(level),
-    resourcePolicy: request.resourcePolicy,
+    sessionPolicy: validatedOnce(request.sessionPolicy?.policy, "identity"),
+    identityPolicies: request.identityPolicies.map((p) => ({
+      name: p.name,
+      policy: validatedOnce(p.policy, "identity"),
+    })),
+    serviceControlPolicies: request.scps.map((l) => level(l, "scp")),
+    resourceControlPolicies: (request.rcps ?? []).map((l) => level(l, "rcp")),
+    resourcePolicy: validatedOnce(request.resourcePolicy, "resource"),
     permissionBoundaryPolicies:
       request.permissionsBoundary === undefined
         ? undefined
-        : [{ name: request.permissionsBoundary.name, policy: request.permissionsBoundary.policy }],
+        : [
+            {
+              name: request.permissionsBoundary.name,
+              policy: validatedOnce(request.permissionsBoundary.policy, "identity"),
+            },
+          ],
   };
   const constraints = known.map((keyName) => ({
     keyName,
@@ -164,8 +172,55 @@ export async function simulate(
   return { ...explained, conditions: conditionsOf(analysis, kind) };
 }
 
-function level(l: ScpLevel) {
-  return { orgIdentifier: l.target, policies: l.policies.map((p) => ({ name: p.name, policy: p.policy })) };
+function level(l: ScpLevel, kind: "scp" | "rcp") {
+  return {
+    orgIdentifier: l.target,
+    policies: l.policies.map((p) => ({ name: p.name, policy: validatedOnce(p.policy, kind) })),
+  };
+}
+
+type PolicyKind = "identity" | "scp" | "rcp" | "resource";
+type Validate = (policy: unknown) => unknown[];
+
+interface PolicyModule {
+  createValidatedPolicy(policy: unknown, validate: Validate): unknown;
+  validateIdentityPolicy: Validate;
+  validateServiceControlPolicy: Validate;
+  validateResourceControlPolicy: Validate;
+  validateResourcePolicy: Validate;
+}
+
+let policyModule: PolicyModule | undefined;
+const validatedByKind = new Map<PolicyKind, WeakMap<object, unknown>>();
+
+/**
+ * A policy document validated once, as iam-simulate accepts it: `runSimulation` skips validating a
+ * `ValidatedPolicy` and reuses its errors (`validateOrReuse` in its simulationEngine.js; the shape is
+ * @cloud-copilot/iam-policy's `createValidatedPolicy`). The plan asks about the same documents (SCPs,
+ * trusts, boundaries) thousands of times at a thousand accounts; validating each once per kind keeps
+ * the verdicts and the errors the simulator reports, without the repeated work. The validator is the
+ * same iam-policy copy iam-simulate uses.
+ */
+function validatedOnce(policy: unknown, kind: PolicyKind): unknown {
+  if (policy === null || typeof policy !== "object") return policy;
+  if (policyModule === undefined) {
+    const dist = path.dirname(require.resolve("@cloud-copilot/iam-simulate"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    policyModule = require(require.resolve("@cloud-copilot/iam-policy", { paths: [dist] })) as PolicyModule;
+  }
+  const m = policyModule;
+  const validate: Record<PolicyKind, Validate> = {
+    identity: m.validateIdentityPolicy,
+    scp: m.validateServiceControlPolicy,
+    rcp: m.validateResourceControlPolicy,
+    resource: m.validateResourcePolicy,
+  };
+  let cache = validatedByKind.get(kind);
+  if (cache === undefined) validatedByKind.set(kind, (cache = new WeakMap()));
+  let validated = cache.get(policy);
+  if (validated === undefined)
+    cache.set(policy, (validated = m.createValidatedPolicy(policy, validate[kind])));
+  return validated;
 }
 
 /** The conditions of a discovery analysis, flattened: `and` keeps all, `or` keeps the cheapest branch. */
