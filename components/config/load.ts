@@ -6,7 +6,7 @@ import { ConfigIssue, ConfigValidationError } from "./errors";
 import { ConfigPath, ConfigSourceFacts, CONFIG_NAMESPACE, formatPath, isWithin } from "./checks";
 import { closest, configErrorMap, showValue } from "./messages";
 import { configKeys, configSchema, OrgAccessConfig } from "./schema";
-import { withDefaultBoundary } from "./sections/guardrails";
+import { withDefaultBoundary } from "../guardrails/config";
 import { isSecretField } from "./secrets";
 import { parseStackFile } from "./stack-file";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsManagedPolicyArn, shortHash } from "../naming";
-import { recordProviderRole } from "../observability/registry";
+import { recordProviderRole } from "./role-registry";
 import { PolicyDocument, toJson } from "./documents";
 
 export interface AccessRoleArgs {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../iam/documents";
 import { serviceTrust } from "../iam/trust";
 import { awsManagedPolicyArn, shortHash } from "../naming";
-import { recordProviderRole } from "../observability/registry";
+import { recordProviderRole } from "../iam/role-registry";
 import { requireExplicitProvider } from "../explicit-provider";
 
 export const ORGANIZATIONS_SERVICE_PRINCIPAL = "organizations.amazonaws.com";
