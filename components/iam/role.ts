@@ -42,7 +42,7 @@ export interface AccessRoleOptions {
    * inline policies cannot be adopted.
    */
   readonly adopt?: boolean;
-  /** Refuse to delete the role and its attachments (`protect`), for roles an account cannot lose. */
+  /** Refuse to delete the role and its policies (`protect`), for roles an account cannot lose. */
   readonly protect?: boolean;
   /** Role inputs whose differences the engine ignores (the role only, not its attachments). */
   readonly ignoreChanges?: string[];
@@ -91,12 +91,12 @@ export class AccessRole {
     const children: pulumi.CustomResourceOptions = {
       parent: opts.parent,
       ...(opts.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }),
+      ...(opts.protect === true ? { protect: true } : {}),
     };
     // Adoption must never replace or delete the live role: import by ID, keep it when removed.
     const adopted = (id: string): pulumi.CustomResourceOptions => ({
       ...children,
       ...(opts.adopt === true ? { import: id, retainOnDelete: true } : {}),
-      ...(opts.protect === true ? { protect: true } : {}),
     });
 
     this.role = new aws.iam.Role(
