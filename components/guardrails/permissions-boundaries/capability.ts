@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "../../accounts";
-import { PermissionsBoundaryConfig } from "../config";
+import { PermissionsBoundaryConfig } from "./config";
 import { Capability, StackContext } from "../../context";
 import { BoundaryStackSet } from "./boundary-stackset";
 import { PermissionsBoundary } from "./permissions-boundary";

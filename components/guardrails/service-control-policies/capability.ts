@@ -1,6 +1,6 @@
 import { pipelineDeployRoleArns } from "../../pipeline-layout";
 import * as pulumi from "@pulumi/pulumi";
-import { ScpConfig } from "../config";
+import { ScpConfig } from "./config";
 import { Capability, StackContext } from "../../context";
 import { scpDocument } from "./scp-documents";
 import { ServiceControlPolicy } from "./service-control-policy";
