@@ -1,9 +1,5 @@
 import { z } from "zod";
-import {
-  autoDeploymentSchema,
-  operationPreferencesSchema,
-  stackSetNameSchema,
-} from "../config/stackset";
+import { autoDeploymentSchema, operationPreferencesSchema, stackSetNameSchema } from "../config/stackset";
 import { CheckContext } from "../config/checks";
 import { checkTargets, targetsSchema } from "../config/targets";
 import { roleName } from "../config/primitives";

@@ -1,10 +1,6 @@
 import { z } from "zod";
 import { entries, firstOrDuplicate } from "../config/checks";
-import {
-  DELEGATED_SERVICES,
-  delegatedService,
-  ORGANIZATION_POLICY_TYPES,
-} from "./services";
+import { DELEGATED_SERVICES, delegatedService, ORGANIZATION_POLICY_TYPES } from "./services";
 import { region } from "../config/primitives";
 import { section } from "../config/section";
 

@@ -9,7 +9,12 @@ import {
 import { checkTargets, targetFields } from "../config/targets";
 import { name, roleName } from "../config/primitives";
 import { section } from "../config/section";
-import { allowsEveryAction, identityStatementSchema, isAdministratorAccess, managedPolicyName } from "../config/statements";
+import {
+  allowsEveryAction,
+  identityStatementSchema,
+  isAdministratorAccess,
+  managedPolicyName,
+} from "../config/statements";
 
 /**
  * `org-access:delegation`: classic cross-account delegation. IAM users (and roles) live only in an

@@ -2,8 +2,15 @@ import { z } from "zod";
 import type { OrgAccessConfig } from "../config/schema";
 import { section } from "../config/section";
 import { accessAnalyzersSchema, checkAccessAnalyzers } from "./access-analyzers/config";
-import { boundarySchema, checkPermissionsBoundary, workloadOrganizationalUnits } from "./permissions-boundaries/config";
-import { checkResourceControlPolicies, resourceControlPolicySchema } from "./resource-control-policies/config";
+import {
+  boundarySchema,
+  checkPermissionsBoundary,
+  workloadOrganizationalUnits,
+} from "./permissions-boundaries/config";
+import {
+  checkResourceControlPolicies,
+  resourceControlPolicySchema,
+} from "./resource-control-policies/config";
 import { checkRootAccess, rootAccessSchema } from "./root-access/config";
 import { checkServiceControlPolicies, scpSchema } from "./service-control-policies/config";
 

@@ -1,8 +1,4 @@
-import {
-  BREAK_GLASS_SESSION_MINUTES,
-  isoDuration,
-  PermissionSetConfig,
-} from "./config";
+import { BREAK_GLASS_SESSION_MINUTES, isoDuration, PermissionSetConfig } from "./config";
 import { Capability } from "../context";
 import { policyDocument, PolicyStatement } from "../iam/documents";
 import { expandAssignments } from "./assignments";

@@ -48,7 +48,10 @@ function patternTable(): PatternRow[] {
       return path.relative(ROOT, path.resolve(ROOT, "docs", m[1].split("#")[0]));
     };
     const configKey = /^`org-access:([\w.]+)`$/.exec(key)?.[1];
-    assert.ok(configKey !== undefined, `docs/README.md pattern table: ${name}: ${key} is not \`org-access:<key>\``);
+    assert.ok(
+      configKey !== undefined,
+      `docs/README.md pattern table: ${name}: ${key} is not \`org-access:<key>\``,
+    );
     return { name, configKey, code: target(code), tests: target(tests), doc: target(doc) };
   });
 }
@@ -67,9 +70,9 @@ const sourceFiles = (): string[] =>
 /** The repo-relative module file each relative import of `file` names. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-  const specs = [...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*["'](\.{1,2}\/[^"']*)["']/g)].map(
-    (m) => m[1],
-  );
+  const specs = [
+    ...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*["'](\.{1,2}\/[^"']*)["']/g),
+  ].map((m) => m[1]);
   return specs.map((spec) => {
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
     for (const candidate of [`${base}.ts`, `${base}/index.ts`, base]) {
@@ -94,14 +97,16 @@ describe("layout: one folder per pattern", () => {
       .filter((f) => f.endsWith("/capability.ts"))
       .map((f) => path.posix.dirname(f));
     for (const folder of withCapability) {
-      if (!folders.includes(folder)) problems.push(`${folder} has a capability.ts but no row in docs/README.md`);
+      if (!folders.includes(folder))
+        problems.push(`${folder} has a capability.ts but no row in docs/README.md`);
     }
     const keys = Object.keys(configObjectSchema.shape);
     for (const row of table) {
       const exists = (p: string): boolean => fs.existsSync(path.join(ROOT, p));
       if (!exists(`${row.code}/capability.ts`)) problems.push(`${row.name}: no ${row.code}/capability.ts`);
       const [key, subKey] = row.configKey.split(".");
-      if (!keys.includes(key)) problems.push(`${row.name}: org-access:${key} is not a config key of the schema`);
+      if (!keys.includes(key))
+        problems.push(`${row.name}: org-access:${key} is not a config key of the schema`);
       if (!exists(`${row.code}/config.ts`)) problems.push(`${row.name}: no ${row.code}/config.ts`);
       if (subKey !== undefined) {
         // A key inside a family's section: the family's config.ts composes it.
@@ -112,7 +117,8 @@ describe("layout: one folder per pattern", () => {
         if (!composed) problems.push(`${row.name}: ${familyConfig} has no \`${subKey}\` key`);
       }
       if (!exists(row.tests)) problems.push(`${row.name}: no ${row.tests}`);
-      if (!exists(row.doc) || !row.doc.startsWith("docs/")) problems.push(`${row.name}: no docs page ${row.doc}`);
+      if (!exists(row.doc) || !row.doc.startsWith("docs/"))
+        problems.push(`${row.name}: no docs page ${row.doc}`);
     }
     assert.deepStrictEqual(problems, []);
   });
@@ -158,7 +164,10 @@ describe("layout: one folder per pattern", () => {
 
   it("leaves no pattern file in the old places", () => {
     for (const old of ["components/capabilities", "components/config/sections"]) {
-      assert.ok(!fs.existsSync(path.join(ROOT, old)), `${old}/ is gone: a pattern's files live in its folder`);
+      assert.ok(
+        !fs.existsSync(path.join(ROOT, old)),
+        `${old}/ is gone: a pattern's files live in its folder`,
+      );
     }
   });
 });

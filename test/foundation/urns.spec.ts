@@ -58,8 +58,14 @@ describe("URNs of the example stacks", () => {
         fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
         fs.writeFileSync(file, `${actual.join("\n")}\n`);
       }
-      assert.ok(fs.existsSync(file), `no URN snapshot ${path.relative(REPO_ROOT, file)}; create it with: ${REGENERATE}`);
-      const expected = fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+      assert.ok(
+        fs.existsSync(file),
+        `no URN snapshot ${path.relative(REPO_ROOT, file)}; create it with: ${REGENERATE}`,
+      );
+      const expected = fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== "");
       const actualSet = new Set(actual);
       const expectedSet = new Set(expected);
       const removed = expected.filter((l) => !actualSet.has(l));

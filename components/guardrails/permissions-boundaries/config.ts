@@ -8,7 +8,6 @@ import {
 } from "../../config/stackset";
 import { CheckContext, ConfigPath } from "../../config/checks";
 import { roleExemptionSchema } from "../../config/exemptions";
-import { name } from "../../config/primitives";
 import type { OrgAccessConfig } from "../../config/schema";
 
 /**
@@ -86,37 +85,37 @@ export function checkPermissionsBoundary(
   guardrails: { readonly permissionsBoundary?: PermissionsBoundaryConfig },
   ctx: CheckContext,
 ): void {
-    const path = ["guardrails"];
-    const management = ctx.managementAccount;
-    const boundary = guardrails.permissionsBoundary;
-    const bpath = [...path, "permissionsBoundary"];
-    if (boundary === undefined || !ctx.valid(bpath, { ownLevelOnly: true }) || boundary.enabled === false)
-      return;
-    const valid = (key: string) => ctx.valid([...bpath, key]);
-    ctx.organizationalUnitList(boundary.organizationalUnits, [...bpath, "organizationalUnits"]);
-    const boundaryAccounts = valid("accounts") ? boundary.accounts : [];
-    boundaryAccounts.forEach((account, j) => {
-      const accountPath = [...bpath, "accounts", j];
-      if (account === management) {
-        ctx.issue(
-          accountPath,
-          "the boundary belongs in workload accounts; the management account runs no workloads, remove it",
-        );
-        return;
-      }
-      ctx.account(account, accountPath);
-    });
-    if (!valid("organizationalUnits") || !ctx.valid(["organizationalUnits"])) return;
-    const listed = boundary.organizationalUnits ?? workloadOrganizationalUnits(ctx.config);
-    const covered = ctx.accounts.filter((a) => a.ou !== undefined && listed.includes(a.ou));
-    if (ctx.knowsAccounts && covered.length === 0 && boundaryAccounts.length === 0) {
+  const path = ["guardrails"];
+  const management = ctx.managementAccount;
+  const boundary = guardrails.permissionsBoundary;
+  const bpath = [...path, "permissionsBoundary"];
+  if (boundary === undefined || !ctx.valid(bpath, { ownLevelOnly: true }) || boundary.enabled === false)
+    return;
+  const valid = (key: string) => ctx.valid([...bpath, key]);
+  ctx.organizationalUnitList(boundary.organizationalUnits, [...bpath, "organizationalUnits"]);
+  const boundaryAccounts = valid("accounts") ? boundary.accounts : [];
+  boundaryAccounts.forEach((account, j) => {
+    const accountPath = [...bpath, "accounts", j];
+    if (account === management) {
       ctx.issue(
-        bpath,
-        "reaches no account; mark workload OUs with `workload: true` in org-access:organizationalUnits, or list organizationalUnits or accounts here",
+        accountPath,
+        "the boundary belongs in workload accounts; the management account runs no workloads, remove it",
       );
+      return;
     }
-    checkStackSetRoleTargets(ctx, bpath, listed, boundaryAccounts);
-    if (valid("rollout")) checkBoundaryStackSet(ctx, bpath, boundary, listed);
+    ctx.account(account, accountPath);
+  });
+  if (!valid("organizationalUnits") || !ctx.valid(["organizationalUnits"])) return;
+  const listed = boundary.organizationalUnits ?? workloadOrganizationalUnits(ctx.config);
+  const covered = ctx.accounts.filter((a) => a.ou !== undefined && listed.includes(a.ou));
+  if (ctx.knowsAccounts && covered.length === 0 && boundaryAccounts.length === 0) {
+    ctx.issue(
+      bpath,
+      "reaches no account; mark workload OUs with `workload: true` in org-access:organizationalUnits, or list organizationalUnits or accounts here",
+    );
+  }
+  checkStackSetRoleTargets(ctx, bpath, listed, boundaryAccounts);
+  if (valid("rollout")) checkBoundaryStackSet(ctx, bpath, boundary, listed);
 }
 
 /** The OUs marked `workload: true`: the boundary's OUs unless it lists its own. */

@@ -152,77 +152,76 @@ export const scpSchema = z
 export type ScpConfig = z.infer<typeof scpSchema>;
 
 /** Names, targets, exemptions and regions of the SCPs, and Organizations' limit of SCPs per target. */
-export function checkServiceControlPolicies(guardrails: { readonly scps: readonly ScpConfig[] }, ctx: CheckContext): void {
-    const path = ["guardrails"];
-    const scps = ctx.valid([...path, "scps"], { ownLevelOnly: true }) ? guardrails.scps : [];
-    if (ctx.kind === "security" && scps.length > 0) {
-      ctx.issue(
-        [...path, "scps"],
-        "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (of the guardrails a security stack keeps permissionsBoundary, so the roles its StackSets create carry the boundary, and accessAnalyzers, whose analyzers it creates)",
-      );
-    }
-    const management = ctx.managementAccount;
-    const providerRegion = ctx.valid(["providers", "region"]) ? ctx.config.providers.region : undefined;
-    const names = new Map<string, number>();
-    const perTarget = new Map<string, ConfigPath[]>();
+export function checkServiceControlPolicies(
+  guardrails: { readonly scps: readonly ScpConfig[] },
+  ctx: CheckContext,
+): void {
+  const path = ["guardrails"];
+  const scps = ctx.valid([...path, "scps"], { ownLevelOnly: true }) ? guardrails.scps : [];
+  if (ctx.kind === "security" && scps.length > 0) {
+    ctx.issue(
+      [...path, "scps"],
+      "SCPs are attached by the management stack, and this is a security stack; move scps to Pulumi.management.yaml (of the guardrails a security stack keeps permissionsBoundary, so the roles its StackSets create carry the boundary, and accessAnalyzers, whose analyzers it creates)",
+    );
+  }
+  const management = ctx.managementAccount;
+  const providerRegion = ctx.valid(["providers", "region"]) ? ctx.config.providers.region : undefined;
+  const names = new Map<string, number>();
+  const perTarget = new Map<string, ConfigPath[]>();
 
-    for (const [scp, i] of entries(scps)) {
-      const at = [...path, "scps", i];
-      firstOrDuplicate(names, scp.name, i, (first) =>
-        ctx.issue([...at, "name"], `duplicate SCP name, already org-access:guardrails.scps[${first}]`),
-      );
-      const targets = ctx.valid([...at, "targets"], { ownLevelOnly: true }) ? scp.targets : undefined;
-      if (targets !== undefined) {
-        checkTargets(ctx, targets, [...at, "targets"], {
-          neverManagement:
-            "SCPs never restrict the management account, so attaching one there protects nothing; keep the management account narrow through who may use it, and attach SCPs to member OUs or accounts",
-          allowRoot: true,
-          emptyOrganizationalUnits: "allowed",
-        });
-        const ous = ctx.valid([...at, "targets", "organizationalUnits"]) ? targets.organizationalUnits : [];
-        for (const ou of ous) perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
-        const accounts = ctx.valid([...at, "targets", "accounts"]) ? targets.accounts : [];
-        for (const account of accounts.filter((a) => a !== management)) {
-          perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
+  for (const [scp, i] of entries(scps)) {
+    const at = [...path, "scps", i];
+    firstOrDuplicate(names, scp.name, i, (first) =>
+      ctx.issue([...at, "name"], `duplicate SCP name, already org-access:guardrails.scps[${first}]`),
+    );
+    const targets = ctx.valid([...at, "targets"], { ownLevelOnly: true }) ? scp.targets : undefined;
+    if (targets !== undefined) {
+      checkTargets(ctx, targets, [...at, "targets"], {
+        neverManagement:
+          "SCPs never restrict the management account, so attaching one there protects nothing; keep the management account narrow through who may use it, and attach SCPs to member OUs or accounts",
+        allowRoot: true,
+        emptyOrganizationalUnits: "allowed",
+      });
+      const ous = ctx.valid([...at, "targets", "organizationalUnits"]) ? targets.organizationalUnits : [];
+      for (const ou of ous) perTarget.set(`OU ${ou}`, [...(perTarget.get(`OU ${ou}`) ?? []), at]);
+      const accounts = ctx.valid([...at, "targets", "accounts"]) ? targets.accounts : [];
+      for (const account of accounts.filter((a) => a !== management)) {
+        perTarget.set(`account ${account}`, [...(perTarget.get(`account ${account}`) ?? []), at]);
+      }
+    }
+
+    if (ctx.valid([...at, "exemptions"])) {
+      scp.exemptions.forEach((exemption, j) => {
+        const account = EXACT_PRINCIPAL_ARN.exec(exemption.principal)?.[1];
+        if (account !== undefined && !ctx.accounts.some((a) => a.id === account) && ctx.valid(["accounts"])) {
+          ctx.issue(
+            [...at, "exemptions", j, "principal"],
+            `is in account ${account}, which is not in org-access:accounts; an SCP applies only to principals of the organization, so this exempts nothing: name a principal of a member account`,
+          );
         }
-      }
-
-      if (ctx.valid([...at, "exemptions"])) {
-        scp.exemptions.forEach((exemption, j) => {
-          const account = EXACT_PRINCIPAL_ARN.exec(exemption.principal)?.[1];
-          if (
-            account !== undefined &&
-            !ctx.accounts.some((a) => a.id === account) &&
-            ctx.valid(["accounts"])
-          ) {
-            ctx.issue(
-              [...at, "exemptions", j, "principal"],
-              `is in account ${account}, which is not in org-access:accounts; an SCP applies only to principals of the organization, so this exempts nothing: name a principal of a member account`,
-            );
-          }
-        });
-      }
-
-      const regions = ctx.valid([...at, "allowedRegions"]) ? scp.allowedRegions : undefined;
-      if (
-        regions !== undefined &&
-        regions.length > 0 &&
-        providerRegion !== undefined &&
-        !regions.includes(providerRegion)
-      ) {
-        ctx.issue(
-          [...at, "allowedRegions"],
-          `the providers deploy in ${providerRegion} (org-access:providers.region), which this list would deny; add ${providerRegion}`,
-        );
-      }
+      });
     }
 
-    for (const [target, scpPaths] of perTarget) {
-      if (scpPaths.length > MAX_SCPS_PER_TARGET) {
-        ctx.issue(
-          [...scpPaths[MAX_SCPS_PER_TARGET], "targets"],
-          `${target} would get ${scpPaths.length} SCPs from this stack; Organizations allows 5 per target including FullAWSAccess, so at most ${MAX_SCPS_PER_TARGET}: combine presets into fewer entries`,
-        );
-      }
+    const regions = ctx.valid([...at, "allowedRegions"]) ? scp.allowedRegions : undefined;
+    if (
+      regions !== undefined &&
+      regions.length > 0 &&
+      providerRegion !== undefined &&
+      !regions.includes(providerRegion)
+    ) {
+      ctx.issue(
+        [...at, "allowedRegions"],
+        `the providers deploy in ${providerRegion} (org-access:providers.region), which this list would deny; add ${providerRegion}`,
+      );
     }
+  }
+
+  for (const [target, scpPaths] of perTarget) {
+    if (scpPaths.length > MAX_SCPS_PER_TARGET) {
+      ctx.issue(
+        [...scpPaths[MAX_SCPS_PER_TARGET], "targets"],
+        `${target} would get ${scpPaths.length} SCPs from this stack; Organizations allows 5 per target including FullAWSAccess, so at most ${MAX_SCPS_PER_TARGET}: combine presets into fewer entries`,
+      );
+    }
+  }
 }

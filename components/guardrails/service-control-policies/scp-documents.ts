@@ -1,5 +1,9 @@
 import { Conditions, policyDocument, PolicyDocument, PolicyStatement } from "../../iam/documents";
-import { GLOBAL_SERVICE_ACTIONS, LONG_LIVED_CREDENTIAL_ACTIONS, ROLE_CHANGE_ACTIONS } from "../../iam/actions";
+import {
+  GLOBAL_SERVICE_ACTIONS,
+  LONG_LIVED_CREDENTIAL_ACTIONS,
+  ROLE_CHANGE_ACTIONS,
+} from "../../iam/actions";
 import { policySize } from "../organization-policy";
 
 /**
