@@ -55,7 +55,9 @@ export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
   const names = config.pipeline?.roleNames;
   if (names === undefined) return {};
   const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
-  return Object.fromEntries(rulesReading("allowedAdminRoleNames").map((rule) => [rule.name, { allowedAdminRoleNames }]));
+  return Object.fromEntries(
+    rulesReading("allowedAdminRoleNames").map((rule) => [rule.name, { allowedAdminRoleNames }]),
+  );
 }
 
 /**

@@ -91,7 +91,9 @@ export function stackRule<N extends string>(rule: StackRuleDeclaration<N>): Stac
  */
 export function configKeysOf(rule: Rule): ConfigKey[] {
   const templates = rule.kind === "resource" || rule.types !== undefined;
-  return [...new Set<ConfigKey>([...rule.config, ...(templates ? (["cloudFormationImports"] as const) : [])])];
+  return [
+    ...new Set<ConfigKey>([...rule.config, ...(templates ? (["cloudFormationImports"] as const) : [])]),
+  ];
 }
 
 /** The Pulumi policy a rule stands for. */

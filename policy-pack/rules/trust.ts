@@ -27,7 +27,8 @@ function trustRule<N extends string>(
 
 export const trustNoWildcardPrincipal = trustRule({
   name: "trust-no-wildcard-principal",
-  description: 'A role trust policy never trusts "*" (alone, as {"AWS": "*"}, or in a list), whatever its conditions.',
+  description:
+    'A role trust policy never trusts "*" (alone, as {"AWS": "*"}, or in a list), whatever its conditions.',
   enforcementLevel: "mandatory",
   config: [],
   check: checkNoWildcardPrincipal,
@@ -35,7 +36,8 @@ export const trustNoWildcardPrincipal = trustRule({
 
 export const trustStatementShape = trustRule({
   name: "trust-statement-shape",
-  description: 'A role trust policy is a readable document without NotPrincipal, without Allow NotAction and without Action "*".',
+  description:
+    'A role trust policy is a readable document without NotPrincipal, without Allow NotAction and without Action "*".',
   enforcementLevel: "mandatory",
   config: [],
   check: checkStatementShape,
@@ -43,7 +45,8 @@ export const trustStatementShape = trustRule({
 
 export const trustCrossAccountRequiresOrgCondition = trustRule({
   name: "trust-cross-account-requires-org-condition",
-  description: "A role trusting a principal of another organization account requires an exact aws:PrincipalOrgID or aws:PrincipalAccount condition (the organization access role trusting the management account root excepted).",
+  description:
+    "A role trusting a principal of another organization account requires an exact aws:PrincipalOrgID or aws:PrincipalAccount condition (the organization access role trusting the management account root excepted).",
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS, "organizationAccessRoleName"],
   check: checkCrossAccountOrgCondition,
@@ -51,7 +54,8 @@ export const trustCrossAccountRequiresOrgCondition = trustRule({
 
 export const trustExternalRequiresExternalId = trustRule({
   name: "trust-external-requires-external-id",
-  description: "A role trusting a principal outside the organization requires an exact sts:ExternalId (StringEquals, no IfExists, no wildcard, no set qualifier).",
+  description:
+    "A role trusting a principal outside the organization requires an exact sts:ExternalId (StringEquals, no IfExists, no wildcard, no set qualifier).",
   enforcementLevel: "mandatory",
   config: [...ORG_FACTS],
   check: checkExternalIdRequired,
@@ -59,7 +63,8 @@ export const trustExternalRequiresExternalId = trustRule({
 
 export const trustOidcScoped = trustRule({
   name: "trust-oidc-scoped",
-  description: "A role trusting an OIDC provider requires aud and sub conditions; GitHub subjects are scoped to a repository in every value.",
+  description:
+    "A role trusting an OIDC provider requires aud and sub conditions; GitHub subjects are scoped to a repository in every value.",
   enforcementLevel: "mandatory",
   config: ["allowOrgWideGithubSubjects"],
   check: checkOidcScoped,
@@ -67,7 +72,8 @@ export const trustOidcScoped = trustRule({
 
 export const trustConditionOperators = trustRule({
   name: "trust-condition-operators",
-  description: "Single-valued identity keys (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, sts:ExternalId, aws:SourceAccount) are never tested with ForAllValues, IfExists or a wildcard.",
+  description:
+    "Single-valued identity keys (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, sts:ExternalId, aws:SourceAccount) are never tested with ForAllValues, IfExists or a wildcard.",
   enforcementLevel: "mandatory",
   config: [],
   check: checkConditionOperators,
@@ -75,7 +81,8 @@ export const trustConditionOperators = trustRule({
 
 export const trustPolicySize = trustRule({
   name: "trust-policy-size",
-  description: "A role trust policy stays within the configured size (2,048 non-whitespace characters by default).",
+  description:
+    "A role trust policy stays within the configured size (2,048 non-whitespace characters by default).",
   enforcementLevel: "mandatory",
   config: ["maxTrustPolicyLength"],
   check: checkTrustPolicySize,
@@ -100,7 +107,8 @@ export const noAdminOnCrossAccountRole = resourceRule({
 
 export const trustServiceConfusedDeputy = trustRule({
   name: "trust-service-confused-deputy",
-  description: "A role trusting an AWS service (other than common compute services) limits it with aws:SourceAccount or aws:SourceArn.",
+  description:
+    "A role trusting an AWS service (other than common compute services) limits it with aws:SourceAccount or aws:SourceArn.",
   enforcementLevel: "advisory",
   config: ["exemptServicePrincipals"],
   check: checkServiceConfusedDeputy,

@@ -123,7 +123,10 @@ describe("policy pack rule registry", () => {
     );
     // Every resource rule reads templates, so it declares their imports; a stack rule only when it
     // sees what stands for its types.
-    assert.deepStrictEqual(configKeysOf(RULES.trustPolicySize), ["maxTrustPolicyLength", "cloudFormationImports"]);
+    assert.deepStrictEqual(configKeysOf(RULES.trustPolicySize), [
+      "maxTrustPolicyLength",
+      "cloudFormationImports",
+    ]);
     assert.deepStrictEqual(configKeysOf(RULES.defaultProviderInMultiAccountStack), []);
     assert.deepStrictEqual(
       rulesReading("allowedAdminRoleNames").map((rule) => rule.name),

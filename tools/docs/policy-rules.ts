@@ -37,7 +37,8 @@ export function ruleRows(): RuleRow[] {
   }
   return allRules.map((rule) => {
     const file = fileOf.get(rule.name);
-    if (file === undefined) throw new Error(`rule ${rule.name} is not exported by any file of policy-pack/rules`);
+    if (file === undefined)
+      throw new Error(`rule ${rule.name} is not exported by any file of policy-pack/rules`);
     return {
       name: rule.name,
       enforcementLevel: rule.enforcementLevel,
