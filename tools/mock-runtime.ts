@@ -93,9 +93,33 @@ export function readStackFile(file: string): StackConfig {
   return parseStackFile(fs.readFileSync(file), { project: PROJECT, secureValue: SECRET_PLACEHOLDER });
 }
 
-/** The stack file of a named stack of this project. */
+/**
+ * The Pulumi project the tools work in: the nearest directory holding `Pulumi.yaml`, searching upwards
+ * from the working directory, as the Pulumi CLI finds its project (pulumi/pulumi
+ * sdk/go/common/workspace/paths.go, `DetectProjectPathFrom`); this repository when there is none.
+ */
+export function projectDir(from: string = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(dir, f)))) return dir;
+    if (path.dirname(dir) === dir) return REPO_ROOT;
+  }
+}
+
+/**
+ * The stack file of a named stack: `Pulumi.<stack>.yaml` next to the project's `Pulumi.yaml`, the file
+ * `pulumi up --stack <stack>` reads (same source, `ProjectStackPath`). Never an example's: a user's
+ * pipeline must not pick up the example organization's facts.
+ */
 export function stackFilePath(stack: string): string {
-  return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  return path.join(projectDir(), `Pulumi.${stack}.yaml`);
+}
+
+/** The example organizations, each a folder of stack files: `full`, `minimal`, `sharded`. */
+export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
+
+/** An example's stack file: `examples/full/Pulumi.management.yaml` is `exampleStackFile("full", "management")`. */
+export function exampleStackFile(example: string, stack: string): string {
+  return path.join(EXAMPLES_DIR, example, `Pulumi.${stack}.yaml`);
 }
 
 interface RegisterRequest {

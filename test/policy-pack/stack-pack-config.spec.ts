@@ -1,10 +1,17 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { main } from "../../tools/policy-check";
 import { stackConfigOf, stackPackConfig } from "../../tools/pack-config";
 import { allPolicies } from "../../policy-pack/rules";
 import { ORG_FACTS } from "../../policy-pack/lib/config";
+import { inProjectOf } from "../harness";
 
-/** `policy:check --emit-pack-config --stack <stack>`: the one source of every run's pack config. */
+/**
+ * `policy:check --emit-pack-config --stack <stack>`: the one source of every run's pack config. It reads
+ * the project's own `Pulumi.<stack>.yaml`, so each case runs in a project whose root stack files are
+ * the full example's (or none).
+ */
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -14,7 +21,8 @@ async function run(argv: string[]) {
 }
 
 describe("policy pack config from the stack config (policy:check --emit-pack-config --stack)", () => {
-  it("writes the stack's org facts into every policy that reads them, and nothing else", async () => {
+  it("writes the stack's org facts into every policy that reads them, and nothing else", () =>
+    inProjectOf("full", async () => {
     const r = await run(["--emit-pack-config", "--stack", "management"]);
     assert.strictEqual(r.code, 0, r.err.join("\n"));
     const config = JSON.parse(r.out.join("\n")) as Record<string, Record<string, unknown>>;
@@ -59,9 +67,10 @@ describe("policy pack config from the stack config (policy:check --emit-pack-con
     // Both example stacks describe one organization: the same file for both.
     const security = await run(["--emit-pack-config", "--stack", "security"]);
     assert.deepStrictEqual(JSON.parse(security.out.join("\n")), config);
-  });
+  }));
 
-  it("takes the org facts once, from a stack file that exists and validates", async () => {
+  it("takes the org facts once, from a stack file that exists and validates", () =>
+    inProjectOf("full", async () => {
     const both = await run(["--emit-pack-config", "--stack", "management", "--org", "org.json"]);
     assert.deepStrictEqual(
       [both.code, both.err],
@@ -72,5 +81,14 @@ describe("policy pack config from the stack config (policy:check --emit-pack-con
     assert.match(missing.err[0], /^policy:check: --stack: no stack file .*Pulumi\.nowhere\.yaml$/);
     const bad = await run(["--emit-pack-config", "--stack", "../management"]);
     assert.deepStrictEqual(bad.err, ['policy:check: --stack: invalid stack name "../management"']);
-  });
+  }));
+
+  it("never takes an example's org facts for a project without its own stack file", () =>
+    inProjectOf(undefined, async (dir) => {
+      const missing = await run(["--emit-pack-config", "--stack", "management"]);
+      assert.deepStrictEqual(
+        [missing.code, missing.out, missing.err],
+        [2, [], [`policy:check: --stack: no stack file ${path.join(fs.realpathSync(dir), "Pulumi.management.yaml")}`]],
+      );
+    }));
 });
