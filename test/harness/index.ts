@@ -89,7 +89,10 @@ export function runExampleStack(
  * root, where `--stack <name>` reads the root file as `pulumi up --stack` does. With no example, the
  * project has no stack file. The working directory is restored afterwards.
  */
-export async function inProjectOf<T>(example: string | undefined, fn: (dir: string) => Promise<T> | T): Promise<T> {
+export async function inProjectOf<T>(
+  example: string | undefined,
+  fn: (dir: string) => Promise<T> | T,
+): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-project-"));
   fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   if (example !== undefined) {
