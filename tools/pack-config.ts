@@ -82,7 +82,10 @@ export function stackPackConfig(
   return packConfigWithOrg(merged, orgFactsOf(config));
 }
 
-/** Reads `Pulumi.<stack>.yaml` of this repository and validates it; throws the program's config error. */
+/**
+ * Reads the project's `Pulumi.<stack>.yaml` (next to `Pulumi.yaml`, as `pulumi up --stack` does) and
+ * validates it; throws the program's config error.
+ */
 export function stackConfigOf(stack: string): OrgAccessConfig {
   return loadConfig(readStackFile(stackFilePath(stack))).config;
 }

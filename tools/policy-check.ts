@@ -328,7 +328,7 @@ function format(f: Finding, file: string): string {
 
 export { packConfigWithOrg };
 
-/** `Pulumi.<stack>.yaml` of this repository, validated as the program validates it. */
+/** The project's `Pulumi.<stack>.yaml` (next to `Pulumi.yaml`), validated as the program validates it. */
 function stackConfig(stack: string): OrgAccessConfig {
   if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`--stack: invalid stack name ${JSON.stringify(stack)}`);
   if (!fs.existsSync(stackFilePath(stack))) {
@@ -352,7 +352,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option("--org <file>", "org facts: { organizationId, managementAccountId, organizationAccountIds }")
     .option(
       "--stack <name>",
-      "org facts from this repository's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
+      "org facts from the project's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
     )
     .option("--config <file>", "policy pack config, as given to pulumi preview --policy-pack-config")
     .option(

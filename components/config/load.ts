@@ -136,7 +136,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
       {
         path: `${prefix}*`,
         message:
-          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see Pulumi.management.yaml and docs/config-reference.md)",
+          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see examples/full/Pulumi.management.yaml and docs/config-reference.md)",
       },
     ]);
   }
