@@ -27,3 +27,9 @@ export function slug(value: string): string {
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
 }
+
+/**
+ * IAM Access Analyzer's service principal: the access analyzers guardrail registers its delegated
+ * administrator under it, through the delegated administrators' registrations.
+ */
+export const ACCESS_ANALYZER_PRINCIPAL = "access-analyzer.amazonaws.com";

@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<void> {
     .name("bench")
     .option("--sizes <list>", "organization sizes", "10,100,1000")
     .option("--runs <n>", "runs per measurement (median)", "3")
-    .option("--stack <stack>", "example stack the synthetic organizations derive from", "management")
+    .option("--stack <stack>", "stack of examples/full the synthetic organizations derive from", "management")
     .option(
       "--stackset-overrides <json>",
       'config overrides for the StackSet plan (default: the organization-wide shard with every organization-wide role rolled out by StackSet; "none" skips it)',

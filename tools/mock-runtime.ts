@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { parseStackFile } from "../components/config/stack-file";
 
 /**
@@ -93,46 +95,45 @@ export function readStackFile(file: string): StackConfig {
   return parseStackFile(fs.readFileSync(file), { project: PROJECT, secureValue: SECRET_PLACEHOLDER });
 }
 
-/** The stack file of a named stack of this project. */
+/**
+ * The Pulumi project the tools work in: the nearest directory holding `Pulumi.yaml`, searching upwards
+ * from the working directory, as the Pulumi CLI finds its project (pulumi/pulumi
+ * sdk/go/common/workspace/paths.go, `DetectProjectPathFrom`); this repository when there is none.
+ */
+export function projectDir(from: string = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(dir, f)))) return dir;
+    if (path.dirname(dir) === dir) return REPO_ROOT;
+  }
+}
+
+/**
+ * The stack file of a named stack: `Pulumi.<stack>.yaml` next to the project's `Pulumi.yaml`, the file
+ * `pulumi up --stack <stack>` reads (same source, `ProjectStackPath`). Never an example's: a user's
+ * pipeline must not pick up the example organization's facts.
+ */
 export function stackFilePath(stack: string): string {
-  return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  return path.join(projectDir(), `Pulumi.${stack}.yaml`);
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getImportid(): string;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getIgnorechangesList(): string[];
-  getReplaceonchangesList(): string[];
-  getObject(): unknown;
-  getAliasesList(): AliasMessage[];
+/** The example organizations, each a folder of stack files: `full`, `minimal`, `sharded`. */
+export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
+
+/** An example's stack file: `examples/full/Pulumi.management.yaml` is `exampleStackFile("full", "management")`. */
+export function exampleStackFile(example: string, stack: string): string {
+  return path.join(EXAMPLES_DIR, example, `Pulumi.${stack}.yaml`);
 }
 
-/** The engine's alias message: a spec (previous name, type, parent) or a full URN. */
-interface AliasMessage {
-  getSpec(): { getName(): string; getType(): string; getParenturn(): string } | undefined;
-}
-
+/** The mocked monitor's registration call, typed by the SDK's own protocol messages. */
 interface Monitor {
   registerResource(
-    req: RegisterRequest,
-    callback: (err: unknown, resp?: { getUrn(): string; getId(): string }) => void,
+    req: RegisterResourceRequest,
+    callback: (err: unknown, resp?: RegisterResourceResponse) => void,
   ): void;
 }
 
-const runtime = pulumi.runtime as unknown as {
-  deserializeProperties(struct: unknown): Record<string, unknown>;
-  waitForRPCs?: () => Promise<void>;
-};
+/** `waitForRPCs` is exported by the SDK's runtime settings but not declared in its types. */
+const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
 
 /**
  * Runs `index.ts` under mocks with the given config and returns every registered resource. Throws
@@ -195,8 +196,10 @@ export async function runProgram(args: {
     const type = req.getType();
     const secretInputs: string[] = [];
     const unknownInputs: string[] = [];
+    const object = req.getObject();
+    const properties = object === undefined ? {} : pulumi.runtime.deserializeProperties(object);
     const inputs = Object.fromEntries(
-      Object.entries(runtime.deserializeProperties(req.getObject())).map(([key, value]) => {
+      Object.entries(properties).map(([key, value]) => {
         const plain = unwrapSecrets(value);
         if (plain.secret) secretInputs.push(key);
         if (pulumi.containsUnknowns(plain.value)) unknownInputs.push(key);
@@ -269,7 +272,7 @@ export async function runProgram(args: {
 }
 
 /** An alias spec of a registration, without its empty fields. */
-function aliasOf(alias: AliasMessage): { name?: string; type?: string; parentUrn?: string } {
+function aliasOf(alias: Alias): { name?: string; type?: string; parentUrn?: string } {
   const spec = alias.getSpec();
   if (spec === undefined) return {};
   return {
@@ -302,10 +305,6 @@ function clearProgramModules(): void {
   }
 }
 
-/** The runtime's marker for a serialised secret: `{ [SIG_KEY]: SECRET_SIG, value }`. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 /** Replaces secret wrappers by their values, and says whether there was one. */
 function unwrapSecrets(value: unknown): { value: unknown; secret: boolean } {
   // An unknown stays the SDK's marker, so callers can tell it from a value.
@@ -316,7 +315,10 @@ function unwrapSecrets(value: unknown): { value: unknown; secret: boolean } {
   }
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[SIG_KEY] === SECRET_SIG) return { value: unwrapSecrets(record.value).value, secret: true };
+    // The runtime's serialised secret, `{ [specialSigKey]: specialSecretSig, value }`.
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+      return { value: unwrapSecrets(record.value).value, secret: true };
+    }
     let secret = false;
     const out = Object.fromEntries(
       Object.entries(record).map(([k, v]) => {

@@ -1,7 +1,8 @@
 import { loadConfig, OrgAccessConfig } from "../components/config";
 import { ORG_FACTS } from "../policy-pack/lib/config";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
-import { allPolicies } from "../policy-pack/rules";
+import { configKeysOf } from "../policy-pack/lib/policy";
+import { allRules, rulesReading } from "../policy-pack/rules";
 import { readStackFile, stackFilePath } from "./mock-runtime";
 
 /**
@@ -31,14 +32,14 @@ export function orgFactsOf(config: OrgAccessConfig): {
 export function packConfigWithOrg(file: PolicyPackConfigFile, org: OrgFacts): PolicyPackConfigFile {
   const out: PolicyPackConfigFile = { ...file };
   const facts0 = org as Record<string, unknown>;
-  for (const p of allPolicies) {
-    const schema = p.configSchema?.properties ?? {};
+  for (const rule of allRules) {
+    const reads = configKeysOf(rule);
     const facts = Object.fromEntries(
-      ORG_FACTS.filter((k) => k in schema && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
+      ORG_FACTS.filter((k) => reads.includes(k) && facts0[k] !== undefined).map((k) => [k, facts0[k]]),
     );
     if (Object.keys(facts).length === 0) continue;
-    const entry = out[p.name];
-    out[p.name] =
+    const entry = out[rule.name];
+    out[rule.name] =
       typeof entry === "string" ? { enforcementLevel: entry, ...facts } : { ...facts, ...(entry ?? {}) };
   }
   return out;
@@ -55,9 +56,7 @@ export function packConfigOf(config: OrgAccessConfig): PolicyPackConfigFile {
   if (names === undefined) return {};
   const allowedAdminRoleNames = [names.deployManagement, names.deploySecurity];
   return Object.fromEntries(
-    allPolicies
-      .filter((p) => "allowedAdminRoleNames" in (p.configSchema?.properties ?? {}))
-      .map((p) => [p.name, { allowedAdminRoleNames }]),
+    rulesReading("allowedAdminRoleNames").map((rule) => [rule.name, { allowedAdminRoleNames }]),
   );
 }
 
@@ -83,7 +82,10 @@ export function stackPackConfig(
   return packConfigWithOrg(merged, orgFactsOf(config));
 }
 
-/** Reads `Pulumi.<stack>.yaml` of this repository and validates it; throws the program's config error. */
+/**
+ * Reads the project's `Pulumi.<stack>.yaml` (next to `Pulumi.yaml`, as `pulumi up --stack` does) and
+ * validates it; throws the program's config error.
+ */
 export function stackConfigOf(stack: string): OrgAccessConfig {
   return loadConfig(readStackFile(stackFilePath(stack))).config;
 }

@@ -15,7 +15,8 @@ import {
   isMandatory,
 } from "../policy-pack/lib/engine";
 import { OrgFacts, PolicyPackConfigFile } from "../policy-pack/lib/pack-config";
-import { allPolicies } from "../policy-pack/rules";
+import { configKeysOf } from "../policy-pack/lib/policy";
+import { allRules, ruleNamed } from "../policy-pack/rules";
 import { stackFilePath } from "./mock-runtime";
 import type { OrgAccessConfig } from "../components/config";
 import { packConfigWithOrg, stackConfigOf, stackPackConfig } from "./pack-config";
@@ -121,11 +122,11 @@ function readOrg(file: string): OrgFacts {
  */
 export function unknownConfigKeys(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const names = allPolicies.map((p) => p.name);
+  const names = allRules.map((rule) => rule.name);
   for (const [key, entry] of Object.entries(config)) {
     if (key === "all") continue;
-    const policy = allPolicies.find((p) => p.name === key);
-    if (policy === undefined) {
+    const rule = ruleNamed(key);
+    if (rule === undefined) {
       const near = names.filter((n) => n.includes(key) || key.includes(n) || editDistance(n, key) <= 3);
       problems.push(
         `unknown policy ${JSON.stringify(key)}${near.length > 0 ? ` (did you mean ${near.map((n) => JSON.stringify(n)).join(", ")}?)` : ""}`,
@@ -133,7 +134,7 @@ export function unknownConfigKeys(config: Record<string, unknown>): string[] {
       continue;
     }
     if (!isRecord(entry)) continue;
-    const properties = Object.keys(policy.configSchema?.properties ?? {});
+    const properties: string[] = configKeysOf(rule);
     for (const prop of Object.keys(entry)) {
       if (prop === "enforcementLevel" || properties.includes(prop)) continue;
       problems.push(
@@ -327,7 +328,7 @@ function format(f: Finding, file: string): string {
 
 export { packConfigWithOrg };
 
-/** `Pulumi.<stack>.yaml` of this repository, validated as the program validates it. */
+/** The project's `Pulumi.<stack>.yaml` (next to `Pulumi.yaml`), validated as the program validates it. */
 function stackConfig(stack: string): OrgAccessConfig {
   if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`--stack: invalid stack name ${JSON.stringify(stack)}`);
   if (!fs.existsSync(stackFilePath(stack))) {
@@ -351,7 +352,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option("--org <file>", "org facts: { organizationId, managementAccountId, organizationAccountIds }")
     .option(
       "--stack <name>",
-      "org facts from this repository's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
+      "org facts from the project's Pulumi.<name>.yaml (org-access:organization and org-access:accounts), instead of --org",
     )
     .option("--config <file>", "policy pack config, as given to pulumi preview --policy-pack-config")
     .option(

@@ -1,4 +1,5 @@
-import { DeploymentPreset, IdentityStatementConfig } from "../config/sections/cicd";
+import { IdentityStatementConfig } from "../config/statements";
+import { DeploymentPreset } from "./config";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
 
 /**

@@ -1,5 +1,6 @@
 import { Account, AccountInventory } from "../accounts";
-import { CicdConfig, ciRoleName, deploymentRoleName, githubSubject } from "../config/sections/cicd";
+import { githubSubject } from "../config/github";
+import { CicdConfig, ciRoleName, deploymentRoleName } from "./config";
 import { roleArn } from "../naming";
 
 /** One pipeline's CI role: where it is, which subjects get in, which deployment roles it may assume. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { recordStackSetRole } from "../observability/registry";
+import { recordStackSetRole } from "../iam/role-registry";
 import { serviceManagedStackSet, StackSetRollout } from "./service-managed-stackset";
 import { CfnRoleSpec, parameterDefaults, renderTemplate, roleTemplate } from "./template";
 import { requireExplicitProvider } from "../explicit-provider";

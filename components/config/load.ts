@@ -6,7 +6,7 @@ import { ConfigIssue, ConfigValidationError } from "./errors";
 import { ConfigPath, ConfigSourceFacts, CONFIG_NAMESPACE, formatPath, isWithin } from "./checks";
 import { closest, configErrorMap, showValue } from "./messages";
 import { configKeys, configSchema, OrgAccessConfig } from "./schema";
-import { withDefaultBoundary } from "./sections/guardrails";
+import { withDefaultBoundary } from "../guardrails/config";
 import { isSecretField } from "./secrets";
 import { parseStackFile } from "./stack-file";
 
@@ -136,7 +136,7 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
       {
         path: `${prefix}*`,
         message:
-          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see Pulumi.management.yaml and docs/config-reference.md)",
+          "the stack config has no org-access: key; set org-access:deployment, org-access:organization, org-access:accounts and the capabilities' keys (see examples/full/Pulumi.management.yaml and docs/config-reference.md)",
       },
     ]);
   }

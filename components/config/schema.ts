@@ -9,19 +9,19 @@ import {
   providersSchema,
   scopeSchema,
 } from "./core";
-import { auditSection } from "./sections/audit";
-import { cicdSection } from "./sections/cicd";
-import { delegatedAdministratorsSection } from "./sections/delegatedAdministrators";
-import { delegationSection } from "./sections/delegation";
-import { expectationsSection } from "./sections/expectations";
-import { observabilitySection } from "./sections/observability";
-import { guardrailsSection } from "./sections/guardrails";
-import { identityCenterSection } from "./sections/identityCenter";
-import { organizationAccessSection } from "./sections/organizationAccess";
-import { pipelineSection } from "./sections/pipeline";
-import { securityAccessSection } from "./sections/securityAccess";
-import { sharedResourcesSection } from "./sections/sharedResources";
-import { vendorsSection } from "./sections/vendors";
+import { auditSection } from "../audit/config";
+import { cicdSection } from "../cicd/config";
+import { delegatedAdministratorsSection } from "../delegated-admins/config";
+import { delegationSection } from "../delegation/config";
+import { expectationsSection } from "./expectations";
+import { observabilitySection } from "../observability/config";
+import { guardrailsSection } from "../guardrails/config";
+import { identityCenterSection } from "../identity-center/config";
+import { organizationAccessSection } from "../organization-access/config";
+import { pipelineSection } from "../pipeline/config";
+import { securityAccessSection } from "../security-access/config";
+import { sharedResourcesSection } from "../shared-resources/config";
+import { vendorsSection } from "../vendors/config";
 
 /** The capability sections, in the order their checks run. */
 export const sections = [

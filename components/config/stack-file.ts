@@ -37,7 +37,7 @@ export function parseStackFile(
   if (text.includes("\u0000")) throw new StackFileError(BINARY);
   if (text.replace(/#.*$/gm, "").trim() === "") {
     throw new StackFileError(
-      "the file is empty; a stack file is YAML with the org-access: keys under a top-level `config:` (see Pulumi.management.yaml)",
+      "the file is empty; a stack file is YAML with the org-access: keys under a top-level `config:` (see examples/full/Pulumi.management.yaml)",
     );
   }
   let doc: unknown;
@@ -88,7 +88,7 @@ export function parseStackFile(
   }
   if (!Object.keys(values).some((k) => k.startsWith(`${project}:`))) {
     throw new StackFileError(
-      "`config:` has no org-access: key; this program reads org-access:deployment, org-access:organization, org-access:accounts and more (see Pulumi.management.yaml)",
+      "`config:` has no org-access: key; this program reads org-access:deployment, org-access:organization, org-access:accounts and more (see examples/full/Pulumi.management.yaml)",
     );
   }
   return { values, secretKeys, encryptedPaths };

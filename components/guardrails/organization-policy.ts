@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackContext } from "../context";
 import { PolicyDocument } from "../iam/documents";
 
 /**
@@ -14,6 +15,20 @@ export interface OrganizationPolicyTarget {
   readonly label: string;
   /** The OU ID, root ID or account ID. */
   readonly id: string;
+}
+
+/** The root, OUs and accounts an organization policy entry names, with their IDs. */
+export function organizationPolicyTargets(
+  ctx: StackContext,
+  targets: { readonly organizationalUnits: readonly string[]; readonly accounts: readonly string[] },
+): OrganizationPolicyTarget[] {
+  return [
+    ...targets.organizationalUnits.map((ou) => ({
+      label: `ou-${ou}`,
+      id: ou === "root" ? ctx.config.organization.rootId : ctx.accounts.organizationalUnitId(ou),
+    })),
+    ...targets.accounts.map((name) => ({ label: `account-${name}`, id: ctx.accounts.get(name).id })),
+  ];
 }
 
 /** The size Organizations counts: the document as this program sends it (compact JSON). */

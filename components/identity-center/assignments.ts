@@ -1,5 +1,5 @@
 import { Account, AccountInventory } from "../accounts";
-import { IdentityCenterConfig } from "../config/sections/identityCenter";
+import { IdentityCenterConfig } from "./config";
 
 /** One group given one permission set in one account. */
 export interface ExpandedAssignment {

@@ -13,6 +13,7 @@ import { DetectionSettings, detectionRuleName, forwarderPolicy } from "./detecti
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
 import { requireExplicitProvider } from "../explicit-provider";
 import { shortHash } from "../naming";
+import { detectionStackSetNames } from "../cloudformation/stackset-names";
 
 export interface AssumeRoleDetectionStackSetArgs
   extends
@@ -28,15 +29,6 @@ export interface AssumeRoleDetectionStackSetArgs
     > {
   /** The watched roles' StackSet; one detection StackSet per watched region is named after it. */
   readonly roleStackSetName: string;
-}
-
-/**
- * Names of the detection StackSets for the roles of StackSet `roleStackSetName`: one per watched
- * region, created with the role StackSet's own `callAs`, so a delegated administrator's live in the
- * management account beside it.
- */
-export function detectionStackSetNames(roleStackSetName: string, regions: readonly string[]): string[] {
-  return regions.map((region) => `${roleStackSetName}-alerts-${region}`);
 }
 
 /** A detection StackSet's forwarder role name: the configured name, the region and the role StackSet's tag. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyDocument, serviceTrust, toJson } from "../iam";
+import { AccessRole, policyDocument, PolicyDocument, serviceTrust } from "../iam";
 import { shortHash } from "../naming";
 import { CLOUDTRAIL_API_CALL } from "./alert-hub";
 import { allowedCallers, checkedPattern, unexpectedAssumptionPattern } from "./pattern";
@@ -102,28 +102,29 @@ export class AssumeRoleDetection extends pulumi.ComponentResource {
     if (args.regions.length === 0)
       throw new pulumi.ResourceError(`\`regions\` of \`${name}\` is empty`, this);
     const parent = { parent: this };
-    this.forwarder = new aws.iam.Role(
-      `${name}-forwarder`,
+    const forwarder = new AccessRole(
+      name,
       {
-        name: args.forwarderRoleName,
+        roleName: args.forwarderRoleName,
         description: "EventBridge forwards unexpected role assumptions to the security account (org-access)",
-        assumeRolePolicy: toJson(
-          serviceTrust("events.amazonaws.com", { sid: "EventBridgeRules", sourceAccount: args.accountId }),
-        ),
-        maxSessionDuration: 3600,
+        trustPolicy: serviceTrust("events.amazonaws.com", {
+          sid: "EventBridgeRules",
+          sourceAccount: args.accountId,
+        }),
         permissionsBoundary: args.permissionsBoundary,
+        rolePolicies: { ForwardToSecurityBus: forwarderPolicy(args.eventBusArn) },
       },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-forwarder-policy`,
       {
-        role: this.forwarder.name,
-        name: "ForwardToSecurityBus",
-        policy: toJson(forwarderPolicy(args.eventBusArn)),
+        parent: this,
+        // The forwarder is assumed by EventBridge only; the alerts watch the roles they forward for.
+        watched: false,
+        resourceNames: {
+          role: `${name}-forwarder`,
+          rolePolicies: { ForwardToSecurityBus: `${name}-forwarder-policy` },
+        },
       },
-      parent,
     );
+    this.forwarder = forwarder.role;
     for (const group of ruleGroups(args.roles)) {
       const roleArns = group.map((r) => `arn:aws:iam::${args.accountId}:role/${r.roleName}`);
       const names = group.map((r) => r.roleName);

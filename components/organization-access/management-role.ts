@@ -1,9 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { toJson } from "../iam/documents";
+import { AccessRole } from "../iam/role";
 import { serviceTrust } from "../iam/trust";
-import { awsManagedPolicyArn, shortHash } from "../naming";
-import { recordProviderRole } from "../observability/registry";
 import { requireExplicitProvider } from "../explicit-provider";
 
 export const ORGANIZATIONS_SERVICE_PRINCIPAL = "organizations.amazonaws.com";
@@ -40,39 +38,26 @@ export class ManagementRole extends pulumi.ComponentResource {
       );
     }
     const adopting = args.mode === "import";
-    // Adoption must never replace or delete the live role: import by name, protect, retain.
-    const adopt = (id: string): pulumi.CustomResourceOptions =>
-      adopting ? { import: id, retainOnDelete: true, protect: true } : { protect: true };
-
-    const trust = serviceTrust(ORGANIZATIONS_SERVICE_PRINCIPAL, { sid: "TrustOrganizationsService" });
-    this.role = new aws.iam.Role(
-      `${name}-role`,
+    const role = new AccessRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
         description: args.description,
-        assumeRolePolicy: toJson(trust),
-        maxSessionDuration: 3600,
+        trustPolicy: serviceTrust(ORGANIZATIONS_SERVICE_PRINCIPAL, { sid: "TrustOrganizationsService" }),
+        managedPolicies: args.managedPolicies,
       },
       {
         parent: this,
-        ...adopt(args.roleName),
+        // Adoption must never replace or delete the live role: import by name, protect, retain.
+        adopt: adopting,
+        protect: true,
         // The provider's default tags are not on the existing role; an import with a tag diff fails.
         ...(adopting ? { ignoreChanges: ["tags", "tagsAll"] } : {}),
       },
     );
-
-    this.attachments = args.managedPolicies.map((policy) => {
-      const arn = awsManagedPolicyArn(policy);
-      return new aws.iam.RolePolicyAttachment(
-        `${name}-${shortHash(arn)}`,
-        { role: this.role.name, policyArn: arn },
-        { parent: this, ...adopt(`${args.roleName}/${arn}`) },
-      );
-    });
-
-    this.arn = this.role.arn;
-    // The assumption alerts derive the role's allowed callers from this same trust policy.
-    recordProviderRole({ roleName: args.roleName, trust, parent: this });
+    this.role = role.role;
+    this.attachments = role.attachments;
+    this.arn = role.arn;
     this.registerOutputs({ arn: this.arn });
   }
 }

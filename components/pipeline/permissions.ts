@@ -1,6 +1,6 @@
 import { MANAGED_BY_TAG } from "../providers";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
-import { ROLE_CHANGE_ACTIONS } from "../guardrails/actions";
+import { ROLE_CHANGE_ACTIONS } from "../iam/actions";
 
 /**
  * What the pipeline's deploy and preview roles may do, as explicit action lists: no `*` action and no

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SharedAccessLevel } from "../config/sections/sharedResources";
+import { SharedAccessLevel } from "./config";
 import { Conditions, policyDocument, PolicyDocument, PolicyStatement } from "../iam/documents";
 
 /**

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SharedAccessLevel } from "../config/sections/sharedResources";
+import { SharedAccessLevel } from "./config";
 import { toJson } from "../iam/documents";
 import { bucketPolicyDocument } from "./documents";
 import { requireExplicitProvider } from "../explicit-provider";

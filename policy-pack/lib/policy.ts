@@ -17,17 +17,24 @@ export { TYPES };
 const TEMPLATE_CONTAINERS: readonly string[] = [TYPES.cfnStack, TYPES.cfnStackSet];
 
 /**
- * Small constructors for the pack's policies: each rule is a pure function from a resource (or the
- * stack) and its config to violation messages, so the CLI, the offline plan and the unit tests call
- * exactly what the Pulumi policy runtime calls.
+ * A rule of the pack, declared once: its name, one-sentence description, default level, the config
+ * it reads, the resource types it judges and its check, together. The rule registry
+ * (`rules/index.ts`) lists these; the Pulumi policies (`policyOf`), the config a stack's pack runs
+ * with, `policy:check` and the generated rule table are derived from them. Each check is a pure
+ * function from a resource (or the stack) and its config to violation messages, so the CLI, the
+ * offline plan and the unit tests call exactly what the Pulumi policy runtime calls.
  */
-
-export interface ResourceRule {
-  readonly name: string;
+export interface RuleDeclaration<N extends string = string> {
+  /** The policy name users see in findings and key their `--policy-pack-config` entries by. */
+  readonly name: N;
   readonly description: string;
   readonly enforcementLevel: EnforcementLevel;
-  /** Config properties this rule reads (its `configSchema`). */
-  readonly config: ConfigKey[];
+  /** Config properties this rule reads (its `configSchema`, with `cloudFormationImports` where templates are read). */
+  readonly config: readonly ConfigKey[];
+}
+
+/** What a rule judging each resource declares. */
+export interface ResourceRuleDeclaration<N extends string = string> extends RuleDeclaration<N> {
   /**
    * Canonical `@pulumi/aws` types the rule judges. Resources that stand for them (aws-native,
    * CloudFormation template resources, inline policies; see equivalents.ts) are judged too.
@@ -36,12 +43,73 @@ export interface ResourceRule {
   readonly check: (args: ResourceValidationArgs, cfg: PackConfig) => string[];
 }
 
-export function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
+export interface ResourceRule<N extends string = string> extends ResourceRuleDeclaration<N> {
+  readonly kind: "resource";
+}
+
+export interface StackViolation {
+  readonly message: string;
+  readonly urn?: string;
+}
+
+/** What a rule judging the stack's resources together declares. */
+export interface StackRuleDeclaration<N extends string = string> extends RuleDeclaration<N> {
+  /**
+   * Canonical types the rule reads, when it should also see what stands for them: the stack's
+   * aws-native resources and attachments as canonical ones, and each CloudFormation template variant
+   * as its own set of resources (findings then name the template). Without it the rule sees the
+   * stack's resources only.
+   */
+  readonly types?: readonly string[];
+  readonly check: (
+    resources: PolicyResource[],
+    cfg: PackConfig,
+    args: StackValidationArgs,
+  ) => StackViolation[];
+}
+
+export interface StackRule<N extends string = string> extends StackRuleDeclaration<N> {
+  readonly kind: "stack";
+}
+
+export type Rule = ResourceRule | StackRule;
+
+/** Declares a rule that judges each resource of the types it names. */
+export function resourceRule<N extends string>(rule: ResourceRuleDeclaration<N>): ResourceRule<N> {
+  return { kind: "resource", ...rule };
+}
+
+/** Declares a rule that judges the stack's resources together. */
+export function stackRule<N extends string>(rule: StackRuleDeclaration<N>): StackRule<N> {
+  return { kind: "stack", ...rule };
+}
+
+/**
+ * Every config property a rule's policy declares: the ones it reads, and `cloudFormationImports`
+ * wherever it reads templates (every resource rule, and stack rules that see what stands for their
+ * types), since a template's `Fn::ImportValue` is resolved from it.
+ */
+export function configKeysOf(rule: Rule): ConfigKey[] {
+  const templates = rule.kind === "resource" || rule.types !== undefined;
+  return [
+    ...new Set<ConfigKey>([...rule.config, ...(templates ? (["cloudFormationImports"] as const) : [])]),
+  ];
+}
+
+/** The Pulumi policy a rule stands for. */
+export function policyOf(rule: ResourceRule): ResourceValidationPolicy;
+export function policyOf(rule: StackRule): StackValidationPolicy;
+export function policyOf(rule: Rule): ResourceValidationPolicy | StackValidationPolicy;
+export function policyOf(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
+  return rule.kind === "resource" ? resourcePolicy(rule) : stackPolicy(rule);
+}
+
+function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchema(...rule.config, "cloudFormationImports"),
+    configSchema: configSchema(...configKeysOf(rule)),
     validateResource: (args, reportViolation) => {
       const cfg = readConfig(args.getConfig());
       if (rule.types.includes(args.type)) {
@@ -61,39 +129,12 @@ export function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
   };
 }
 
-export interface StackViolation {
-  readonly message: string;
-  readonly urn?: string;
-}
-
-export interface StackRule {
-  readonly name: string;
-  readonly description: string;
-  readonly enforcementLevel: EnforcementLevel;
-  readonly config: ConfigKey[];
-  /**
-   * Canonical types the rule reads, when it should also see what stands for them: the stack's
-   * aws-native resources and attachments as canonical ones, and each CloudFormation template variant
-   * as its own set of resources (findings then name the template). Without it the rule sees the
-   * stack's resources only.
-   */
-  readonly types?: readonly string[];
-  readonly check: (
-    resources: PolicyResource[],
-    cfg: PackConfig,
-    args: StackValidationArgs,
-  ) => StackViolation[];
-}
-
-export function stackPolicy(rule: StackRule): StackValidationPolicy {
+function stackPolicy(rule: StackRule): StackValidationPolicy {
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchema(
-      ...rule.config,
-      ...(rule.types === undefined ? [] : ["cloudFormationImports" as const]),
-    ),
+    configSchema: configSchema(...configKeysOf(rule)),
     validateStack: (args, reportViolation) => {
       const cfg = readConfig(args.getConfig());
       if (rule.types === undefined) {

@@ -300,7 +300,7 @@ export const checkStatementShape: TrustCheck = (subject) => {
 export const checkCrossAccountOrgCondition: TrustCheck = (subject, cfg) => {
   const out: string[] = [];
   for (const ap of otherAccountPrincipals(subject, cfg)) {
-    if (ap.membership === "external") continue; // trust-external-requires-external-id
+    if (ap.membership === "external") continue; // checkExternalIdRequired judges these
     if (isSanctionedOrgAccess(subject, ap, cfg)) continue;
     const s = ap.statement;
     const who = describeAdmitted(ap);
@@ -574,20 +574,4 @@ export const checkMfaPattern: TrustCheck = (subject) => {
     }
   }
   return out;
-};
-
-/** The mandatory trust checks, by policy name (also run on roles inside CloudFormation templates). */
-export const MANDATORY_TRUST_CHECKS: Record<string, TrustCheck> = {
-  "trust-no-wildcard-principal": checkNoWildcardPrincipal,
-  "trust-statement-shape": checkStatementShape,
-  "trust-cross-account-requires-org-condition": checkCrossAccountOrgCondition,
-  "trust-external-requires-external-id": checkExternalIdRequired,
-  "trust-oidc-scoped": checkOidcScoped,
-  "trust-condition-operators": checkConditionOperators,
-  "trust-policy-size": checkTrustPolicySize,
-};
-
-export const ADVISORY_TRUST_CHECKS: Record<string, TrustCheck> = {
-  "trust-service-confused-deputy": checkServiceConfusedDeputy,
-  "mfa-condition-pattern": checkMfaPattern,
 };

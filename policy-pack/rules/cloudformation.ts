@@ -4,7 +4,7 @@ import { field, parameterValues } from "../lib/cloudformation";
 import { CONFIG_PROPERTIES, ConfigKey } from "../lib/config";
 import { asList, rethrowUnknown } from "../lib/document";
 import { templateOf } from "../lib/equivalents";
-import { StackViolation, TYPES, resourcePolicy, stackPolicy, stringProp } from "../lib/policy";
+import { StackViolation, TYPES, resourceRule, stackRule, stringProp } from "../lib/policy";
 
 /**
  * CloudFormation Stacks and StackSets. Every rule of the pack already runs on the resources of their
@@ -34,7 +34,7 @@ function templateProblem(args: ResourceValidationArgs, imports: Readonly<Record<
   ];
 }
 
-export const cloudformationTemplateTrust = resourcePolicy({
+export const cloudformationTemplateTrust = resourceRule({
   name: "cloudformation-template-trust",
   description:
     "A CloudFormation Stack or StackSet templateBody can be read and every combination of its conditions checked (every rule of the pack runs on the template's resources).",
@@ -44,7 +44,7 @@ export const cloudformationTemplateTrust = resourcePolicy({
   check: (args, cfg) => templateProblem(args, cfg.cloudFormationImports),
 });
 
-export const cloudformationTemplateTrustAdvisory = resourcePolicy({
+export const cloudformationTemplateTrustAdvisory = resourceRule({
   name: "cloudformation-template-trust-advisory",
   description:
     "A CloudFormation Stack or StackSet given by templateUrl is reported as not checked: the pack reads templateBody only.",
@@ -63,7 +63,7 @@ export const cloudformationTemplateTrustAdvisory = resourcePolicy({
   },
 });
 
-/** The pack's resource policies, read when first needed (the rule index imports this file). */
+/** The pack's resource policies, from the rule registry, read when first needed (the registry imports this file). */
 function resourcePolicies(): ResourceValidationPolicy[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { allPolicies } = require("./index") as typeof import("./index");
@@ -138,7 +138,7 @@ function instanceAccounts(props: Record<string, unknown>): string[] {
   return [THIS_ACCOUNT];
 }
 
-export const cloudformationStackSetInstances = stackPolicy({
+export const cloudformationStackSetInstances = stackRule({
   name: "cloudformation-stackset-instances",
   description:
     "A StackSet instance's parameterOverrides do not make its template break a mandatory rule of the pack (the template is checked with the instance's parameters, in the account it reaches when the instance names it).",
@@ -179,6 +179,3 @@ export const cloudformationStackSetInstances = stackPolicy({
     return out;
   },
 });
-
-export const cloudformationPolicies = [cloudformationTemplateTrust, cloudformationTemplateTrustAdvisory];
-export const cloudformationStackPolicies = [cloudformationStackSetInstances];

@@ -1,9 +1,9 @@
-import { resourcePolicy } from "../lib/policy";
+import { resourceRule } from "../lib/policy";
 import { CREDENTIAL_TYPES, credentialSubject } from "../lib/subjects";
 
 /** No long-lived credentials: IAM users, their access keys and console passwords. */
 
-export const noLongLivedCredentials = resourcePolicy({
+export const noLongLivedCredentials = resourceRule({
   name: "no-long-lived-credentials",
   description:
     "No IAM users, access keys, login profiles, service-specific credentials, signing certificates or SSH keys: people sign in through IAM Identity Center and automation assumes roles (allowedIamUsers lists break-glass users).",
@@ -32,5 +32,3 @@ export const noLongLivedCredentials = resourcePolicy({
     ];
   },
 });
-
-export const credentialPolicies = [noLongLivedCredentials];

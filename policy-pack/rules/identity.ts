@@ -1,7 +1,7 @@
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { parsePolicyDocument, PolicyDocument } from "../lib/document";
 import { escalationsByAssumeOrPass } from "../lib/identity";
-import { TYPES, knownString, resourcePolicy, stackPolicy } from "../lib/policy";
+import { TYPES, knownString, resourceRule, stackRule } from "../lib/policy";
 import { roleOwnPolicies, roleSubject } from "../lib/role";
 import { checkMfaPattern } from "../lib/trust";
 import { roleAttachments } from "../lib/attachments";
@@ -19,7 +19,7 @@ function identityDocuments(args: ResourceValidationArgs): { prefix: string; doc:
   return [{ prefix: "", doc: parsePolicyDocument(args.props.policy) }];
 }
 
-export const identityAssumeRoleScoped = resourcePolicy({
+export const identityAssumeRoleScoped = resourceRule({
   name: "identity-assume-role-scoped",
   description:
     "Inline identity policies (role, user, group) do not allow sts:AssumeRole on any role of any account, nor iam:PassRole on any role without an iam:PassedToService that names the services, however the action, resource or condition is spelt.",
@@ -43,7 +43,7 @@ function boundaryReferences(resources: readonly PolicyResource[]): Set<string> {
   return out;
 }
 
-export const identityManagedPolicyScoped = stackPolicy({
+export const identityManagedPolicyScoped = stackRule({
   name: "identity-managed-policy-scoped",
   description:
     "Customer managed policies (aws.iam.Policy) do not allow sts:AssumeRole on any role of any account, nor iam:PassRole on any role without an iam:PassedToService that names the services; a policy the stack uses only as a permissions boundary (never attached) is exempt, since a boundary grants nothing by itself.",
@@ -79,7 +79,7 @@ export const identityManagedPolicyScoped = stackPolicy({
   },
 });
 
-export const mfaConditionPattern = resourcePolicy({
+export const mfaConditionPattern = resourceRule({
   name: "mfa-condition-pattern",
   description:
     'Trust and identity policies do not test aws:MultiFactorAuthPresent "false" in a way that grants, or fails to deny, sessions without MFA.',
@@ -92,5 +92,3 @@ export const mfaConditionPattern = resourcePolicy({
     return docs.flatMap(({ prefix, doc }) => checkMfaPattern({ doc }, cfg).map((m) => prefix + m));
   },
 });
-
-export const identityPolicies = [identityAssumeRoleScoped, identityManagedPolicyScoped, mfaConditionPattern];

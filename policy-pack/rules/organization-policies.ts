@@ -3,7 +3,7 @@ import { ACCOUNT_ID } from "../lib/accounts";
 import { PackConfig } from "../lib/config";
 import { conditionsMatch, RequestContext, wildcardMatch } from "../lib/conditions";
 import { parsePolicyDocument, PolicyDocument, Statement, statementCoversAction } from "../lib/document";
-import { resourcePolicy, stringProp, TYPES } from "../lib/policy";
+import { resourceRule, stringProp, TYPES } from "../lib/policy";
 
 /**
  * Service and resource control policies (`aws:organizations/policy:Policy` of those types): what
@@ -30,7 +30,7 @@ function label(kind: Kind, props: Record<string, unknown>, resourceName: string)
   return `${kind === SCP ? "SCP" : "RCP"} ${JSON.stringify(stringProp(props, "name") ?? resourceName)}`;
 }
 
-export const organizationPolicySize = resourcePolicy({
+export const organizationPolicySize = resourceRule({
   name: "organization-policy-size",
   description:
     "SCP and RCP documents fit the 5,120 characters Organizations accepts (every character counts, whitespace included).",
@@ -64,7 +64,7 @@ function isFullAccess(s: Statement): boolean {
   return s.effect === "Allow" && s.actions.length === 1 && s.actions[0] === "*" && s.conditions.length === 0;
 }
 
-export const rcpStatementsOrganizationsAccepts = resourcePolicy({
+export const rcpStatementsOrganizationsAccepts = resourceRule({
   name: "rcp-statements-organizations-accepts",
   description:
     'RCP statements are what Organizations accepts and what takes effect: "Deny" for "Principal": "*", no NotPrincipal or NotAction, no "*" action, actions of services RCPs apply to.',
@@ -256,7 +256,7 @@ function denies(s: Statement, action: string, resource: string, context: Request
   return onResource && conditionsMatch(s.conditions, context);
 }
 
-export const organizationPolicyNoLockout = resourcePolicy({
+export const organizationPolicyNoLockout = resourceRule({
   name: "organization-policy-no-lockout",
   description:
     "No SCP or RCP statement denies the deploying principals (the organization access role, the StackSet roles, the configured deployers) the calls that reach member accounts and manage their roles, or denies them to every principal.",
@@ -296,9 +296,3 @@ export const organizationPolicyNoLockout = resourcePolicy({
     return out;
   },
 });
-
-export const organizationPolicyPolicies = [
-  organizationPolicySize,
-  rcpStatementsOrganizationsAccepts,
-  organizationPolicyNoLockout,
-];

@@ -1,5 +1,5 @@
 import { ORG_FACTS } from "../lib/config";
-import { resourcePolicy } from "../lib/policy";
+import { resourceRule } from "../lib/policy";
 import { resourcePolicyExposures, serviceForOtherCustomer } from "../lib/resource-access";
 import { RESOURCE_POLICY_TYPES, resourcePolicySubject } from "../lib/subjects";
 
@@ -10,7 +10,7 @@ import { RESOURCE_POLICY_TYPES, resourcePolicySubject } from "../lib/subjects";
  * principal of a named account and, on a Lambda function, a service acting for another customer.
  */
 
-export const resourcePolicyNoOpenAccess = resourcePolicy({
+export const resourcePolicyNoOpenAccess = resourceRule({
   name: "resource-policy-no-open-access",
   description:
     'Resource policies (S3, KMS, SQS, SNS, Secrets Manager, ECR, Lambda permissions, KMS grants) let in no principal outside the organization, no anonymous caller and no whole other account: "*", NotPrincipal or an account root pass only with a condition on who (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceArn, ...) that such a request fails; a service on a Lambda function only with an aws:SourceArn/aws:SourceAccount that keeps other customers out.',
@@ -42,5 +42,3 @@ export const resourcePolicyNoOpenAccess = resourcePolicy({
     return out;
   },
 });
-
-export const resourcePolicyPolicies = [resourcePolicyNoOpenAccess];

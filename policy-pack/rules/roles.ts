@@ -1,11 +1,11 @@
 import { providerAccount } from "../lib/accounts";
 import { ORG_FACTS } from "../lib/config";
-import { TYPES, resourcePolicy, stringProp } from "../lib/policy";
+import { TYPES, resourceRule, stringProp } from "../lib/policy";
 import { readStackTemplate } from "../lib/templates";
 
 /** Advisory rules on roles themselves: session length, permissions boundaries, protection. */
 
-export const roleMaxSessionDuration = resourcePolicy({
+export const roleMaxSessionDuration = resourceRule({
   name: "role-max-session-duration",
   description: "A role's MaxSessionDuration stays at or below the configured maximum (1 hour by default).",
   enforcementLevel: "advisory",
@@ -20,7 +20,7 @@ export const roleMaxSessionDuration = resourcePolicy({
   },
 });
 
-export const permissionsBoundaryRequired = resourcePolicy({
+export const permissionsBoundaryRequired = resourceRule({
   name: "permissions-boundary-required",
   description: "Custom roles in workload accounts (workloadAccountIds) carry a permissions boundary.",
   enforcementLevel: "advisory",
@@ -46,7 +46,7 @@ export const permissionsBoundaryRequired = resourcePolicy({
   },
 });
 
-export const orgAccessRoleProtected = resourcePolicy({
+export const orgAccessRoleProtected = resourceRule({
   name: "org-access-role-protected",
   description:
     "The organization access role (and a StackSet rolling it out) is created with `protect: true`, so a refactor cannot delete the way into every account.",
@@ -69,5 +69,3 @@ export const orgAccessRoleProtected = resourcePolicy({
     ];
   },
 });
-
-export const rolePolicies = [roleMaxSessionDuration, permissionsBoundaryRequired, orgAccessRoleProtected];

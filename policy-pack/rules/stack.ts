@@ -3,7 +3,7 @@ import { isAccountRoot, isDefaultProvider, providerAccount } from "../lib/accoun
 import { ORG_FACTS } from "../lib/config";
 import { asList, parsePolicyDocument } from "../lib/document";
 import { customerPolicyDocuments, roleAttachments } from "../lib/attachments";
-import { StackViolation, TYPES, stackPolicy, stringProp } from "../lib/policy";
+import { StackViolation, TYPES, stackRule, stringProp } from "../lib/policy";
 import { roleSubject } from "../lib/role";
 import { readStackTemplate } from "../lib/templates";
 import { adminGrants, checkAdminOnCrossAccountRole } from "../lib/trust";
@@ -54,7 +54,7 @@ function roleFinder(roles: PolicyResource[]): (ref: unknown) => PolicyResource |
   };
 }
 
-export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
+export const noAdminOnCrossAccountRoleAttachment = stackRule({
   name: "no-admin-on-cross-account-role-attachment",
   description:
     "No attachment (RolePolicyAttachment, PolicyAttachment, RolePolicyAttachmentsExclusive) or RolePolicy gives a role of the stack that trusts another account admin-equivalent or privilege-escalating rights, judged by what the policy grants (the organization access role and allow-listed roles excepted).",
@@ -92,7 +92,7 @@ export const noAdminOnCrossAccountRoleAttachment = stackPolicy({
   },
 });
 
-export const orgAccessRoleStackSetNotManagement = stackPolicy({
+export const orgAccessRoleStackSetNotManagement = stackRule({
   name: "org-access-role-stackset-not-management",
   description:
     "A StackSet carrying the member organization access role (trusting an account root) has no instance targeting the management account.",
@@ -135,7 +135,7 @@ export const orgAccessRoleStackSetNotManagement = stackPolicy({
   },
 });
 
-export const defaultProviderInMultiAccountStack = stackPolicy({
+export const defaultProviderInMultiAccountStack = stackRule({
   name: "default-provider-in-multi-account-stack",
   description:
     "In a stack that manages several accounts, no AWS resource runs on the default provider (whose account depends on whoever runs the update).",
@@ -156,9 +156,3 @@ export const defaultProviderInMultiAccountStack = stackPolicy({
       }));
   },
 });
-
-export const stackPolicies = [
-  noAdminOnCrossAccountRoleAttachment,
-  orgAccessRoleStackSetNotManagement,
-  defaultProviderInMultiAccountStack,
-];

@@ -1,91 +1,94 @@
-import { EnforcementLevel } from "@pulumi/policy";
-import { ConfigKey, ORG_FACTS } from "../lib/config";
-import { TYPES, resourcePolicy } from "../lib/policy";
+import { ResourceRule, RuleDeclaration, TYPES, resourceRule } from "../lib/policy";
+import { ORG_FACTS } from "../lib/config";
 import { roleOwnPolicies, roleSubject } from "../lib/role";
 import {
-  ADVISORY_TRUST_CHECKS,
-  MANDATORY_TRUST_CHECKS,
   TrustCheck,
   adminGrants,
   checkAdminOnCrossAccountRole,
+  checkConditionOperators,
+  checkCrossAccountOrgCondition,
+  checkExternalIdRequired,
+  checkNoWildcardPrincipal,
+  checkOidcScoped,
+  checkServiceConfusedDeputy,
+  checkStatementShape,
+  checkTrustPolicySize,
 } from "../lib/trust";
 
 /** Trust-policy rules on `aws.iam.Role` resources of any program. */
 
-function trustPolicy(
-  name: string,
-  description: string,
-  enforcementLevel: EnforcementLevel,
-  config: ConfigKey[],
-  check: TrustCheck,
-) {
-  return resourcePolicy({
-    name,
-    description,
-    enforcementLevel,
-    config,
-    types: [TYPES.role],
-    check: (args, cfg) => check(roleSubject(args), cfg),
-  });
+/** A rule judging a role's trust policy (and what is known about the role) with one trust check. */
+function trustRule<N extends string>(
+  rule: RuleDeclaration<N> & { readonly check: TrustCheck },
+): ResourceRule<N> {
+  const check = rule.check;
+  return resourceRule({ ...rule, types: [TYPES.role], check: (args, cfg) => check(roleSubject(args), cfg) });
 }
 
-export const trustNoWildcardPrincipal = trustPolicy(
-  "trust-no-wildcard-principal",
-  'A role trust policy never trusts "*" (alone, as {"AWS": "*"}, or in a list), whatever its conditions.',
-  "mandatory",
-  [],
-  MANDATORY_TRUST_CHECKS["trust-no-wildcard-principal"],
-);
+export const trustNoWildcardPrincipal = trustRule({
+  name: "trust-no-wildcard-principal",
+  description:
+    'A role trust policy never trusts "*" (alone, as {"AWS": "*"}, or in a list), whatever its conditions.',
+  enforcementLevel: "mandatory",
+  config: [],
+  check: checkNoWildcardPrincipal,
+});
 
-export const trustStatementShape = trustPolicy(
-  "trust-statement-shape",
-  'A role trust policy is a readable document without NotPrincipal, without Allow NotAction and without Action "*".',
-  "mandatory",
-  [],
-  MANDATORY_TRUST_CHECKS["trust-statement-shape"],
-);
+export const trustStatementShape = trustRule({
+  name: "trust-statement-shape",
+  description:
+    'A role trust policy is a readable document without NotPrincipal, without Allow NotAction and without Action "*".',
+  enforcementLevel: "mandatory",
+  config: [],
+  check: checkStatementShape,
+});
 
-export const trustCrossAccountRequiresOrgCondition = trustPolicy(
-  "trust-cross-account-requires-org-condition",
-  "A role trusting a principal of another organization account requires an exact aws:PrincipalOrgID or aws:PrincipalAccount condition (the organization access role trusting the management account root excepted).",
-  "mandatory",
-  [...ORG_FACTS, "organizationAccessRoleName"],
-  MANDATORY_TRUST_CHECKS["trust-cross-account-requires-org-condition"],
-);
+export const trustCrossAccountRequiresOrgCondition = trustRule({
+  name: "trust-cross-account-requires-org-condition",
+  description:
+    "A role trusting a principal of another organization account requires an exact aws:PrincipalOrgID or aws:PrincipalAccount condition (the organization access role trusting the management account root excepted).",
+  enforcementLevel: "mandatory",
+  config: [...ORG_FACTS, "organizationAccessRoleName"],
+  check: checkCrossAccountOrgCondition,
+});
 
-export const trustExternalRequiresExternalId = trustPolicy(
-  "trust-external-requires-external-id",
-  "A role trusting a principal outside the organization requires an exact sts:ExternalId (StringEquals, no IfExists, no wildcard, no set qualifier).",
-  "mandatory",
-  [...ORG_FACTS],
-  MANDATORY_TRUST_CHECKS["trust-external-requires-external-id"],
-);
+export const trustExternalRequiresExternalId = trustRule({
+  name: "trust-external-requires-external-id",
+  description:
+    "A role trusting a principal outside the organization requires an exact sts:ExternalId (StringEquals, no IfExists, no wildcard, no set qualifier).",
+  enforcementLevel: "mandatory",
+  config: [...ORG_FACTS],
+  check: checkExternalIdRequired,
+});
 
-export const trustOidcScoped = trustPolicy(
-  "trust-oidc-scoped",
-  "A role trusting an OIDC provider requires aud and sub conditions; GitHub subjects are scoped to a repository in every value.",
-  "mandatory",
-  ["allowOrgWideGithubSubjects"],
-  MANDATORY_TRUST_CHECKS["trust-oidc-scoped"],
-);
+export const trustOidcScoped = trustRule({
+  name: "trust-oidc-scoped",
+  description:
+    "A role trusting an OIDC provider requires aud and sub conditions; GitHub subjects are scoped to a repository in every value.",
+  enforcementLevel: "mandatory",
+  config: ["allowOrgWideGithubSubjects"],
+  check: checkOidcScoped,
+});
 
-export const trustConditionOperators = trustPolicy(
-  "trust-condition-operators",
-  "Single-valued identity keys (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, sts:ExternalId, aws:SourceAccount) are never tested with ForAllValues, IfExists or a wildcard.",
-  "mandatory",
-  [],
-  MANDATORY_TRUST_CHECKS["trust-condition-operators"],
-);
+export const trustConditionOperators = trustRule({
+  name: "trust-condition-operators",
+  description:
+    "Single-valued identity keys (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, sts:ExternalId, aws:SourceAccount) are never tested with ForAllValues, IfExists or a wildcard.",
+  enforcementLevel: "mandatory",
+  config: [],
+  check: checkConditionOperators,
+});
 
-export const trustPolicySize = trustPolicy(
-  "trust-policy-size",
-  "A role trust policy stays within the configured size (2,048 non-whitespace characters by default).",
-  "mandatory",
-  ["maxTrustPolicyLength"],
-  MANDATORY_TRUST_CHECKS["trust-policy-size"],
-);
+export const trustPolicySize = trustRule({
+  name: "trust-policy-size",
+  description:
+    "A role trust policy stays within the configured size (2,048 non-whitespace characters by default).",
+  enforcementLevel: "mandatory",
+  config: ["maxTrustPolicyLength"],
+  check: checkTrustPolicySize,
+});
 
-export const noAdminOnCrossAccountRole = resourcePolicy({
+export const noAdminOnCrossAccountRole = resourceRule({
   name: "no-admin-on-cross-account-role",
   description:
     "A role trusting another account does not carry AdministratorAccess or a * on * inline statement (the organization access role and allow-listed roles excepted).",
@@ -102,22 +105,11 @@ export const noAdminOnCrossAccountRole = resourcePolicy({
   },
 });
 
-export const trustServiceConfusedDeputy = trustPolicy(
-  "trust-service-confused-deputy",
-  "A role trusting an AWS service (other than common compute services) limits it with aws:SourceAccount or aws:SourceArn.",
-  "advisory",
-  ["exemptServicePrincipals"],
-  ADVISORY_TRUST_CHECKS["trust-service-confused-deputy"],
-);
-
-export const trustPolicies = [
-  trustNoWildcardPrincipal,
-  trustStatementShape,
-  trustCrossAccountRequiresOrgCondition,
-  trustExternalRequiresExternalId,
-  trustOidcScoped,
-  trustConditionOperators,
-  trustPolicySize,
-  noAdminOnCrossAccountRole,
-  trustServiceConfusedDeputy,
-];
+export const trustServiceConfusedDeputy = trustRule({
+  name: "trust-service-confused-deputy",
+  description:
+    "A role trusting an AWS service (other than common compute services) limits it with aws:SourceAccount or aws:SourceArn.",
+  enforcementLevel: "advisory",
+  config: ["exemptServicePrincipals"],
+  check: checkServiceConfusedDeputy,
+});

@@ -56,7 +56,7 @@ describe("stack files of the wrong shape", () => {
     );
     assert.strictEqual(
       fileRefusal("# nothing yet\n\n"),
-      "the file is empty; a stack file is YAML with the org-access: keys under a top-level `config:` (see Pulumi.management.yaml)",
+      "the file is empty; a stack file is YAML with the org-access: keys under a top-level `config:` (see examples/full/Pulumi.management.yaml)",
     );
     assert.strictEqual(
       fileRefusal("config: [org-access:accounts]\n"),
@@ -64,7 +64,7 @@ describe("stack files of the wrong shape", () => {
     );
     assert.strictEqual(
       fileRefusal("config:\n  aws:region: us-east-1\n"),
-      "`config:` has no org-access: key; this program reads org-access:deployment, org-access:organization, org-access:accounts and more (see Pulumi.management.yaml)",
+      "`config:` has no org-access: key; this program reads org-access:deployment, org-access:organization, org-access:accounts and more (see examples/full/Pulumi.management.yaml)",
     );
   });
 

@@ -30,9 +30,9 @@ import {
 } from "../../tools/docs/generate";
 import * as os from "os";
 import { prose } from "../../tools/docs/markdown";
-import { readStackFile } from "../../tools/mock-runtime";
+import { readStackFile } from "../harness";
 
-/** Every stack file of the repository: the two stacks at the root and the examples. */
+/** Every stack file of the repository: the examples, and any stack of the project's own at the root. */
 function stackFiles(): string[] {
   const root = fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[\w.-]+\.ya?ml$/.test(f));
   return [...root, ...exampleStacks().map((e) => e.file)];

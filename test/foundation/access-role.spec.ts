@@ -1,5 +1,9 @@
 import * as assert from "assert";
-import { ofType, ProgramRun, runExample, single } from "../harness";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { AccessRole } from "../../components/iam/role";
+import { ofType, ProgramRun, REPO_ROOT, runExample, single } from "../harness";
 
 /**
  * `AccessRole` registers no component of its own: its role, attachments and inline policies belong
@@ -43,6 +47,40 @@ describe("AccessRole", () => {
         assert.strictEqual(attachment.parent, role.parent, attachment.name);
         assert.strictEqual(attachment.providerUrn, role.providerUrn, attachment.name);
       }
+    }
+  });
+
+  it("is the one place the program builds an IAM role", () => {
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+        .filter((f) => f.endsWith(".ts"));
+    const builders = files(path.join(REPO_ROOT, "components"))
+      .filter((f) => fs.readFileSync(f, "utf8").includes("new aws.iam.Role("))
+      .map((f) => path.relative(REPO_ROOT, f).split(path.sep).join("/"));
+    assert.deepStrictEqual(builders, ["components/iam/role.ts"]);
+  });
+
+  it("refuses to adopt what has no import ID of its own, before creating anything", () => {
+    const parent = {} as pulumi.Resource;
+    const trustPolicy = { Version: "2012-10-17" as const, Statement: [] };
+    for (const extra of [
+      { attachedPolicies: { boundary: "arn:aws:iam::111111111111:policy/b" } },
+      { rolePolicies: { Inline: trustPolicy } },
+    ]) {
+      assert.throws(
+        () =>
+          new AccessRole(
+            "adopted",
+            { roleName: "Existing", description: undefined, trustPolicy, ...extra },
+            { parent, adopt: true },
+          ),
+        {
+          message:
+            "org-access: AccessRole `adopted` adopts an existing role: only its managed policies can be adopted, not `attachedPolicies` or `rolePolicies`",
+        },
+      );
     }
   });
 });

@@ -4,10 +4,11 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PolicyPackConfigFile } from "../../policy-pack/lib/pack-config";
 import { RunningPack, startPack } from "../../tools/analyzer-harness";
-import { stackConfigOf, stackPackConfig } from "../../tools/pack-config";
+import { loadConfig } from "../../components/config";
+import { stackPackConfig } from "../../tools/pack-config";
 import { packResources } from "../../tools/plan/policy";
 import { main as policyCheck } from "../../tools/policy-check";
-import { exampleConfig, ProgramRun, REPO_ROOT, runProgram, StackConfig } from "../harness";
+import { exampleConfig, inProjectOf, ProgramRun, REPO_ROOT, runProgram, StackConfig } from "../harness";
 import { allDocs, docPages } from "../docs/pages";
 
 /**
@@ -17,7 +18,9 @@ import { allDocs, docPages } from "../docs/pages";
  * that file, runs that step's `policy:check` command, and runs the pack with the result over the
  * analyzer protocol, as the Pulumi CLI does (`--policy-pack-config` is the file the CLI reads into
  * each policy's config; pulumi/pulumi pkg/resource/analyzer LoadPolicyPackConfigFromFile), over the
- * example stack the command deploys, with the command's own `--config` values.
+ * example stack the command deploys, with the command's own `--config` values. The steps run in a
+ * checkout whose root stack files are the full example's (`examples/full`), as a user's after copying
+ * it there: `--stack <name>` reads that root file, as it does in the pipeline.
  *
  * Pulumi Cloud names a published pack by what the pack reports in GetAnalyzerInfo, the name given to
  * `new PolicyPack(name)`, not the npm package name (pulumi/pulumi pkg/backend/httpstate/policypack.go,
@@ -101,7 +104,10 @@ function expand(text: string, matrix: Record<string, string>, env: Record<string
   return out;
 }
 
-/** Runs the step that writes `file` (`npm run --silent policy:check -- ... > file`) and parses its output. */
+/**
+ * Runs the step that writes `file` (`npm run --silent policy:check -- ... > file`) in the working
+ * directory, the checkout's root the step runs in, and parses its output.
+ */
 async function generated(steps: Step[], file: string, expandText: (t: string) => string) {
   for (const step of steps) {
     const run = step.run === undefined ? undefined : expandText(step.run);
@@ -110,14 +116,8 @@ async function generated(steps: Step[], file: string, expandText: (t: string) =>
     if (m === null || shellWords(m[2])[0] !== file) continue;
     const out: string[] = [];
     const err: string[] = [];
-    const cwd = process.cwd();
-    process.chdir(REPO_ROOT);
-    try {
-      const code = await policyCheck(shellWords(m[1]), { out: (l) => out.push(l), err: (l) => err.push(l) });
-      assert.strictEqual(code, 0, `${step.name}: policy:check exited ${code}: ${err.join("\n")}`);
-    } finally {
-      process.chdir(cwd);
-    }
+    const code = await policyCheck(shellWords(m[1]), { out: (l) => out.push(l), err: (l) => err.push(l) });
+    assert.strictEqual(code, 0, `${step.name}: policy:check exited ${code}: ${err.join("\n")}`);
     return JSON.parse(out.join("\n")) as PolicyPackConfigFile;
   }
   return undefined;
@@ -253,7 +253,7 @@ describe("the policy pack as the workflows and the docs run it", function () {
   let runs: PackRun[];
   let pack: RunningPack;
   before(async () => {
-    runs = await packRunsOf(workflowFiles());
+    runs = await inProjectOf("full", () => packRunsOf(workflowFiles()));
     pack = await startPack({ packDir: path.join(REPO_ROOT, "policy-pack") });
   });
   after(async () => {
@@ -288,9 +288,10 @@ describe("the policy pack as the workflows and the docs run it", function () {
   });
 
   it("gives every run the same org facts, from the stack config", () => {
-    // The file policy:check writes from Pulumi.management.yaml (its exact values:
-    // test/policy-pack/stack-pack-config.spec.ts): the org-wide policy group's is the pipelines' too.
-    const fromStack = stackPackConfig(stackConfigOf("management"));
+    // The file policy:check writes from the checkout's Pulumi.management.yaml, the full example's (its
+    // exact values: test/policy-pack/stack-pack-config.spec.ts): the org-wide policy group's is the
+    // pipelines' too.
+    const fromStack = stackPackConfig(loadConfig(exampleConfig("management")).config);
     for (const run of runs) assert.deepStrictEqual(run.config, fromStack, run.where);
   });
 

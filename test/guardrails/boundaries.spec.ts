@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ROLE_CHANGE_ACTIONS } from "../../components/guardrails/actions";
+import { ROLE_CHANGE_ACTIONS } from "../../components/iam/actions";
 import { exampleValue, jsonInput, ofType, ProgramRun, runExample } from "../harness";
 import { issuesOf } from "../vendors/helpers";
 

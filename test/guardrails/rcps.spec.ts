@@ -4,9 +4,9 @@ import {
   RCP_MAX_CHARACTERS,
   rcpDocument,
   trustedWebIdentityStatements,
-} from "../../components/guardrails/rcp-documents";
+} from "../../components/guardrails/resource-control-policies/rcp-documents";
 import { policySize } from "../../components/guardrails/organization-policy";
-import { stringLike } from "../../components/config/sections/resourceControlPolicies";
+import { stringLike } from "../../components/guardrails/resource-control-policies/config";
 import { loadConfig } from "../../components/config";
 import { rcpServices } from "../../policy-pack/lib/actions";
 import { configIssuesOf } from "../organization-access/helpers";

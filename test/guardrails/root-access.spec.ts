@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { denyRootUserStatement } from "../../components/guardrails/scp-documents";
+import { denyRootUserStatement } from "../../components/guardrails/service-control-policies/scp-documents";
 import { configIssuesOf } from "../organization-access/helpers";
 import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";
 

@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { GLOBAL_SERVICE_ACTIONS, ROLE_CHANGE_ACTIONS } from "../../components/guardrails/actions";
+import { GLOBAL_SERVICE_ACTIONS, ROLE_CHANGE_ACTIONS } from "../../components/iam/actions";
 import {
   denyIamUsersStatement,
   protectManagedRolesStatement,
   SCP_MAX_CHARACTERS,
   scpDocument,
   scpSize,
-} from "../../components/guardrails/scp-documents";
+} from "../../components/guardrails/service-control-policies/scp-documents";
 import { configIssuesOf } from "../organization-access/helpers";
 import { POLICY, policyAttachments } from "./helpers";
 import { exampleValue, jsonInput, ofType, ProgramRun, runExample, single } from "../harness";

@@ -1,30 +1,49 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { formatPath, isWithin } from "../../components/config/checks";
+import { exampleStacks } from "../../tools/docs/generate";
 
 export { isWithin };
 import {
+  EXAMPLES_DIR,
+  exampleStackFile,
   ProgramRun,
   readStackFile,
+  REPO_ROOT,
   SECRET_PLACEHOLDER,
   RecordedResource,
   runProgram,
-  stackFilePath,
   StackConfig,
 } from "../../tools/mock-runtime";
 
+/**
+ * The tests' one entry to the mocked runtime: the engine itself (`tools/mock-runtime.ts`) is what the
+ * offline plan, the bench and policy:check run on, so it lives with them; specs import it from here.
+ */
 export * from "../../tools/mock-runtime";
 
+/** A stack of the full example organization (`examples/full`), every pattern on. */
+export type ExampleStack = "management" | "security";
+
 /**
- * The config of one of the example stacks, with top-level keys replaced or removed (`undefined`).
- * In an overridden key, the values equal to the offline placeholder are the encrypted ones, as if
- * written `secure:`; a secret key overridden without any is one secret as a whole (`pulumi config
- * set --secret <key>`).
+ * The config of one of the full example's stacks, with top-level keys replaced or removed
+ * (`undefined`). In an overridden key, the values equal to the offline placeholder are the encrypted
+ * ones, as if written `secure:`; a secret key overridden without any is one secret as a whole
+ * (`pulumi config set --secret <key>`).
  */
-export function exampleConfig(
-  stack: "management" | "security",
+export function exampleConfig(stack: ExampleStack, overrides: Record<string, unknown> = {}): StackConfig {
+  return exampleStackConfig("full", stack, overrides);
+}
+
+/** The config of `examples/<example>/Pulumi.<stack>.yaml`, with top-level keys replaced as `exampleConfig` does. */
+export function exampleStackConfig(
+  example: string,
+  stack: string,
   overrides: Record<string, unknown> = {},
 ): StackConfig {
-  const base = readStackFile(stackFilePath(stack));
+  const base = readStackFile(exampleStackFile(example, stack));
   const values = { ...base.values };
   let secretKeys = [...base.secretKeys];
   let encryptedPaths = [...(base.encryptedPaths ?? [])];
@@ -47,6 +66,51 @@ export function exampleConfig(
   return { values, secretKeys, encryptedPaths };
 }
 
+/** Every example stack, `examples/<example>/Pulumi.<stack>.yaml`, in the order the docs list them. */
+export function everyExampleStack(): { example: string; stack: string }[] {
+  return exampleStacks().map(({ file }) => {
+    const [, example, name] = file.split("/");
+    return { example, stack: name.replace(/^Pulumi\.(.+)\.ya?ml$/, "$1") };
+  });
+}
+
+/** Runs `examples/<example>/Pulumi.<stack>.yaml` (optionally with config overrides) under mocks. */
+export function runExampleStack(
+  example: string,
+  stack: string,
+  overrides: Record<string, unknown> = {},
+): Promise<ProgramRun> {
+  return runProgram({ stack, config: exampleStackConfig(example, stack, overrides) });
+}
+
+/**
+ * Runs `fn` in a temporary Pulumi project (this project's `Pulumi.yaml`) whose root stack files are
+ * copies of an example's: the checkout of a user who copied `examples/<example>/Pulumi.*.yaml` to the
+ * root, where `--stack <name>` reads the root file as `pulumi up --stack` does. With no example, the
+ * project has no stack file. The working directory is restored afterwards.
+ */
+export async function inProjectOf<T>(
+  example: string | undefined,
+  fn: (dir: string) => Promise<T> | T,
+): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-project-"));
+  fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  if (example !== undefined) {
+    const from = path.join(EXAMPLES_DIR, example);
+    for (const file of fs.readdirSync(from).filter((f) => /^Pulumi\.[\w.-]+\.ya?ml$/.test(f))) {
+      fs.copyFileSync(path.join(from, file), path.join(dir, file));
+    }
+  }
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await fn(dir);
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Paths (`vendors[0].externalId`) of the values equal to the offline placeholder. */
 function placeholderPaths(value: unknown, path: (string | number)[]): string[] {
   if (value === SECRET_PLACEHOLDER) return [formatPath(path).slice("org-access:".length)];
@@ -58,14 +122,14 @@ function placeholderPaths(value: unknown, path: (string | number)[]): string[] {
 }
 
 /** Parsed value of one config key of an example stack, to derive overrides from. */
-export function exampleValue<T = unknown>(stack: "management" | "security", key: string): T {
-  const text = readStackFile(stackFilePath(stack)).values[`org-access:${key}`];
+export function exampleValue<T = unknown>(stack: ExampleStack, key: string): T {
+  const text = readStackFile(exampleStackFile("full", stack)).values[`org-access:${key}`];
   return (text === undefined ? undefined : JSON.parse(text)) as T;
 }
 
-/** Runs an example stack (optionally with config overrides) under mocks. */
+/** Runs a stack of the full example (optionally with config overrides) under mocks. */
 export function runExample(
-  stack: "management" | "security",
+  stack: ExampleStack,
   overrides: Record<string, unknown> = {},
 ): Promise<ProgramRun> {
   return runProgram({ stack, config: exampleConfig(stack, overrides) });
@@ -73,7 +137,7 @@ export function runExample(
 
 /** Runs a config expected to be invalid and returns the validation error's message. */
 export async function configErrorOf(
-  stack: "management" | "security",
+  stack: ExampleStack,
   overrides: Record<string, unknown>,
 ): Promise<string> {
   try {
@@ -89,7 +153,7 @@ export async function configErrorOf(
  * program registered before it threw (none, when config errors stop it before the first resource).
  */
 export async function rejectedRun(
-  stack: "management" | "security",
+  stack: ExampleStack,
   overrides: Record<string, unknown>,
 ): Promise<{ message: string; registered: RecordedResource[] }> {
   try {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { loadConfig } from "../../components/config";
-import type { AccessExpectation } from "../../components/config/sections/expectations";
+import type { AccessExpectation } from "../../components/config/expectations";
 import { accessGraph, evaluate, policyLevels } from "../../tools/plan/access";
 import { checkExpectations } from "../../tools/plan/expectations";
 import { buildModel, IamModel, ModelRole } from "../../tools/plan/model";

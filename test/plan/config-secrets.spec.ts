@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { main } from "../../tools/plan";
 import { secretRedactor } from "../../tools/plan/redact";
 import { plan } from "../../tools/plan/run";
-import { REPO_ROOT } from "../harness";
+import { exampleStackFile } from "../harness";
 
 /**
  * The offline plan and config secrets: a value it cannot decrypt is listed as unchecked, a secret
@@ -18,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-plan-secrets-"));
 
 /** The management example's stack file, with `edit` applied to its config, written as `name`. */
 function stackFile(name: string, edit: (config: Record<string, unknown>) => void = () => undefined): string {
-  const doc = YAML.parseDocument(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.management.yaml"), "utf8"));
+  const doc = YAML.parseDocument(fs.readFileSync(exampleStackFile("full", "management"), "utf8"));
   const config = doc.get("config") as YAML.YAMLMap;
   const plain = config.toJSON() as Record<string, unknown>;
   edit(plain);

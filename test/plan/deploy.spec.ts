@@ -11,7 +11,7 @@ import {
 } from "../../tools/plan/deploy";
 import type { OrgFacts } from "../../tools/plan/model";
 import { plan as planStack } from "../../tools/plan/run";
-import { exampleConfig } from "../harness";
+import { exampleConfig, exampleStackFile } from "../harness";
 import type { DeployReport } from "../../tools/plan/types";
 
 const MANAGEMENT = "111111111111";
@@ -408,8 +408,12 @@ describe("first-run rehearsal in the plan reports", function () {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-deploy-"));
 
   it("orders the example stacks management then security, with nothing that would fail", async () => {
-    // The other stack comes from the Pulumi.<stack>.yaml files next to the planned one.
-    const outcome = await planStack({ stack: "security", outDir: path.join(tmp, "examples") });
+    // The other stack comes from the Pulumi.<stack>.yaml files next to the planned one: the security
+    // plan of examples/full finds examples/full/Pulumi.management.yaml.
+    const outcome = await planStack({
+      configFile: exampleStackFile("full", "security"),
+      outDir: path.join(tmp, "examples"),
+    });
     const deploy = outcome.report?.deploy;
     assert.deepStrictEqual(
       [deploy?.order, deploy?.steps.map((s) => [s.index, s.stack, s.after, s.failures]), deploy?.findings],

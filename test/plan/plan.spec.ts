@@ -8,7 +8,14 @@ import { main } from "../../tools/plan";
 import { plan, PlanOutcome } from "../../tools/plan/run";
 import { printSummary } from "../../tools/plan/summary";
 import { PlanReport } from "../../tools/plan/types";
-import { exampleConfig, exampleValue, REPO_ROOT, SECRET_PLACEHOLDER } from "../harness";
+import {
+  exampleConfig,
+  exampleStackFile,
+  exampleValue,
+  inProjectOf,
+  REPO_ROOT,
+  SECRET_PLACEHOLDER,
+} from "../harness";
 import type { Extras } from "./fixtures/extras-program";
 
 const ORG = "o-a1b2c3d4e5";
@@ -171,7 +178,10 @@ describe("offline plan", function () {
     const reports: Partial<Record<"management" | "security", PlanOutcome>> = {};
     before(async () => {
       for (const stack of ["management", "security"] as const) {
-        reports[stack] = await plan({ stack, outDir: path.join(tmp, "examples") });
+        reports[stack] = await plan({
+          configFile: exampleStackFile("full", stack),
+          outDir: path.join(tmp, "examples"),
+        });
       }
     });
 
@@ -573,14 +583,31 @@ describe("offline plan", function () {
       );
     });
 
-    it("warns above the provider threshold, recommending a StackSet rollout or sharding, without failing", async () => {
-      const lines: string[] = [];
-      const code = await main(
-        ["--stack", "management", "--max-providers", "1", "--out", path.join(tmp, "providers")],
-        {
+    it("reads --stack from the project's own stack file, never from an example", async () => {
+      // A checkout with no Pulumi.management.yaml of its own: the example organization's facts must
+      // not stand in for the user's (a pipeline would plan, and trust, another organization).
+      await inProjectOf(undefined, async (dir) => {
+        const lines: string[] = [];
+        const code = await main(["--stack", "management", "--out", path.join(tmp, "no-stack")], {
           out: (t) => lines.push(t),
           err: (t) => lines.push(t),
-        },
+        });
+        assert.strictEqual(code, 2);
+        assert.deepStrictEqual(lines, [
+          `no stack file ${path.join(fs.realpathSync(dir), "Pulumi.management.yaml")}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml (to start from an example: examples/README.md)`,
+        ]);
+        assert.ok(!fs.existsSync(path.join(tmp, "no-stack")), "nothing planned");
+      });
+    });
+
+    it("warns above the provider threshold, recommending a StackSet rollout or sharding, without failing", async () => {
+      const lines: string[] = [];
+      // A project whose own stack files are the full example's, as `--stack` reads them there.
+      const code = await inProjectOf("full", () =>
+        main(["--stack", "management", "--max-providers", "1", "--out", path.join(tmp, "providers")], {
+          out: (t) => lines.push(t),
+          err: (t) => lines.push(t),
+        }),
       );
       assert.strictEqual(code, 0);
       const report = JSON.parse(
@@ -599,7 +626,16 @@ describe("offline plan", function () {
   it("runs as `npm run plan` and prints the summary table", () => {
     const result = spawnSync(
       "npm",
-      ["run", "--silent", "plan", "--", "--stack", "security", "--out", path.join(tmp, "spawn")],
+      [
+        "run",
+        "--silent",
+        "plan",
+        "--",
+        "--config-file",
+        "examples/full/Pulumi.security.yaml",
+        "--out",
+        path.join(tmp, "spawn"),
+      ],
       {
         cwd: REPO_ROOT,
         encoding: "utf8",
@@ -617,7 +653,7 @@ describe("offline plan", function () {
 
 /** A copy of an example stack file with keys replaced, as a user's `--config-file` would be. */
 function writeStackFile(stack: "management" | "security", replace: Record<string, unknown>): string {
-  const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+  const doc = YAML.parse(fs.readFileSync(exampleStackFile("full", stack), "utf8")) as {
     config: Record<string, unknown>;
   };
   Object.assign(doc.config, replace);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { accessGraph, sortEdges } from "../../tools/plan/access";
-import { RecordedResource } from "../../tools/mock-runtime";
+import { RecordedResource } from "../harness";
 import { buildModel, IamModel, OrgFacts } from "../../tools/plan/model";
 import { adminEquivalence, computeReach, escalationEdges } from "../../tools/plan/reach";
 import { AccessEdge } from "../../tools/plan/types";

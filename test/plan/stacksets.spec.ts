@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { RecordedResource } from "../../tools/mock-runtime";
+import { RecordedResource } from "../harness";
 import {
   managedPolicyTemplate,
   perAccountDocument,

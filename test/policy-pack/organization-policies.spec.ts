@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { rcpDocument } from "../../components/guardrails/rcp-documents";
-import { scpDocument, SCP_PRESETS } from "../../components/guardrails/scp-documents";
-import { STACKSET_EXECUTION_ROLE_PATTERNS } from "../../components/capabilities/serviceControlPolicies";
+import { rcpDocument } from "../../components/guardrails/resource-control-policies/rcp-documents";
+import { scpDocument, SCP_PRESETS } from "../../components/guardrails/service-control-policies/scp-documents";
+import { STACKSET_EXECUTION_ROLE_PATTERNS } from "../../components/guardrails/service-control-policies/capability";
 import { messages, MGMT, ORG_ID, PROD, resource, Doc } from "./helpers";
 
 const POLICY = "aws:organizations/policy:Policy";

@@ -1,18 +1,19 @@
-import { readStackFile, stackFilePath, StackConfig } from "../mock-runtime";
+import { exampleStackFile, readStackFile, StackConfig } from "../mock-runtime";
 
 const ENVIRONMENTS = ["prod", "staging", "dev"] as const;
 
 /**
- * A synthetic organization of `accountCount` accounts, built from an example stack: its named
- * accounts stay (config refers to them), and the rest are workload accounts spread over the
- * example's environments, so every one gets the roles the example gives a workload account.
+ * A synthetic organization of `accountCount` accounts, built from a stack of the full example
+ * (`examples/full`): its named accounts stay (config refers to them), and the rest are workload
+ * accounts spread over the example's environments, so every one gets the roles the example gives a
+ * workload account.
  */
 export function syntheticStackConfig(
   stack: "management" | "security",
   accountCount: number,
   overrides: Record<string, unknown> = {},
 ): StackConfig {
-  const base = readStackFile(stackFilePath(stack));
+  const base = readStackFile(exampleStackFile("full", stack));
   const values = { ...base.values };
   const accounts = JSON.parse(values["org-access:accounts"]) as {
     name: string;
@@ -50,7 +51,7 @@ export function syntheticStackConfig(
  * expectations about them.
  */
 export function stacksetOverrides(stack: "management" | "security"): Record<string, unknown> {
-  const values = readStackFile(stackFilePath(stack)).values;
+  const values = readStackFile(exampleStackFile("full", stack)).values;
   const parse = <T>(key: string): T | undefined => {
     const text = values[`org-access:${key}`];
     return text === undefined ? undefined : (JSON.parse(text) as T);

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { Policy } from "@pulumi/policy";
 import { CONFIG_PROPERTIES } from "../../policy-pack/lib/config";
-import { allPolicies } from "../../policy-pack/rules";
+import { Rule, configKeysOf } from "../../policy-pack/lib/policy";
+import { allRules } from "../../policy-pack/rules";
 import { cell, prose } from "./markdown";
 
-/** One rule of the pack as its definition declares it, and the file that declares it. */
+/** One rule of the pack as its registry entry declares it, and the file that declares it. */
 export interface RuleRow {
   readonly name: string;
   readonly enforcementLevel: string;
@@ -18,12 +18,12 @@ export interface RuleRow {
 const RULES_DIR = path.join(__dirname, "..", "..", "policy-pack", "rules");
 
 /**
- * Every policy of the pack, in the pack's order, read from the rule definitions themselves: the
- * objects `policy-pack/rules/index.ts` hands to `new PolicyPack`, and the rule file exporting each.
+ * Every rule of the pack, in the registry's order (`policy-pack/rules/index.ts`), with the rule file
+ * exporting its declaration.
  */
 export function ruleRows(): RuleRow[] {
   // Keyed by name, not by object: the test runtime reloads rule modules between program runs, so the
-  // objects in `allPolicies` need not be the ones a fresh require of a rule file returns.
+  // entries of the registry need not be the objects a fresh require of a rule file returns.
   const fileOf = new Map<string, string>();
   for (const file of fs
     .readdirSync(RULES_DIR)
@@ -32,32 +32,32 @@ export function ruleRows(): RuleRow[] {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exports = require(path.join(RULES_DIR, file)) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
-      if (isPolicy(value) && !fileOf.has(value.name)) fileOf.set(value.name, `policy-pack/rules/${file}`);
+      if (isRule(value) && !fileOf.has(value.name)) fileOf.set(value.name, `policy-pack/rules/${file}`);
     }
   }
-  return allPolicies.map((policy) => {
-    const file = fileOf.get(policy.name);
+  return allRules.map((rule) => {
+    const file = fileOf.get(rule.name);
     if (file === undefined)
-      throw new Error(`policy ${policy.name} is not exported by any file of policy-pack/rules`);
-    const properties = (policy.configSchema?.properties ?? {}) as Record<string, unknown>;
+      throw new Error(`rule ${rule.name} is not exported by any file of policy-pack/rules`);
     return {
-      name: policy.name,
-      enforcementLevel: policy.enforcementLevel ?? "advisory",
-      judges: "validateStack" in policy ? "the whole stack" : "each resource",
-      description: policy.description,
-      config: Object.keys(properties),
+      name: rule.name,
+      enforcementLevel: rule.enforcementLevel,
+      judges: rule.kind === "stack" ? "the whole stack" : "each resource",
+      description: rule.description,
+      config: configKeysOf(rule),
       file,
     };
   });
 }
 
-function isPolicy(value: unknown): value is Policy {
+function isRule(value: unknown): value is Rule {
+  const rule = value as Partial<Rule> | null;
   return (
-    value !== null &&
-    typeof value === "object" &&
-    typeof (value as Policy).name === "string" &&
-    typeof (value as Policy).description === "string" &&
-    ("validateResource" in value || "validateStack" in value)
+    typeof rule === "object" &&
+    rule !== null &&
+    (rule.kind === "resource" || rule.kind === "stack") &&
+    typeof rule.name === "string" &&
+    typeof rule.check === "function"
   );
 }
 

@@ -1,4 +1,4 @@
-import type { AccessExpectation, PrincipalExpectation } from "../../components/config/sections/expectations";
+import type { AccessExpectation, PrincipalExpectation } from "../../components/config/expectations";
 import { canDo, chainAllows } from "./actions";
 import { ANYONE, Caller, callerLabel, evaluate } from "./access";
 import { asList } from "./documents";

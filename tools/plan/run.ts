@@ -25,7 +25,7 @@ import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./ty
 export interface PlanOptions {
   /** Stack name; defaults to the name in `Pulumi.<stack>.yaml` of `configFile`, else `management`. */
   readonly stack?: string;
-  /** Any Pulumi stack file; defaults to the stack's own file in the repository. */
+  /** Any Pulumi stack file; defaults to the stack's own file next to the project's `Pulumi.yaml`. */
   readonly configFile?: string;
   /** Where `plan-<stack>.md` and `plan-<stack>.json` go; `plan-out/` by default. */
   readonly outDir?: string;
@@ -344,7 +344,11 @@ async function otherStackFacts(
   return facts;
 }
 
-/** The other `Pulumi.<stack>.yaml` files next to the planned stack's file. */
+/**
+ * The other `Pulumi.<stack>.yaml` files next to the planned stack's file: beside a `--config-file`
+ * (`examples/full/Pulumi.security.yaml` finds `examples/full/Pulumi.management.yaml`), else the
+ * project's own stack files. Nothing from elsewhere: another folder is another organization's.
+ */
 function siblingStacks(options: PlanOptions, stack: string): OtherStack[] {
   const file = options.configFile ?? stackFilePath(stack);
   const dir = path.dirname(file);
@@ -371,7 +375,7 @@ function resolveTarget(options: PlanOptions): { stack: string; config: StackConf
   if (config === undefined) {
     const file = options.configFile ?? stackFilePath(named ?? "management");
     if (!fs.existsSync(file)) {
-      return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml`;
+      return `no stack file ${file}; pass --stack management|security, or --config-file with a Pulumi.<stack>.yaml (to start from an example: examples/README.md)`;
     }
     try {
       config = readStackFile(file);
