@@ -153,7 +153,8 @@ export async function runProgram(args: {
   /**
    * Whether the stack traces the SDK takes for every resource (its source positions) go through
    * ts-node's source maps, as under the Pulumi CLI (the default). Tools that discard source positions
-   * (the plan) turn it off: mapping every frame of every registration is most of a large run's time.
+   * (the plan) turn it off: mapping every frame of every registration is most of a large run's time,
+   * and the SDK's own empty traces are then not formatted at all (see {@link unpositioned}).
    */
   sourceMappedStacks?: boolean;
 }): Promise<ProgramRun> {
@@ -251,7 +252,7 @@ export async function runProgram(args: {
   const prepareStackTrace = Error.prepareStackTrace;
   // V8's own formatting is used when no hook is set.
   if (args.sourceMappedStacks === false)
-    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = unpositioned;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(programPath) as Record<string, unknown>;
@@ -269,6 +270,18 @@ export async function runProgram(args: {
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
   }
+}
+
+/**
+ * Stack traces for a run that discards source positions. The SDK takes one for every registration
+ * (\`Resource.callsites\`, its source position) and every promise it tracks (\`debuggablePromise\`),
+ * always as an empty \`new Error()\`, and formatting them is most of a large program's time. Those
+ * get no frames (the SDK then records no source position); any other error keeps V8's usual format.
+ */
+function unpositioned(error: Error, frames: NodeJS.CallSite[]): string {
+  const head = error.message === "" ? error.name : `${error.name}: ${error.message}`;
+  if (error.message === "" && error.name === "Error") return head;
+  return [head, ...frames.map((f) => `    at ${String(f)}`)].join("\n");
 }
 
 /** An alias spec of a registration, without its empty fields. */
