@@ -11,7 +11,7 @@ import { identityStatementSchema, managedPolicyName } from "../config/statements
  * `org-access:audit`: the central audit read role. Member accounts get a read-only role that only
  * the security account's automation role may assume, inside the organization. The same key goes in
  * both stack files: the security stack creates the automation role in its own account, the
- * management stack the read roles in the targets. See docs/role-patterns.md.
+ * management stack the read roles in the targets. See docs/audit.md.
  */
 
 export const DEFAULT_AUDIT_ROLE_NAME = "AuditReadRole";

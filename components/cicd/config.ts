@@ -25,7 +25,7 @@ import {
  * `org-access:cicd`: the guide's CI/CD pattern for application pipelines. GitHub Actions federates
  * over OIDC into one CI role per pipeline in the tooling account; each CI role may assume only the
  * `deployment-role-<env>` of the environments its pipeline serves, and each deployment role trusts
- * only those CI roles, inside the organization. See docs/role-patterns.md.
+ * only those CI roles, inside the organization. See docs/cicd.md.
  */
 
 /** Presets of deployment-role permissions; `scoped-ecs` is the guide's ECS/EC2 example. */

@@ -20,7 +20,7 @@ import {
  * `org-access:delegation`: classic cross-account delegation. IAM users (and roles) live only in an
  * identity account; a role in each target account trusts exactly the named principals of that
  * account with MFA (and optionally from given networks), and the identity account's group gets an
- * inline policy allowing `sts:AssumeRole` on exactly those roles. See docs/role-patterns.md.
+ * inline policy allowing `sts:AssumeRole` on exactly those roles. See docs/delegation.md.
  */
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;

@@ -16,7 +16,7 @@ import { identityStatementSchema, managedPolicyName } from "../config/statements
 /**
  * `org-access:identityCenter`: human access through IAM Identity Center. Permission sets by job
  * function, and account assignments of identity-store groups to permission sets per account or per
- * OU. Identity Center creates the roles in the member accounts itself. See docs/role-patterns.md.
+ * OU. Identity Center creates the roles in the member accounts itself. See docs/identity-center.md.
  */
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;

@@ -60,6 +60,25 @@ describe("docs links", () => {
     assert.ok(checked > 50, `${checked} links`);
   });
 
+  it("resolves every docs page the code cites (comments and messages naming docs/<page>.md)", () => {
+    const cited: string[] = [];
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((d) => {
+        const rel = path.join(dir, d.name);
+        if (d.isDirectory()) return d.name === "node_modules" ? [] : walk(rel);
+        return d.name.endsWith(".ts") ? [rel] : [];
+      });
+    const missing: string[] = [];
+    for (const file of ["index.ts", ...walk("components"), ...walk("tools"), ...walk("policy-pack")]) {
+      for (const m of fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/\bdocs\/([\w-]+\.md)/g)) {
+        cited.push(m[1]);
+        if (!fs.existsSync(path.join(ROOT, "docs", m[1]))) missing.push(`${file}: docs/${m[1]}`);
+      }
+    }
+    assert.deepStrictEqual(missing, []);
+    assert.ok(cited.length > 10, `${cited.length} citations`);
+  });
+
   it("computes GitHub's heading anchors", () => {
     assert.deepStrictEqual(
       [...anchorsOf("# Bootstrap: the one run\n## `org-access:cicd`\n## Guide mapping\n## Guide mapping\n")],
