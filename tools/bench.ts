@@ -9,6 +9,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { packDumpPath, packSummary, resourcesPerSecond } from "./bench/pack";
 import { stacksetOverrides } from "./bench/synthetic";
+import { BenchRecord, judgeTargets, measuredTable, Row } from "./bench/record";
 import { benchTrail } from "./bench/trail";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -16,8 +17,16 @@ const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
 
 type Sample = Record<string, number | string | undefined>;
 
+/**
+ * Node's heap limit for each measurement, in MB. Node's default (about 4 GB here) is too small for a
+ * thousand accounts in one stack under source-mapped stack traces, as the Pulumi CLI runs a program;
+ * docs/scaling.md says how to raise it for `pulumi` (NODE_OPTIONS).
+ */
+let heapMb = 8192;
+
 function measure(args: string[]): Sample {
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", RUN_ONE, ...args], {
+  const node = [`--max-old-space-size=${heapMb}`, "-r", "ts-node/register/transpile-only", RUN_ONE, ...args];
+  const out = execFileSync(process.execPath, node, {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -39,25 +48,12 @@ function medianOf(samples: Sample[], key: string): number {
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
-interface Row {
-  accounts: number;
-  resources: number;
-  providers: number;
-  programSeconds: number;
-  floorSeconds: number;
-  programRssMb: number;
-  floorRssMb: number;
-  /** The policy pack over the program's AWS resources (program time excluded). */
-  packResources: number;
-  packFindings: number;
-  packSeconds: number;
-  protocolStartSeconds: number;
-  protocolSeconds: number;
-  protocolFindings: number;
-  simulations: number;
-  accessSeconds: number;
-  planSeconds: number;
-  stacksetPlanSeconds?: number;
+function gitCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
 }
 
 function printTable(header: string[], rows: string[][]): void {
@@ -83,6 +79,11 @@ async function main(argv: string[]): Promise<void> {
       "org,trail",
     )
     .option("--trail-records <n>", "synthetic CloudTrail records for the trail part", "1000000")
+    .option("--heap-mb <n>", "Node heap limit of each measurement, in MB", "8192")
+    .option(
+      "--record <file>",
+      "also write the measured rows as JSON (docs/bench/results.json: `npm run docs` renders docs/scaling.md's figures from it)",
+    )
     .parse(argv);
   const opts = program.opts<{
     sizes: string;
@@ -91,7 +92,10 @@ async function main(argv: string[]): Promise<void> {
     stacksetOverrides: string;
     parts: string;
     trailRecords: string;
+    record?: string;
+    heapMb: string;
   }>();
+  heapMb = Number(opts.heapMb);
   const parts = new Set(opts.parts.split(","));
   if (parts.has("trail")) await measureTrail(Number(opts.trailRecords));
   if (!parts.has("org")) return;
@@ -145,43 +149,34 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`bench: ${size} accounts measured\n`);
   }
   fs.rmSync(work, { recursive: true, force: true });
+  if (opts.record !== undefined) {
+    const record: BenchRecord = {
+      command: `npm run bench -- ${argv.slice(2).join(" ")}`,
+      date: new Date().toISOString().slice(0, 10),
+      commit: gitCommit(),
+      node: process.version,
+      cpus: os.cpus().length,
+      runs,
+      heapMb,
+      stack: opts.stack,
+      rows,
+    };
+    fs.mkdirSync(path.dirname(path.resolve(opts.record)), { recursive: true });
+    fs.writeFileSync(opts.record, `${JSON.stringify(record, null, 2)}\n`);
+    process.stderr.write(`bench: wrote ${opts.record}\n`);
+  }
 
-  const header = [
-    "accounts",
-    "AWS resources",
-    "providers",
-    "program s",
-    "floor s",
-    "time ratio",
-    "program RSS MB",
-    "floor RSS MB",
-    "RSS ratio",
-    "pack res/s",
-    "pack res/s (protocol)",
-    "access edges",
-    "access s",
-    "plan s",
-    "plan s (stackset)",
-  ];
-  const table = rows.map((r) => [
-    String(r.accounts),
-    String(r.resources),
-    String(r.providers),
-    fmt(r.programSeconds),
-    fmt(r.floorSeconds),
-    fmt(r.programSeconds / r.floorSeconds),
-    fmt(r.programRssMb, 0),
-    fmt(r.floorRssMb, 0),
-    fmt(r.programRssMb / r.floorRssMb),
-    String(resourcesPerSecond(r.packResources, r.packSeconds)),
-    String(resourcesPerSecond(r.packResources, r.protocolSeconds)),
-    String(r.simulations),
-    fmt(r.accessSeconds),
-    fmt(r.planSeconds),
-    r.stacksetPlanSeconds === undefined ? "-" : fmt(r.stacksetPlanSeconds),
-  ]);
-  printTable(header, table);
+  const measured = measuredTable(rows);
+  printTable(measured.header, measured.body);
   console.log("");
+  const targets = judgeTargets(rows);
+  if (targets.length > 0) {
+    printTable(
+      ["target", "measured", "met"],
+      targets.map((t) => [t.what, t.measured, t.met ? "met" : "MISSED"]),
+    );
+    console.log("");
+  }
   printTable(
     [
       "accounts",

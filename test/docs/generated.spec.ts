@@ -29,6 +29,7 @@ import {
   staleFiles,
 } from "../../tools/docs/generate";
 import * as os from "os";
+import { SCALING_PATH } from "../../tools/docs/scaling";
 import { prose } from "../../tools/docs/markdown";
 import { readStackFile } from "../harness";
 
@@ -48,7 +49,7 @@ describe("generated docs", () => {
     files = await generatedFiles();
   });
 
-  for (const file of [STACK_SCHEMA_PATH, CONFIG_REFERENCE_PATH, POLICY_RULES_PATH]) {
+  for (const file of [STACK_SCHEMA_PATH, CONFIG_REFERENCE_PATH, POLICY_RULES_PATH, SCALING_PATH]) {
     it(`${file} is what \`npm run docs\` writes from the code now`, () => {
       const expected = files.find((f) => f.path === file);
       assert.ok(expected !== undefined, `${file} is not generated`);

@@ -1,6 +1,7 @@
 import { checkResources } from "../../policy-pack/lib/engine";
 import type { OrgFacts, PolicyPackConfigFile } from "../../policy-pack/lib/pack-config";
 import { HarnessResource, startPack } from "../analyzer-harness";
+import { PACK_TARGET_RESOURCES_PER_SECOND, resourcesPerSecond } from "./record";
 
 /**
  * The policy pack's share of the benchmark: the program's AWS resources as the pack receives them
@@ -68,13 +69,7 @@ export async function measurePack(dump: PackDump): Promise<PackMeasurement> {
   }
 }
 
-/** The target for the pack in process. */
-export const PACK_TARGET_RESOURCES_PER_SECOND = 5000;
-
-/** Resources per second, rounded to a whole number (0 when nothing was measured). */
-export function resourcesPerSecond(resources: number, seconds: number): number {
-  return seconds > 0 ? Math.round(resources / seconds) : 0;
-}
+export { PACK_TARGET_RESOURCES_PER_SECOND, resourcesPerSecond };
 
 /** The summary line the bench prints for the pack at its largest size; it reports, never fails. */
 export function packSummary(

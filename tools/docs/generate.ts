@@ -5,10 +5,13 @@ import * as YAML from "yaml";
 import { ExampleStack, renderConfigReference, undescribedKeys } from "./config-reference";
 import { configValueSchema, STACK_SCHEMA_PATH, stackFileSchema } from "./config-schema";
 import { renderPolicyRules } from "./policy-rules";
+import { BENCH_RECORD_PATH, SCALING_PATH, withFigures } from "./scaling";
+import type { BenchRecord } from "../bench/record";
 
 /**
  * `npm run docs [-- --check]`: writes the docs generated from code (the config reference and the
- * stack file's JSON Schema from the config schema, the policy pack's rule table from its rules).
+ * stack file's JSON Schema from the config schema, the policy pack's rule table from its rules, and the
+ * measured figures of docs/scaling.md from the benchmark's record).
  * With `--check` it writes nothing and exits 1 when a committed file differs from what it would write.
  */
 
@@ -30,6 +33,17 @@ export async function generatedFiles(root: string = REPO_ROOT): Promise<Generate
     { path: CONFIG_REFERENCE_PATH, content: renderConfigReference(configValueSchema(), exampleStacks(root)) },
     { path: POLICY_RULES_PATH, content: renderPolicyRules() },
   ];
+  // The scaling page's figures: generated into the page from the bench's record, when both exist.
+  const read = (file: string) =>
+    fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : undefined;
+  const scalingPage = read(SCALING_PATH);
+  const benchRecord = read(BENCH_RECORD_PATH);
+  if (scalingPage !== undefined && benchRecord !== undefined) {
+    files.push({
+      path: SCALING_PATH,
+      content: withFigures(scalingPage, JSON.parse(benchRecord) as BenchRecord),
+    });
+  }
   return Promise.all(files.map(async (f) => ({ path: f.path, content: await formatted(root, f) })));
 }
 

@@ -20,3 +20,9 @@ export function prose(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\*_<])/g, "\\$1")))
     .join("");
 }
+
+/** A Markdown table's lines (cells escaped; prettier aligns the columns). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)];
+}
