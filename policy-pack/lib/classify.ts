@@ -270,6 +270,90 @@ function deniedByBlanket(denies: readonly Statement[], action: string): boolean 
   );
 }
 
+/**
+ * What a statement's actions amount to, less what the document's blanket denies take away: the part
+ * of a classification that depends only on the Action/NotAction lists (the statement's and the
+ * denies'), never on its resources, conditions or Effect.
+ */
+interface ActionProfile {
+  /** Granted actions (for a NotAction grant: only those of the sensitive services). */
+  readonly actions: readonly ActionInfo[];
+  /** How many actions are granted in all. */
+  readonly count: number;
+  readonly levels: ReadonlySet<AccessLevel>;
+  readonly all: boolean;
+  /** Action patterns that match nothing in the reference. */
+  readonly unknown: string[];
+  /** Those of them AWS's read-only policies do not grant either. */
+  readonly unknownNotRead: readonly string[];
+  readonly selfGrant: readonly string[];
+  /** Permissions management on IAM, Organizations or STS, self-granting actions excluded. */
+  readonly privileged: readonly string[];
+  /** Granted actions beyond List and Read (AWS's read-only policies' actions count as Read). */
+  readonly writes: readonly string[];
+  /** Whether iam:PassRole is granted. */
+  readonly passRole: boolean;
+  /** The sts:AssumeRole actions granted. */
+  readonly assume: readonly string[];
+}
+
+function escalationNames(actions: readonly ActionInfo[]): Pick<ActionProfile, "passRole" | "assume"> {
+  return {
+    passRole: actions.some((a) => a.action === "iam:PassRole"),
+    assume: actions.filter((a) => a.action === "sts:AssumeRole").map((a) => a.action),
+  };
+}
+
+/**
+ * Profiles by action shape. A stack repeats the same statements with other resources in every
+ * account (a boundary's `Allow *` with the same denies, a caller policy per account): their actions
+ * are expanded once, however many documents carry them. Bounded, oldest entry out first.
+ */
+const profiles = new Map<string, ActionProfile>();
+const PROFILE_CACHE_SIZE = 4096;
+
+function actionShape(s: Statement): unknown[] {
+  return s.hasNotAction ? [1, s.notActions] : [0, s.actions];
+}
+
+function actionProfile(s: Statement, denies: readonly Statement[]): ActionProfile {
+  const key = JSON.stringify([actionShape(s), denies.map(actionShape)]);
+  const known = profiles.get(key);
+  if (known !== undefined) return known;
+  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
+  const fast = s.hasNotAction && denies.length === 0 ? notActionGrant(s) : undefined;
+  const granted = fast ?? grantedActions(s);
+  const actions =
+    denies.length === 0 ? granted.actions : granted.actions.filter((a) => !deniedByBlanket(denies, a.action));
+  const levels = new Set<AccessLevel>();
+  if (fast !== undefined) for (const l of fast.levels) levels.add(l);
+  else
+    for (const a of actions)
+      for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
+  const names = (pred: (a: ActionInfo) => boolean) => actions.filter(pred).map((a) => a.action);
+  const selfGrant = names((a) => SELF_GRANTING_IAM.includes(a.action));
+  const profile: ActionProfile = {
+    actions,
+    count: fast?.count ?? actions.length,
+    levels,
+    all: granted.all,
+    unknown: granted.unknown,
+    unknownNotRead: granted.unknown.filter((p) => !awsGrantsAsRead(p)),
+    selfGrant,
+    privileged: names(
+      (a) =>
+        a.accessLevel === "Permissions management" &&
+        PRIVILEGED_SERVICES.includes(a.service) &&
+        !selfGrant.includes(a.action),
+    ),
+    writes: names((a) => !isReadLevel(a.accessLevel) && !readByAws(a)),
+    ...escalationNames(actions),
+  };
+  if (profiles.size >= PROFILE_CACHE_SIZE) profiles.delete(profiles.keys().next().value as string);
+  profiles.set(key, profile);
+  return profile;
+}
+
 function list(actions: readonly string[], max = 5): string {
   const shown = actions.slice(0, max).join(", ");
   return actions.length > max ? `${shown} and ${actions.length - max} more` : shown;
@@ -310,10 +394,9 @@ function classifyStatement(
       `allows every action (${actionText(s)}) on ${resourceText(s)}${effectNote}: full administrator access.`,
     );
   /** Passing any role and assuming any role: reported even next to full access, for the rules that ask. */
-  const escalations = (granted: readonly ActionInfo[]) => {
-    const names = (pred: (a: ActionInfo) => boolean) => granted.filter(pred).map((a) => a.action);
+  const escalations = ({ passRole, assume }: Pick<ActionProfile, "passRole" | "assume">) => {
     if (
-      names((a) => a.action === "iam:PassRole").length > 0 &&
+      passRole &&
       statementCoversResource(s, ANY_ROLE) &&
       restrictingConditionsPass(s, RESTRICTING_KEYS.passrole, PASS_ROLE_REQUEST)
     ) {
@@ -324,7 +407,6 @@ function classifyStatement(
         `allows iam:PassRole on ${resourceText(s)} without an iam:PassedToService condition naming the services${effectNote}: the holder can hand any role, administrators included, to a service it controls.`,
       );
     }
-    const assume = names((a) => a.action === "sts:AssumeRole");
     if (
       assume.length > 0 &&
       statementCoversResource(s, ANY_ROLE) &&
@@ -342,24 +424,18 @@ function classifyStatement(
   if (!s.hasNotAction && s.actions.some(isAllPattern) && denies.length === 0 && everyResource) {
     // Every action: nothing to expand (and no need to read the whole reference for it).
     admin();
-    escalations(SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc)));
+    escalations(escalationNames(SENSITIVE_SERVICES.flatMap((svc) => serviceActions(svc))));
     for (const l of ACCESS_LEVELS) levels.add(l);
     return { reasons, levels, unknown: [] };
   }
-  const readByAws = (a: ActionInfo) => !isReadLevel(a.accessLevel) && awsGrantsAsRead(a.action);
-  const fast = s.hasNotAction && denies.length === 0 ? notActionGrant(s) : undefined;
-  const granted = fast ?? grantedActions(s);
-  const actions =
-    denies.length === 0 ? granted.actions : granted.actions.filter((a) => !deniedByBlanket(denies, a.action));
-  const count = fast?.count ?? actions.length;
-  if (fast !== undefined) for (const l of fast.levels) levels.add(l);
-  else
-    for (const a of actions)
-      for (const l of readByAws(a) ? (["Read"] as const) : a.accessLevels) levels.add(l);
+  const profile = actionProfile(s, denies);
+  const { count } = profile;
+  for (const l of profile.levels) levels.add(l);
+  const granted = profile;
   const everything = (granted.all || s.hasNotAction) && count === allActions().length;
   if (everything && everyResource) {
     admin();
-    escalations(actions);
+    escalations(profile);
     return { reasons, levels, unknown: granted.unknown };
   }
   if (s.hasNotAction && count > 0) {
@@ -371,8 +447,7 @@ function classifyStatement(
     );
   }
 
-  const names = (pred: (a: ActionInfo) => boolean) => actions.filter(pred).map((a) => a.action);
-  const selfGrant = names((a) => SELF_GRANTING_IAM.includes(a.action));
+  const selfGrant = profile.selfGrant;
   if (
     selfGrant.length > 0 &&
     coversAnyIamResource(s) &&
@@ -385,12 +460,7 @@ function classifyStatement(
       `allows ${list(selfGrant)} on ${resourceText(s)}${effectNote}: IAM permissions management on any role, user, group or policy lets the holder grant itself any permission, AdministratorAccess included.`,
     );
   }
-  const privileged = names(
-    (a) =>
-      a.accessLevel === "Permissions management" &&
-      PRIVILEGED_SERVICES.includes(a.service) &&
-      !selfGrant.includes(a.action),
-  );
+  const privileged = profile.privileged;
   const privilegedAll = [
     ...(reasons.some((r) => r.verdict === "admin-equivalent") ? [] : selfGrant),
     ...privileged,
@@ -403,8 +473,8 @@ function classifyStatement(
       `allows ${list(privilegedAll)} on ${resourceText(s)}${effectNote}: permissions management on IAM, Organizations or STS changes what principals may do.`,
     );
   }
-  escalations(actions);
-  const writes = names((a) => !isReadLevel(a.accessLevel) && !readByAws(a));
+  escalations(profile);
+  const writes = profile.writes;
   if (writes.length > 0 && !s.hasNotAction) {
     reason(
       "write",
@@ -413,7 +483,7 @@ function classifyStatement(
       `allows ${list(writes)} (${actionText(s)})${effectNote}: access beyond List and Read.`,
     );
   }
-  const unknown = granted.unknown.filter((p) => !awsGrantsAsRead(p));
+  const unknown = profile.unknownNotRead;
   if (unknown.length > 0) {
     reason(
       "write",
