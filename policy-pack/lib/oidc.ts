@@ -30,6 +30,8 @@ export function oidcHost(federated: string): string | undefined {
 
 interface Issuer {
   readonly name: string;
+  /** The literal start of every subject the issuer signs (`repo:`); a wildcard inside it lets an adversary complete it. */
+  readonly prefix: string;
   /** Whether the trust must test `sub` at all (Cognito scopes by aud). */
   readonly needsSub: boolean;
   /** The part of a subject that says whose workload it is; undefined when the subject has no such part. */
@@ -48,6 +50,7 @@ interface Issuer {
 }
 
 const GITHUB: Issuer = {
+  prefix: "repo:",
   name: "GitHub",
   needsSub: true,
   scope: (sub) => {
@@ -81,6 +84,7 @@ const GITHUB: Issuer = {
 };
 
 const GITLAB: Issuer = {
+  prefix: "project_path:",
   name: "GitLab",
   needsSub: true,
   scope: (sub) => /^project_path:([^:*?]+)(:.*)?$/.exec(sub)?.[1],
@@ -96,6 +100,7 @@ const GITLAB: Issuer = {
 };
 
 const TERRAFORM: Issuer = {
+  prefix: "organization:",
   name: "Terraform Cloud",
   needsSub: true,
   scope: (sub) => {
@@ -119,6 +124,7 @@ const TERRAFORM: Issuer = {
 };
 
 const EKS: Issuer = {
+  prefix: "system:serviceaccount:",
   name: "EKS",
   needsSub: true,
   scope: (sub) => /^system:serviceaccount:([^:*?]+:[^:*?]+)$/.exec(sub)?.[1],
@@ -134,6 +140,7 @@ const EKS: Issuer = {
 };
 
 const COGNITO: Issuer = {
+  prefix: "",
   name: "Cognito",
   needsSub: false,
   scope: () => undefined,
@@ -144,6 +151,7 @@ const COGNITO: Issuer = {
 };
 
 const GENERIC: Issuer = {
+  prefix: "",
   name: "OIDC",
   needsSub: true,
   scope: (sub) => sub,
@@ -162,6 +170,40 @@ function issuerOf(host: string): Issuer {
   if (base === "app.terraform.io" || base.includes("terraform")) return TERRAFORM;
   if (base.includes("gitlab")) return GITLAB;
   return GENERIC;
+}
+
+/** Wildcards of one value filled in every combination up to this many; beyond, one fill for each. */
+const MAX_ENUMERATED_WILDCARDS = 3;
+
+/**
+ * Subjects an adversary can present that a policy value with wildcards matches: each `*` filled with
+ * an adversary's value (alone, or closing a part of the subject with `:` or `/`), the rest of another tenant's subject, or, where the wildcard sits inside the
+ * issuer's literal prefix (`rep*`, `repo*acme`), the rest of that prefix followed by an adversary's
+ * owner; each `?` with a letter, a separator, or the prefix's own next character. The caller keeps
+ * those whose scope parses and is not one the trust names.
+ */
+function adversarySubjects(value: string, issuer: Issuer): string[] {
+  const parts = value.split(/([*?])/);
+  const wildcards = parts.filter((p, i) => i % 2 === 1).length;
+  if (wildcards === 0) return [value];
+  // An adversary's value alone, or ending a grammar part so the pattern's rest is the subject's tail.
+  const fills = [ADVERSARY.value, `${ADVERSARY.value}:`, `${ADVERSARY.value}/`, ...issuer.fillers];
+  if (wildcards > MAX_ENUMERATED_WILDCARDS) return fills.map((f) => instantiate(value, f));
+  let partial: string[] = [parts[0]];
+  for (let i = 1; i < parts.length; i += 2) {
+    const next: string[] = [];
+    for (const before of partial) {
+      const inPrefix = before.length < issuer.prefix.length && issuer.prefix.startsWith(before);
+      const rest = inPrefix ? issuer.prefix.slice(before.length) : "";
+      const options =
+        parts[i] === "*"
+          ? [...fills, "", ...(inPrefix ? fills.map((f) => rest + f) : [])]
+          : ["z", ":", "/", ...(inPrefix ? [rest[0]] : [])];
+      for (const o of new Set(options)) next.push(before + o + parts[i + 1]);
+    }
+    partial = next;
+  }
+  return partial;
 }
 
 function positiveValues(s: Statement, key: string): string[] {
@@ -226,8 +268,7 @@ export function oidcProblems(s: Statement, host: string, cfg: PackConfig): strin
   const candidates: { sub: string; who: string }[] = [...issuer.adversaries];
   for (const c of s.conditions.filter((e) => e.keyLower === sub)) {
     for (const v of c.values) {
-      for (const filler of [ADVERSARY.value, ...issuer.fillers]) {
-        const candidate = instantiate(v, filler);
+      for (const candidate of adversarySubjects(v, issuer)) {
         const scope = issuer.scope(candidate);
         // A subject no issuer would sign (its scope does not parse) is no adversary's token.
         if (scope !== undefined) candidates.push({ sub: candidate, who: `${issuer.scopeName} ${scope}` });

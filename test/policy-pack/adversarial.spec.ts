@@ -64,6 +64,26 @@ describe("policy pack: decisions by meaning", () => {
         );
       }
     });
+    // Both found by the adversarial property test: the adversary completes the issuer's own prefix
+    // (`rep*` -> `repo:<owner>`), or ends the repository name and makes the rest the subject's tail.
+    it("a wildcard inside GitHub's repo: prefix, or one that can end the repository name, lets another repository in", () => {
+      const cases: [string, string][] = [
+        ["rep*/infra:ref:refs/heads/main", "repo:zz-adversary/infra:ref:refs/heads/main"],
+        ["repo*acme/infra:ref:refs/heads/main", "repo:zz-adversaryacme/infra:ref:refs/heads/main"],
+        ["repo:acme/*refs/heads/main", "repo:acme/zz-adversary:refs/heads/main"],
+        ["re?o:acme/in?ra:ref:refs/heads/main", "repo:acme/inzra:ref:refs/heads/main"],
+      ];
+      for (const [pattern, admitted] of cases) {
+        const m = messages(federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }), oidc);
+        assert.strictEqual(m.length, 1, pattern);
+        assert.ok(m[0].includes(`:sub (StringLike) admits a token for ${JSON.stringify(admitted)}`), m[0]);
+      }
+      // The wildcards an adversary cannot turn into another repository stay safe.
+      for (const pattern of ["repo:acme/infra:ref:refs/heads/*", "repo:acme/infra:environment:pro?"]) {
+        const m = messages(federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }), oidc);
+        assert.deepStrictEqual(m, [], pattern);
+      }
+    });
     it("a wildcard in aws:PrincipalArn's account lets another account in; a role-path wildcard in a fixed account does not", () => {
       const policy = "trust-condition-operators";
       const wide = trust(
