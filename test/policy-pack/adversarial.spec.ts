@@ -74,13 +74,19 @@ describe("policy pack: decisions by meaning", () => {
         ["re?o:acme/in?ra:ref:refs/heads/main", "repo:acme/inzra:ref:refs/heads/main"],
       ];
       for (const [pattern, admitted] of cases) {
-        const m = messages(federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }), oidc);
+        const m = messages(
+          federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }),
+          oidc,
+        );
         assert.strictEqual(m.length, 1, pattern);
         assert.ok(m[0].includes(`:sub (StringLike) admits a token for ${JSON.stringify(admitted)}`), m[0]);
       }
       // The wildcards an adversary cannot turn into another repository stay safe.
       for (const pattern of ["repo:acme/infra:ref:refs/heads/*", "repo:acme/infra:environment:pro?"]) {
-        const m = messages(federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }), oidc);
+        const m = messages(
+          federated(gh, { StringEquals: aud, StringLike: { [`${gh}:sub`]: pattern } }),
+          oidc,
+        );
         assert.deepStrictEqual(m, [], pattern);
       }
     });
