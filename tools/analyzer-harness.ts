@@ -88,12 +88,15 @@ export interface RunningPack {
   ): Promise<Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>>;
   analyze(resource: HarnessResource): Promise<Diagnostic[]>;
   analyzeStack(resources: readonly HarnessResource[]): Promise<Diagnostic[]>;
-  /** Analyze for each resource, then AnalyzeStack over all of them. */
+  /** Analyze for each resource (several in flight, diagnostics in resource order), then AnalyzeStack over all of them. */
   analyzeAll(
     resources: readonly HarnessResource[],
   ): Promise<{ resources: Diagnostic[]; stack: Diagnostic[] }>;
   stop(): Promise<void>;
 }
+
+/** Analyze requests `analyzeAll` keeps in flight at once. */
+const ANALYZE_WINDOW = 16;
 
 const LEVEL_NAMES: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const LEVEL_NUMBERS: Record<EnforcementLevel, number> = {
@@ -308,9 +311,19 @@ export async function startPack(options: StartPackOptions = {}): Promise<Running
       analyze,
       analyzeStack,
       analyzeAll: async (resources) => {
-        const perResource: Diagnostic[] = [];
-        for (const r of resources) perResource.push(...(await analyze(r)));
-        return { resources: perResource, stack: await analyzeStack(resources) };
+        // Up to ANALYZE_WINDOW requests in flight: the pack analyses one resource while this process
+        // encodes the next (sent one at a time, each side waits half the time). Each Analyze is
+        // independent of the others, so the diagnostics are the same; they are kept in resource order.
+        const perResource: Diagnostic[][] = new Array(resources.length);
+        let next = 0;
+        const worker = async () => {
+          while (next < resources.length) {
+            const i = next++;
+            perResource[i] = await analyze(resources[i]);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(ANALYZE_WINDOW, resources.length) }, worker));
+        return { resources: perResource.flat(), stack: await analyzeStack(resources) };
       },
       stop: async () => {
         client.close();

@@ -1,5 +1,5 @@
 import type { OrgAccessConfig } from "../../components/config";
-import { HarnessResource, startPack } from "../analyzer-harness";
+import { HarnessResource, RunningPack, startPack } from "../analyzer-harness";
 import { ProgramRun } from "../mock-runtime";
 import { orgFactsOf, packConfigOf, stackPackConfig } from "../pack-config";
 import { Finding } from "./types";
@@ -48,20 +48,42 @@ export { orgFactsOf, packConfigOf };
 
 /**
  * The pack with the `--policy-pack-config` file the workflows generate from the stack config
- * (`npm run --silent policy:check -- --emit-pack-config --stack <stack>`), nothing else.
+ * (`npm run --silent policy:check -- --emit-pack-config --stack <stack>`), nothing else, in a
+ * process started ahead of the program it will check (its start-up, a few seconds of type
+ * checking, runs while the program runs). `check` sends the program's resources; `stop` ends the
+ * process whether or not it started, and never throws. A failed start surfaces in `check`.
  */
-export async function runPolicyPack(run: ProgramRun, config: OrgAccessConfig): Promise<PolicyOutcome> {
-  const pack = await startPack({ config: stackPackConfig(config), stack: run.stack, project: "org-access" });
-  try {
-    const { resources, stack } = await pack.analyzeAll(packResources(run));
-    const findings = [...resources, ...stack].map((d) => ({
-      policy: d.policyName,
-      enforcementLevel: d.enforcementLevel,
-      ...(d.urn ? { urn: d.urn } : {}),
-      message: d.message,
-    }));
-    return { ran: true, findings };
-  } finally {
-    await pack.stop();
-  }
+export interface StartedPolicyPack {
+  check(run: ProgramRun): Promise<PolicyOutcome>;
+  stop(): Promise<void>;
+}
+
+export function startPolicyPack(stack: string, config: OrgAccessConfig): StartedPolicyPack {
+  // Settled at once, so a start that fails while the program runs is not an unhandled rejection.
+  const started: Promise<{ pack?: RunningPack; error?: unknown }> = startPack({
+    config: stackPackConfig(config),
+    stack,
+    project: "org-access",
+  }).then(
+    (pack) => ({ pack }),
+    (error: unknown) => ({ error }),
+  );
+  return {
+    check: async (run) => {
+      const { pack, error } = await started;
+      if (pack === undefined) throw error;
+      const { resources, stack: stackLevel } = await pack.analyzeAll(packResources(run));
+      const findings = [...resources, ...stackLevel].map((d) => ({
+        policy: d.policyName,
+        enforcementLevel: d.enforcementLevel,
+        ...(d.urn ? { urn: d.urn } : {}),
+        message: d.message,
+      }));
+      return { ran: true, findings };
+    },
+    stop: async () => {
+      const { pack } = await started;
+      await pack?.stop().catch(() => undefined);
+    },
+  };
 }

@@ -17,7 +17,7 @@ import { callerFor, checkExpectations, vendorPrincipal } from "./expectations";
 import { renderComment, renderMarkdown } from "./markdown";
 import { buildModel, IamModel, OrgFacts } from "./model";
 import { adminEquivalence, computeReach, EntryPoint, escalationEdges } from "./reach";
-import { runPolicyPack } from "./policy";
+import { startPolicyPack, StartedPolicyPack } from "./policy";
 import { secretRedactor } from "./redact";
 import { PlannedProvider, PlannedResource, PlanReport, ProviderLoad } from "./types";
 
@@ -84,6 +84,22 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   } catch (err) {
     return invalid(err);
   }
+  // The pack's process starts (and type-checks the pack) while the program runs here.
+  const pack = startPolicyPack(stack, loaded);
+  try {
+    return await planStack(options, stack, config, loaded, pack);
+  } finally {
+    await pack.stop();
+  }
+}
+
+async function planStack(
+  options: PlanOptions,
+  stack: string,
+  config: StackConfig,
+  loaded: OrgAccessConfig,
+  pack: StartedPolicyPack,
+): Promise<PlanOutcome> {
   let run: ProgramRun;
   try {
     // Source positions are discarded here, so the SDK's per-resource stack traces skip source maps.
@@ -114,9 +130,17 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     roleArn: p.roleArn,
   }));
 
-  const policy = await runPolicyPack(run, loaded);
+  // The pack checks the resources in its own process while this one works out who can do what
+  // (the access analysis yields to the event loop, so the pack's replies are read as they come).
+  const checking = pack.check(run).then(
+    (outcome) => ({ outcome, error: undefined }),
+    (error: unknown) => ({ outcome: undefined, error }),
+  );
   const model = buildModel(run.resources, org);
   const { access, adminRoles, reach, expectations, maxDepth } = await analyzeAccess(model, loaded);
+  const checked = await checking;
+  if (checked.outcome === undefined) throw checked.error;
+  const policy = checked.outcome;
   const providerLoad = loadOf(
     run.providers.filter((p) => p.urn.includes("::pulumi:providers:aws::")).length,
     options.maxProviders ?? loaded.expectations?.maxProviders ?? 50,
