@@ -256,10 +256,9 @@ function indexOf(model: IamModel): ModelIndex {
     for (const r of model.roles) if (!roles.has(r.arn)) roles.set(r.arn, r);
     const identitiesByAccount = new Map<string, (ModelRole | ModelUser)[]>();
     for (const identity of [...roles.values(), ...(model.users ?? [])]) {
-      identitiesByAccount.set(identity.account, [
-        ...(identitiesByAccount.get(identity.account) ?? []),
-        identity,
-      ]);
+      const list = identitiesByAccount.get(identity.account);
+      if (list === undefined) identitiesByAccount.set(identity.account, [identity]);
+      else list.push(identity);
     }
     const vendors = new Map<string, string>();
     for (const v of model.org.vendors ?? []) {
@@ -596,11 +595,24 @@ export function describePrincipal(
 async function accountRootEdges(model: IamModel): Promise<AccessEdge[]> {
   const index = indexOf(model);
   const edges: AccessEdge[] = [];
+  // Identities whose policies allow sts:AssumeRole on something, by account: read once, not once per
+  // role that trusts their account's root (a thousand roles trust the management account's).
+  const assumers = new Map<string, readonly (ModelRole | ModelUser)[]>();
+  const assumersIn = (account: string) => {
+    let found = assumers.get(account);
+    if (found === undefined) {
+      found = (index.identitiesByAccount.get(account) ?? []).filter((i) =>
+        mayAllowAction(i.identityPolicies, "sts:AssumeRole"),
+      );
+      assumers.set(account, found);
+    }
+    return found;
+  };
   for (const role of model.roles) {
     if (role.kind === "identity-center") continue;
     for (const caller of trustedCallers(role)) {
       if (caller.kind !== "aws" || !caller.arn.endsWith(":root")) continue;
-      for (const identity of index.identitiesByAccount.get(caller.account) ?? []) {
+      for (const identity of assumersIn(caller.account)) {
         if (identity.arn === role.arn) continue;
         if (!mayAllow(identity.identityPolicies, "sts:AssumeRole", role.arn)) continue;
         const [edge] = await evaluateAll(

@@ -65,7 +65,11 @@ export async function escalationEdges(
 ): Promise<AccessEdge[]> {
   const out: AccessEdge[] = [];
   const byAccount = new Map<string, ModelRole[]>();
-  for (const r of model.roles) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
+  for (const r of model.roles) {
+    const list = byAccount.get(r.account);
+    if (list === undefined) byAccount.set(r.account, [r]);
+    else list.push(r);
+  }
   // Roles a service can assume (their service edge is allowed), by service.
   const serviceRoles = new Map<string, Set<string>>();
   for (const e of edges) {

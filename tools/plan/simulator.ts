@@ -108,6 +108,14 @@ export async function simulateAssume(request: AssumeRequest): Promise<AssumeResu
 }
 
 /**
+ * Simulations between two turns of the event loop. The whole access analysis is a chain of
+ * simulations whose awaits never leave the microtask queue; a turn now and then lets the plan read
+ * the policy pack's replies (it checks the stack in its own process meanwhile) and send it more.
+ */
+const YIELD_EVERY = 4;
+let sinceYield = 0;
+
+/**
  * Evaluates one request. In `Strict` mode the context is what the caller presents; in `Discovery`
  * mode the keys named in `known` are facts (present or absent as given) and every other condition
  * key is left open: the result says whether some request could be allowed and under which
@@ -117,6 +125,168 @@ export async function simulate(
   request: SimRequest,
   mode: SimMode = "Strict",
   known: readonly string[] = [],
+): Promise<SimResult> {
+  if (++sinceYield >= YIELD_EVERY) {
+    sinceYield = 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const shared = sharing ? sharedRequest(request, mode, known) : undefined;
+  if (shared === undefined) return simulateOnce(request, mode, known);
+  let result = sharedResults.get(shared.key);
+  if (result === undefined) {
+    result = await simulateOnce(shared.request, mode, known);
+    if (sharedResults.size >= SHARED_RESULTS_LIMIT) sharedResults.clear();
+    sharedResults.set(shared.key, result);
+  }
+  return shared.restore(result);
+}
+
+/**
+ * Requests that differ only in the resource's account share one simulation. A thousand accounts
+ * each get the same role with the same trust, asked about by the same callers under the same SCPs:
+ * the requests differ only in the role's account (its ARN, `aws:ResourceAccount`, a trust's
+ * `aws:SourceAccount`). The account is renamed, everywhere in the request and its policies, to a
+ * stand-in account that appears nowhere in them; the renamed request is simulated once and its
+ * verdict's words renamed back. The verdict is the same when
+ *
+ * - the account never touches another digit (`1234567890123` holds no account to rename): renaming
+ *   it is then one-to-one on every value;
+ * - no policy value mixes a digit with a wildcard (`1111*`) or compares numbers: no pattern can
+ *   match one account ID and not another;
+ *
+ * because the simulator then compares values only for equality or against patterns that match both
+ * accounts or neither. Anything else is simulated as it is.
+ */
+export const STAND_IN_ACCOUNT = "100000000001";
+let sharing = true;
+
+/** Turns sharing on or off (tests compare whole graphs both ways); returns the previous setting. */
+export function shareSimulations(on: boolean): boolean {
+  const was = sharing;
+  sharing = on;
+  sharedResults.clear();
+  return was;
+}
+const SHARED_RESULTS_LIMIT = 200000;
+const sharedResults = new Map<string, SimResult>();
+
+interface PolicyFacts {
+  /** The policy's content, as the key names it. */
+  readonly id: number;
+  readonly text: string;
+  /** A digit next to a wildcard, or a numeric operator: the policy may tell account IDs apart by pattern. */
+  readonly distinguishes: boolean;
+}
+
+const factsByObject = new WeakMap<object, PolicyFacts>();
+const factsByText = new Map<string, PolicyFacts>();
+/** Renamed policies by their text: one object each, so the simulator validates it once. */
+const renamedPolicies = new Map<string, unknown>();
+
+function policyFacts(policy: unknown): PolicyFacts {
+  if (policy !== null && typeof policy === "object") {
+    const known = factsByObject.get(policy);
+    if (known !== undefined) return known;
+  }
+  const text = typeof policy === "string" ? policy : (JSON.stringify(policy) ?? "undefined");
+  let facts = factsByText.get(text);
+  if (facts === undefined) {
+    facts = { id: factsByText.size, text, distinguishes: /\d[*?]|[*?]\d|numeric/i.test(text) };
+    factsByText.set(text, facts);
+  }
+  if (policy !== null && typeof policy === "object") factsByObject.set(policy, facts);
+  return facts;
+}
+
+function sharedRequest(
+  request: SimRequest,
+  mode: SimMode,
+  known: readonly string[],
+): { key: string; request: SimRequest; restore: (r: SimResult) => SimResult } | undefined {
+  const account = request.resourceAccount;
+  if (!/^\d{12}$/.test(account) || account === STAND_IN_ACCOUNT) return undefined;
+  const touching = new RegExp(`\\d${account}|${account}\\d`);
+  let shareable = true;
+  const rename = (value: string) => {
+    if (!value.includes(account)) return value;
+    if (touching.test(value)) shareable = false;
+    return value.split(account).join(STAND_IN_ACCOUNT);
+  };
+  const renamePolicy = (policy: unknown): { policy: unknown; id: number } => {
+    if (policy === undefined) return { policy, id: -1 };
+    const facts = policyFacts(policy);
+    if (facts.distinguishes || facts.text.includes(STAND_IN_ACCOUNT)) shareable = false;
+    if (!shareable || !facts.text.includes(account)) return { policy, id: facts.id };
+    const text = rename(facts.text);
+    let renamed = renamedPolicies.get(text);
+    if (renamed === undefined) {
+      renamed = typeof policy === "string" ? text : JSON.parse(text);
+      renamedPolicies.set(text, renamed);
+    }
+    return { policy: renamed, id: policyFacts(renamed).id };
+  };
+  const named = (p: NamedPolicy | undefined) => {
+    if (p === undefined) return { policy: undefined, id: "-" };
+    const r = renamePolicy(p.policy);
+    return { policy: { name: rename(p.name), policy: r.policy }, id: `${rename(p.name)}#${r.id}` };
+  };
+  const levels = (ls: readonly ScpLevel[]) =>
+    ls.map((l) => {
+      const policies = l.policies.map(named);
+      return {
+        level: { target: rename(l.target), policies: policies.map((p) => p.policy!) },
+        id: [rename(l.target), ...policies.map((p) => p.id)],
+      };
+    });
+  const resourcePolicy = renamePolicy(request.resourcePolicy);
+  const identity = request.identityPolicies.map(named);
+  const boundary = named(request.permissionsBoundary);
+  const session = named(request.sessionPolicy);
+  const scps = levels(request.scps);
+  const rcps = request.rcps === undefined ? undefined : levels(request.rcps);
+  const context = JSON.parse(rename(JSON.stringify(request.context))) as SimRequest["context"];
+  const renamed: SimRequest = {
+    ...request,
+    principal: rename(request.principal),
+    action: rename(request.action),
+    resource: rename(request.resource),
+    resourceAccount: STAND_IN_ACCOUNT,
+    resourcePolicy: resourcePolicy.policy,
+    identityPolicies: identity.map((p) => p.policy!),
+    permissionsBoundary: boundary.policy,
+    sessionPolicy: session.policy,
+    scps: scps.map((l) => l.level),
+    rcps: rcps?.map((l) => l.level),
+    context,
+  };
+  const key = JSON.stringify([
+    mode,
+    known,
+    request.resourcePolicyKind ?? "",
+    renamed.principal,
+    renamed.action,
+    renamed.resource,
+    resourcePolicy.id,
+    identity.map((p) => p.id),
+    boundary.id,
+    session.id,
+    scps.map((l) => l.id),
+    rcps?.map((l) => l.id) ?? "-",
+    Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ]);
+  const original = JSON.stringify([request.principal, request.resource, request.context, known]);
+  if (!shareable || original.includes(STAND_IN_ACCOUNT)) return undefined;
+  return {
+    key,
+    request: renamed,
+    restore: (r) => JSON.parse(JSON.stringify(r).split(STAND_IN_ACCOUNT).join(account)) as SimResult,
+  };
+}
+
+async function simulateOnce(
+  request: SimRequest,
+  mode: SimMode,
+  known: readonly string[],
 ): Promise<SimResult> {
   const simulation: Simulation = {
     request: {
