@@ -11,6 +11,7 @@ import { packDumpPath, packSummary, resourcesPerSecond } from "./bench/pack";
 import { stacksetOverrides } from "./bench/synthetic";
 import { BenchRecord, judgeTargets, measuredTable, Row } from "./bench/record";
 import { benchTrail } from "./bench/trail";
+import { projectNodeArgs } from "./node-args";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
@@ -18,14 +19,15 @@ const RUN_ONE = path.join(__dirname, "bench", "run-one.ts");
 type Sample = Record<string, number | string | undefined>;
 
 /**
- * Node's heap limit for each measurement, in MB. Node's default (about 4 GB here) is too small for a
- * thousand accounts in one stack under source-mapped stack traces, as the Pulumi CLI runs a program;
- * docs/scaling.md says how to raise it for `pulumi` (NODE_OPTIONS).
+ * Node's flags for each measurement: the project's own (`Pulumi.yaml` `runtime.options.nodeargs`, as
+ * `pulumi up` and `npm run plan` run): a heap limit above Node's default (about 4 GB, too small for a
+ * thousand accounts in one stack) and a young generation large enough for the program's and the
+ * plan's short-lived objects (docs/scaling.md, Memory).
  */
-let heapMb = 8192;
+let nodeArgs = projectNodeArgs();
 
 function measure(args: string[]): Sample {
-  const node = [`--max-old-space-size=${heapMb}`, "-r", "ts-node/register/transpile-only", RUN_ONE, ...args];
+  const node = [...nodeArgs, "-r", "ts-node/register/transpile-only", RUN_ONE, ...args];
   const out = execFileSync(process.execPath, node, {
     cwd: ROOT,
     encoding: "utf8",
@@ -79,7 +81,10 @@ async function main(argv: string[]): Promise<void> {
       "org,trail",
     )
     .option("--trail-records <n>", "synthetic CloudTrail records for the trail part", "1000000")
-    .option("--heap-mb <n>", "Node heap limit of each measurement, in MB", "8192")
+    .option(
+      "--node-args <flags>",
+      "Node flags of each measurement (default: Pulumi.yaml's runtime.options.nodeargs, as pulumi and npm run plan use)",
+    )
     .option(
       "--record <file>",
       "also write the measured rows as JSON (docs/bench/results.json: `npm run docs` renders docs/scaling.md's figures from it)",
@@ -93,9 +98,9 @@ async function main(argv: string[]): Promise<void> {
     parts: string;
     trailRecords: string;
     record?: string;
-    heapMb: string;
+    nodeArgs?: string;
   }>();
-  heapMb = Number(opts.heapMb);
+  if (opts.nodeArgs !== undefined) nodeArgs = opts.nodeArgs.split(/\s+/).filter((a) => a.length > 0);
   const parts = new Set(opts.parts.split(","));
   if (parts.has("trail")) await measureTrail(Number(opts.trailRecords));
   if (!parts.has("org")) return;
@@ -157,7 +162,7 @@ async function main(argv: string[]): Promise<void> {
       node: process.version,
       cpus: os.cpus().length,
       runs,
-      heapMb,
+      nodeArgs: nodeArgs.join(" "),
       stack: opts.stack,
       rows,
     };

@@ -10,6 +10,7 @@ import {
   renderFigures,
   withFigures,
 } from "../../tools/docs/scaling";
+import { projectNodeArgs } from "../../tools/node-args";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -44,7 +45,7 @@ function record(rows: Row[]): BenchRecord {
     node: "v20.19.0",
     cpus: 2,
     runs: 3,
-    heapMb: 8192,
+    nodeArgs: "--max-old-space-size=8192 --max-semi-space-size=128",
     stack: "management",
     rows,
   };
@@ -107,13 +108,26 @@ describe("bench record and docs/scaling.md's figures", () => {
   });
 });
 
-describe("the project's Node heap", () => {
-  it("is the heap limit the bench measured with (Pulumi.yaml runtime.options.nodeargs)", () => {
+describe("the project's Node flags", () => {
+  const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    runtime: { options: { nodeargs?: string } };
+  };
+  const flags = project.runtime.options.nodeargs ?? "";
+
+  it("are the flags the bench measured with (Pulumi.yaml runtime.options.nodeargs)", () => {
     // pulumi/pulumi#17040: the nodejs runtime passes `nodeargs` to node.
-    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-      runtime: { options: { nodeargs?: string } };
-    };
     const recorded = JSON.parse(fs.readFileSync(path.join(ROOT, BENCH_RECORD_PATH), "utf8")) as BenchRecord;
-    assert.strictEqual(project.runtime.options.nodeargs, `--max-old-space-size=${recorded.heapMb}`);
+    assert.strictEqual(flags, "--max-old-space-size=8192 --max-semi-space-size=128");
+    assert.strictEqual(recorded.nodeArgs, flags);
+    assert.deepStrictEqual(projectNodeArgs(), ["--max-old-space-size=8192", "--max-semi-space-size=128"]);
+  });
+
+  it("are the flags npm run plan runs with", () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    assert.strictEqual(scripts.plan, `node ${flags} -r ts-node/register/transpile-only tools/plan.ts`);
   });
 });

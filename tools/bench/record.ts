@@ -33,8 +33,8 @@ export interface BenchRecord {
   readonly node: string;
   readonly cpus: number;
   readonly runs: number;
-  /** Node's heap limit of each measurement (`--max-old-space-size`), in MB. */
-  readonly heapMb: number;
+  /** Node's flags of each measurement (Pulumi.yaml's `runtime.options.nodeargs` unless given). */
+  readonly nodeArgs: string;
   readonly stack: string;
   readonly rows: Row[];
 }

@@ -22,7 +22,7 @@ export function renderFigures(record: BenchRecord): string {
     FIGURES_START,
     "",
     `Measured on ${record.date} at commit \`${record.commit}\` on a ${record.cpus}-core machine (Node ${record.node.replace(/^v/, "")}), ` +
-      `each figure the median of ${record.runs} run${record.runs === 1 ? "" : "s"} in fresh processes with a ${record.heapMb.toLocaleString("en-US")} MB heap limit, derived from the \`${record.stack}\` example: ` +
+      `each figure the median of ${record.runs} run${record.runs === 1 ? "" : "s"} in fresh processes with Node flags \`${record.nodeArgs}\`, derived from the \`${record.stack}\` example: ` +
       `\`${record.command}\`.`,
     "",
     ...table(measured.header, measured.body),
