@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { loadConfig } from "../../components/config";
 import { syntheticStackConfig } from "../../tools/bench/synthetic";
-import { runProgram } from "../../tools/mock-runtime";
+import { runProgram } from "../harness";
 import { buildModel } from "../../tools/plan/model";
 import { analyzeAccess, orgFactsFor } from "../../tools/plan/run";
 import { shareSimulations, simulate, SimRequest, STAND_IN_ACCOUNT } from "../../tools/plan/simulator";
